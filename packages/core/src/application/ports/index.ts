@@ -1,0 +1,4 @@
+export * from './event-store.js';
+export * from './sms-transport.js';
+export * from './clock.js';
+export * from './id-generator.js';

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+// Vitest 4 no longer reads a workspace file on its own: this file IS the root config, passed with
+// `--config vitest.workspace.ts` by the root scripts. Each package is one project; packages resolve each
+// other's TypeScript sources through the `@message-center/source` export condition.
+const project = (name: string) => ({
+  resolve: { conditions: ['@message-center/source'] },
+  test: { name, root: `./packages/${name}`, include: ['{src,test}/**/*.test.ts'] },
+});
+
+export default defineConfig({
+  test: {
+    // A run that collects no test is a broken run, not a green one.
+    passWithNoTests: false,
+    projects: [project('core'), project('testing'), project('eventstoredb'), project('twilio')],
+  },
+});
