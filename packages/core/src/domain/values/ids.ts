@@ -14,7 +14,12 @@ export type BusinessId = t.TypeOf<typeof BusinessId>;
 export interface ClientIdBrand {
   readonly ClientId: unique symbol;
 }
-export const ClientId = t.brand(t.string, (s): s is t.Branded<string, ClientIdBrand> => isId(s), 'ClientId');
+// `tel:` is reserved for conversations with numbers that match no client (V2).
+export const ClientId = t.brand(
+  t.string,
+  (s): s is t.Branded<string, ClientIdBrand> => isId(s) && !s.startsWith('tel:'),
+  'ClientId',
+);
 export type ClientId = t.TypeOf<typeof ClientId>;
 
 export interface StaffIdBrand {

@@ -1,0 +1,120 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import type { EventToAppend, RecordedEvent } from './ports/event-store.js';
+import { EVENT_SCHEMA_VERSIONS, isDomainEventType, type DomainEvent } from '../domain/events.js';
+
+/** Turns the data of `type` at `fromVersion` into its shape at `fromVersion + 1`. */
+export interface Upcaster {
+  readonly type: string;
+  readonly fromVersion: number;
+  readonly upcast: (data: unknown) => unknown;
+}
+
+/**
+ * Why a stored event could not be read. Both name the stream, the revision and the type, so an operator
+ * can find the event. An unknown type (written by a newer version of this library) is never dropped
+ * silently: aggregates refuse to decide on a history they cannot read; read models follow the
+ * `unknownEvents` policy of the facade.
+ */
+export type EventDecodeError =
+  | {
+      readonly code: 'corrupt-event';
+      readonly message: string;
+      readonly streamId: string;
+      readonly revision: bigint;
+      readonly type: string;
+      readonly problems: ReadonlyArray<string>;
+    }
+  | {
+      readonly code: 'unknown-event-type';
+      readonly message: string;
+      readonly streamId: string;
+      readonly revision: bigint;
+      readonly type: string;
+      readonly schemaVersion: number | null;
+    };
+
+/** `path.to.field: expected Type, got value` for each io-ts error. */
+export const describeIoTsErrors = (errors: t.Errors): ReadonlyArray<string> =>
+  errors.map((e) => {
+    // Unions and intersections add their member's index to the path; a reader wants field names.
+    const path = e.context
+      .filter((c, i) => {
+        const parent = e.context[i - 1]?.type;
+        return c.key !== '' && !(parent instanceof t.UnionType || parent instanceof t.IntersectionType);
+      })
+      .map((c) => c.key)
+      .join('.');
+    const expected = e.context[e.context.length - 1]?.type.name ?? 'unknown';
+    let got: string;
+    try {
+      got = JSON.stringify(e.value) ?? String(e.value);
+    } catch {
+      got = String(e.value);
+    }
+    return `${path === '' ? '(root)' : path}: expected ${expected}, got ${got.length > 80 ? `${got.slice(0, 77)}...` : got}`;
+  });
+
+const MetadataVersion = t.type({ schemaVersion: t.number });
+
+export interface EncodeOptions {
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+export const encodeEvent = (event: DomainEvent, id: string, options: EncodeOptions = {}): EventToAppend => ({
+  id,
+  type: event.type,
+  data: event.data,
+  metadata: {
+    schemaVersion: EVENT_SCHEMA_VERSIONS[event.type],
+    ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+    ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
+  },
+});
+
+/**
+ * A decoder for one aggregate's events (or all of them): upcasts older schema versions, then checks the
+ * data against the event's io-ts codec.
+ */
+export const makeEventDecoder =
+  <A extends DomainEvent>(codec: t.Decoder<unknown, A>, upcasters: ReadonlyArray<Upcaster> = []) =>
+  (recorded: RecordedEvent): E.Either<EventDecodeError, A> => {
+    const where = `stream ${recorded.streamId} revision ${recorded.revision} (${recorded.type})`;
+    const version = MetadataVersion.is(recorded.metadata) ? recorded.metadata.schemaVersion : null;
+    if (!isDomainEventType(recorded.type) || (version !== null && version > EVENT_SCHEMA_VERSIONS[recorded.type]))
+      return E.left({
+        code: 'unknown-event-type',
+        message: `${where}: event type ${recorded.type} version ${version ?? '?'} is unknown to this version of the Message Center`,
+        streamId: recorded.streamId,
+        revision: recorded.revision,
+        type: recorded.type,
+        schemaVersion: version,
+      });
+    let data = recorded.data;
+    // Events written before schema versions were recorded count as version 1.
+    for (let v = version ?? 1; v < EVENT_SCHEMA_VERSIONS[recorded.type]; v += 1) {
+      const upcaster = upcasters.find((u) => u.type === recorded.type && u.fromVersion === v);
+      if (upcaster === undefined)
+        return E.left({
+          code: 'corrupt-event',
+          message: `${where}: no upcaster from schema version ${v}`,
+          streamId: recorded.streamId,
+          revision: recorded.revision,
+          type: recorded.type,
+          problems: [`schemaVersion ${v}: no upcaster`],
+        });
+      data = upcaster.upcast(data);
+    }
+    const decoded = codec.decode({ type: recorded.type, data });
+    if (E.isRight(decoded)) return decoded;
+    const problems = describeIoTsErrors(decoded.left);
+    return E.left({
+      code: 'corrupt-event',
+      message: `${where} cannot be decoded: ${problems.slice(0, 3).join('; ')}`,
+      streamId: recorded.streamId,
+      revision: recorded.revision,
+      type: recorded.type,
+      problems,
+    });
+  };

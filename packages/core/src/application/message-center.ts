@@ -1,0 +1,602 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type * as t from 'io-ts';
+import { authorizeMember, authorizeSend } from '../domain/authorization.js';
+import { businessDecider } from '../domain/business/decider.js';
+import { BusinessEvent } from '../domain/business/events.js';
+import type { BusinessState, EnabledBusiness } from '../domain/business/state.js';
+import { clientDecider } from '../domain/client/decider.js';
+import { ClientEvent } from '../domain/client/events.js';
+import type { ConversationCommand, SendContext } from '../domain/conversation/commands.js';
+import { conversationDecider } from '../domain/conversation/decider.js';
+import { ConversationEvent, telConversationId, type ConversationId, type DeliveryStatus } from '../domain/conversation/events.js';
+import type { ConversationState, OutboundDelivery, SubscriptionStatus } from '../domain/conversation/state.js';
+import type { DomainError } from '../domain/errors.js';
+import { billingPeriodOf } from '../domain/policies/allotment.js';
+import { isDeliveryStatus } from '../domain/policies/delivery-status.js';
+import { folderFor, unreadCountFor, type Folder } from '../domain/policies/folder.js';
+import { businessStream, clientStream, conversationStream } from '../domain/streams.js';
+import { BusinessId, ClientId, MessageId, type ProviderMessageId, type StaffId } from '../domain/values/ids.js';
+import { E164, parsePhone, describePhoneProblem } from '../domain/values/phone-number.js';
+import type { CountryCode } from '../domain/values/country.js';
+import type { Timestamp } from '../domain/values/timestamp.js';
+import { clientsWithPhone, usageIn, type Directory, type PendingOutbound } from '../read-models/directory.js';
+import { executeCommand, loadAggregate, type Aggregate } from './command-handler.js';
+import { createDirectoryFeed, type UnknownEventPolicy } from './directory-feed.js';
+import { makeEventDecoder, type Upcaster } from './event-codec.js';
+import type { MessageCenterError } from './errors.js';
+import * as In from './inputs.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import type { EventStore } from './ports/event-store.js';
+import { randomIds, type IdGenerator } from './ports/id-generator.js';
+import type { SmsTransport } from './ports/sms-transport.js';
+
+export interface MessageCenterOptions {
+  readonly store: EventStore;
+  /** Without one, outbound messages are recorded and stay `pending` until `dispatchPending` with a transport. */
+  readonly transport?: SmsTransport;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  /** Load → decide → append attempts per command when writers race (default 5). */
+  readonly maxAttempts?: number;
+  readonly unknownEvents?: UnknownEventPolicy;
+  readonly upcasters?: ReadonlyArray<Upcaster>;
+}
+
+export interface ConversationView {
+  readonly businessId: BusinessId;
+  readonly conversationId: ConversationId;
+  readonly clientId: ClientId | null;
+  readonly phone: E164;
+  /** V4–V7, for the viewer who asked. */
+  readonly folder: Folder;
+  readonly unreadCount: number;
+  readonly archived: boolean;
+  readonly pinned: boolean;
+  readonly muted: boolean;
+  readonly subscription: SubscriptionStatus;
+  readonly messageCount: number;
+  readonly lastActivityAt: Timestamp | null;
+  readonly lastMessageDirection: 'inbound' | 'outbound';
+  readonly deliveries: ReadonlyArray<{ readonly messageId: MessageId } & OutboundDelivery>;
+}
+
+export interface SentMessage {
+  readonly conversationId: ConversationId;
+  readonly messageId: MessageId;
+  /** `pending` without a transport, or when the transport asked to retry later. */
+  readonly status: DeliveryStatus;
+}
+
+export interface ReceivedMessage {
+  readonly businessId: BusinessId;
+  readonly conversationId: ConversationId;
+  readonly messageId: MessageId;
+  /** True when this provider message id had been recorded already (a redelivered webhook). */
+  readonly duplicate: boolean;
+  readonly subscription: SubscriptionStatus;
+}
+
+export interface UsageReport {
+  readonly period: string;
+  readonly inbound: number;
+  readonly outbound: number;
+  readonly used: number;
+  readonly limit: number;
+  readonly overage: 'refuse' | 'allow';
+}
+
+export interface DispatchReport {
+  readonly dispatched: number;
+  readonly failed: number;
+  readonly retryLater: number;
+}
+
+type Result<A> = TE.TaskEither<MessageCenterError, A>;
+
+const fromEither = <A>(e: E.Either<DomainError, A>): Result<A> => TE.fromEither(e);
+
+const decoded =
+  <A, O>(codec: t.Type<A, O, unknown>, value: unknown) =>
+  <B>(f: (a: A) => Result<B>): Result<B> =>
+    pipe(fromEither(In.decodeInput(codec, value)), TE.chain(f));
+
+const notEnabled: DomainError = { code: 'message-center-not-enabled', message: 'the Message Center is not enabled for this business' };
+
+export const createMessageCenter = (options: MessageCenterOptions) => {
+  const { store, transport } = options;
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const upcasters = options.upcasters ?? [];
+  const maxAttempts = options.maxAttempts ?? 5;
+  const deps = { store, ids };
+  const directory = createDirectoryFeed(store, { unknownEvents: options.unknownEvents ?? 'fail', upcasters });
+
+  const business: Aggregate<Parameters<typeof businessDecider.decide>[0], BusinessState, BusinessEvent> = {
+    decider: businessDecider,
+    decode: makeEventDecoder(BusinessEvent, upcasters),
+  };
+  const client = { decider: clientDecider, decode: makeEventDecoder(ClientEvent, upcasters) };
+  const conversation: Aggregate<ConversationCommand, ConversationState, ConversationEvent> = {
+    decider: conversationDecider,
+    decode: makeEventDecoder(ConversationEvent, upcasters),
+  };
+
+  const newMessageId = (): Result<MessageId> => {
+    const id = ids.uuid();
+    return MessageId.is(id) ? TE.right(id) : TE.left({ code: 'invalid-input', message: `the IdGenerator gave an unusable id ${JSON.stringify(id)}`, problems: [] });
+  };
+
+  const enabledBusiness = (businessId: BusinessId): Result<EnabledBusiness> =>
+    pipe(
+      loadAggregate(store, business, businessStream(businessId)),
+      TE.chain(({ state }) => (state.enabled === null ? TE.left(notEnabled) : TE.right(state.enabled))),
+    );
+
+  /** A number serves one business at a time, or inbound SMS could not be routed (B2). */
+  const numberFree = (businessId: BusinessId, raw: string, country: CountryCode): Result<void> =>
+    pipe(
+      directory.catchUp(),
+      TE.chain((dir) => {
+        const parsed = parsePhone(raw, country);
+        const owner = E.isRight(parsed) ? dir.numbers.get(parsed.right.e164) : undefined;
+        return owner !== undefined && owner.current && owner.businessId !== businessId && E.isRight(parsed)
+          ? TE.left<MessageCenterError, void>({ code: 'number-in-use', message: `${parsed.right.e164} is the number of another business`, number: parsed.right.e164 })
+          : TE.right(undefined);
+      }),
+    );
+
+  const runConversation = (
+    businessId: BusinessId,
+    conversationId: ConversationId,
+    command: (state: ConversationState) => Result<ConversationCommand>,
+    idempotencyKey?: string,
+  ) =>
+    executeCommand(deps, conversation, conversationStream(businessId, conversationId), command, {
+      maxAttempts,
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    });
+
+  /** Hands one outbox entry to the transport and records what came of it. */
+  const dispatchOne = (pending: PendingOutbound): Result<DeliveryStatus> => {
+    if (transport === undefined) return TE.right('pending');
+    return async () => {
+      const sent = await transport.send({ messageId: pending.messageId, from: pending.from, to: pending.to, body: pending.body })();
+      if (E.isLeft(sent) && sent.left.code === 'retryable') return E.right<MessageCenterError, DeliveryStatus>('pending');
+      const at = clock.now();
+      const base = { businessId: pending.businessId, conversationId: pending.conversationId, messageId: pending.messageId, at };
+      const recorded = await runConversation(pending.businessId, pending.conversationId, () =>
+        TE.right(
+          E.isRight(sent)
+            ? {
+                type: 'RecordDispatched' as const,
+                ...base,
+                providerMessageId: sent.right.providerMessageId,
+                status: isDeliveryStatus(sent.right.status) ? sent.right.status : 'queued',
+              }
+            : { type: 'RecordDispatchFailed' as const, ...base, reason: sent.left.code, providerCode: sent.left.providerCode, message: sent.left.message },
+        ),
+      )();
+      return E.map(({ state }: { readonly state: ConversationState }) => state.outbound.get(pending.messageId)?.status ?? 'pending')(recorded);
+    };
+  };
+
+  const conversationView = (state: ConversationState, viewer: StaffId, individual: boolean): E.Either<DomainError, ConversationView> => {
+    const identity = state.identity;
+    if (identity === null) return E.left({ code: 'conversation-not-found', message: 'there is no such conversation' });
+    return E.right({
+      businessId: identity.businessId,
+      conversationId: identity.conversationId,
+      clientId: identity.clientId,
+      phone: identity.phone,
+      folder: folderFor(state, viewer, individual),
+      unreadCount: unreadCountFor(state, viewer, individual),
+      archived: state.archived,
+      pinned: state.pinned,
+      muted: state.muted,
+      subscription: state.subscription,
+      messageCount: state.lastSeq,
+      lastActivityAt: state.lastActivityAt,
+      lastMessageDirection: state.lastOutboundSeq === state.lastSeq ? 'outbound' : 'inbound',
+      deliveries: [...state.outbound].map(([messageId, d]) => ({ messageId, ...d })),
+    });
+  };
+
+  const conversationAction =
+    (type: 'Archive' | 'Unarchive' | 'Mute' | 'Unmute' | 'Pin' | 'Unpin') =>
+    (input: In.ConversationActionInput): Result<void> =>
+      decoded(In.ConversationActionInput, input)((i) =>
+        pipe(
+          runConversation(i.businessId, i.conversationId, () =>
+            TE.right({ type, businessId: i.businessId, conversationId: i.conversationId, actor: i.actor, at: clock.now() }),
+          ),
+          TE.map(() => undefined),
+        ),
+      );
+
+  const readAction =
+    (type: 'MarkRead' | 'MarkUnread') =>
+    (input: In.StaffConversationActionInput): Result<void> =>
+      decoded(In.StaffConversationActionInput, input)((i) =>
+        pipe(
+          runConversation(i.businessId, i.conversationId, () =>
+            TE.right({ type, businessId: i.businessId, conversationId: i.conversationId, actor: i.actor, at: clock.now() }),
+          ),
+          TE.map(() => undefined),
+        ),
+      );
+
+  return {
+    /** B1 */
+    enableMessageCenter: (input: In.EnableMessageCenterInput): Result<{ readonly number: E164 }> =>
+      decoded(In.EnableMessageCenterInput, input)((i) =>
+        pipe(
+          numberFree(i.businessId, i.number, i.country),
+          TE.chain(() =>
+            executeCommand(
+              deps,
+              business,
+              businessStream(i.businessId),
+              () =>
+                TE.right({
+                  type: 'EnableMessageCenter' as const,
+                  businessId: i.businessId,
+                  country: i.country,
+                  number: i.number,
+                  allotment: i.allotment,
+                  individualReadStatus: i.individualReadStatus ?? false,
+                  at: clock.now(),
+                }),
+              { maxAttempts },
+            ),
+          ),
+          TE.chain(({ state }) => (state.enabled === null ? TE.left(notEnabled) : TE.right({ number: state.enabled.number }))),
+        ),
+      ),
+
+    /** B2: afterwards inbound SMS to the old number is refused as `number-retired`. */
+    changeNumber: (input: In.ChangeNumberInput): Result<{ readonly number: E164 }> =>
+      decoded(In.ChangeNumberInput, input)((i) =>
+        pipe(
+          enabledBusiness(i.businessId),
+          TE.chain((b) => numberFree(i.businessId, i.number, b.country)),
+          TE.chain(() =>
+            executeCommand(
+              deps,
+              business,
+              businessStream(i.businessId),
+              () => TE.right({ type: 'ChangeNumber' as const, businessId: i.businessId, number: i.number, at: clock.now() }),
+              { maxAttempts },
+            ),
+          ),
+          TE.chain(({ state }) => (state.enabled === null ? TE.left(notEnabled) : TE.right({ number: state.enabled.number }))),
+        ),
+      ),
+
+    /** B3 */
+    setIndividualReadStatus: (input: In.SetIndividualReadStatusInput): Result<void> =>
+      decoded(In.SetIndividualReadStatusInput, input)((i) =>
+        pipe(
+          executeCommand(
+            deps,
+            business,
+            businessStream(i.businessId),
+            () => TE.right({ type: 'SetIndividualReadStatus' as const, businessId: i.businessId, individual: i.individual, at: clock.now() }),
+            { maxAttempts },
+          ),
+          TE.map(() => undefined),
+        ),
+      ),
+
+    /** B4 */
+    changePlan: (input: In.ChangePlanInput): Result<void> =>
+      decoded(In.ChangePlanInput, input)((i) =>
+        pipe(
+          executeCommand(
+            deps,
+            business,
+            businessStream(i.businessId),
+            () => TE.right({ type: 'ChangePlan' as const, businessId: i.businessId, allotment: i.allotment, at: clock.now() }),
+            { maxAttempts },
+          ),
+          TE.map(() => undefined),
+        ),
+      ),
+
+    /** C1/C2: the phone is parsed in the business country; a client without a valid cell phone is recorded but cannot be messaged. */
+    recordClient: (input: In.RecordClientInput): Result<{ readonly cellPhone: E164 | null; readonly phoneProblem: string | null }> =>
+      decoded(In.RecordClientInput, input)((i) =>
+        pipe(
+          enabledBusiness(i.businessId),
+          TE.chain((b) =>
+            executeCommand(
+              deps,
+              client,
+              clientStream(i.businessId, i.clientId),
+              () =>
+                TE.right({
+                  type: 'RecordClient' as const,
+                  businessId: i.businessId,
+                  clientId: i.clientId,
+                  uid: i.uid,
+                  name: i.name,
+                  email: i.email ?? null,
+                  cellPhone: i.cellPhone ?? null,
+                  clientType: i.clientType ?? '',
+                  groups: i.groups ?? [],
+                  homeLocation: i.homeLocation ?? null,
+                  defaultCountry: b.country,
+                  at: clock.now(),
+                }),
+              { maxAttempts },
+            ),
+          ),
+          TE.map(({ state }) => ({ cellPhone: state.profile?.cellPhone.e164 ?? null, phoneProblem: state.profile?.cellPhone.problem ?? null })),
+        ),
+      ),
+
+    /** V1 (C3: one client per message); then the outbox entry is handed to the transport, if there is one. */
+    sendMessage: (input: In.SendMessageInput): Result<SentMessage> =>
+      decoded(In.SendMessageInput, input)((i) => {
+        const conversationId = i.conversationId ?? i.clientId;
+        if (conversationId === undefined || (i.conversationId !== undefined && i.clientId !== undefined && i.conversationId !== i.clientId))
+          return TE.left({ code: 'invalid-input', message: 'name the conversation by clientId or by conversationId (one of them)', problems: ['clientId', 'conversationId'] });
+        return pipe(
+          fromEither(authorizeSend(i.actor, i.businessId)),
+          TE.chain(() => (i.messageId === undefined ? newMessageId() : TE.right(i.messageId))),
+          TE.chain((messageId) =>
+            pipe(
+              runConversation(
+                i.businessId,
+                conversationId,
+                () =>
+                  pipe(
+                    TE.Do,
+                    TE.bind('business', () => loadAggregate(store, business, businessStream(i.businessId))),
+                    TE.bind('recipient', () => recipientOf(i.businessId, conversationId)),
+                    TE.bind('directory', () => directory.catchUp()),
+                    TE.map(({ business: b, recipient, directory: dir }): ConversationCommand => {
+                      const at = clock.now();
+                      const enabled = b.state.enabled;
+                      const used = usageIn(dir, i.businessId, billingPeriodOf(at));
+                      const context: SendContext = {
+                        business: enabled === null ? null : { number: enabled.number, allotment: enabled.allotment, usedInPeriod: used.inbound + used.outbound },
+                        recipient,
+                      };
+                      return { type: 'SendMessage', businessId: i.businessId, conversationId, actor: i.actor, messageId, body: i.body, context, at };
+                    }),
+                  ),
+                `outbound:${i.businessId}:${messageId}`,
+              ),
+              TE.chain(({ state }) => {
+                const delivery = state.outbound.get(messageId);
+                const identity = state.identity;
+                if (delivery === undefined || identity === null) return TE.left<MessageCenterError, SentMessage>({ code: 'message-not-found', message: `message ${messageId} was not recorded` });
+                if (delivery.status !== 'pending' || delivery.providerMessageId !== null)
+                  return TE.right({ conversationId, messageId, status: delivery.status });
+                return pipe(
+                  directory.catchUp(),
+                  TE.chain((dir) => {
+                    const pending = dir.pendingOutbound.get(messageId);
+                    return pending === undefined ? TE.right<MessageCenterError, DeliveryStatus>(delivery.status) : dispatchOne(pending);
+                  }),
+                  TE.map((status) => ({ conversationId, messageId, status })),
+                );
+              }),
+            ),
+          ),
+        );
+      }),
+
+    /**
+     * V2/V3 and B2: an SMS to a business number. Routed by the `to` number (a retired one is refused,
+     * nothing appended), then to the client with that cell phone (several: the one last written to),
+     * else to a conversation keyed by the number. A provider id seen before appends nothing.
+     */
+    receiveInbound: (input: In.ReceiveInboundInput): Result<ReceivedMessage> =>
+      decoded(In.ReceiveInboundInput, input)((i) => {
+        const to = parsePhone(i.to);
+        const from = parsePhone(i.from);
+        if (E.isLeft(to) || E.isLeft(from))
+          return TE.left({
+            code: 'invalid-input',
+            message: `inbound SMS: ${E.isLeft(to) ? `to: ${describePhoneProblem(to.left)}` : ''}${E.isLeft(from) ? ` from: ${describePhoneProblem(from.left)}` : ''}`.trim(),
+            problems: [...(E.isLeft(to) ? ['to'] : []), ...(E.isLeft(from) ? ['from'] : [])],
+          });
+        const toNumber = to.right.e164;
+        const fromNumber = from.right.e164;
+        return pipe(
+          directory.catchUp(),
+          TE.chain((dir) => {
+            const owner = dir.numbers.get(toNumber);
+            if (owner === undefined)
+              return TE.left<MessageCenterError, { dir: Directory; businessId: BusinessId }>({ code: 'unknown-number', message: `${toNumber} is not the number of any business`, number: toNumber });
+            if (!owner.current)
+              return TE.left({ code: 'number-retired', message: `${toNumber} is no longer the business's number; the SMS is not delivered`, number: toNumber });
+            return TE.right({ dir, businessId: owner.businessId });
+          }),
+          TE.bindW('messageId', () => newMessageId()),
+          TE.chain(({ dir, businessId, messageId }) => {
+            const clientId = chooseClient(dir, businessId, fromNumber);
+            const conversationId = clientId ?? telConversationId(fromNumber);
+            if (conversationId === null) return TE.left<MessageCenterError, ReceivedMessage>({ code: 'invalid-input', message: 'bad sender', problems: ['from'] });
+            return pipe(
+              runConversation(
+                businessId,
+                conversationId,
+                () =>
+                  TE.right({
+                    type: 'ReceiveInbound' as const,
+                    businessId,
+                    conversationId,
+                    clientId,
+                    messageId,
+                    providerMessageId: i.providerMessageId,
+                    from: fromNumber,
+                    to: toNumber,
+                    body: i.body,
+                    optOutType: i.optOutType ?? null,
+                    at: i.receivedAt ?? clock.now(),
+                  }),
+                `inbound:${businessId}:${i.providerMessageId}`,
+              ),
+              TE.map(({ events, state }) => ({
+                businessId,
+                conversationId,
+                messageId: state.seenInbound.get(i.providerMessageId) ?? messageId,
+                duplicate: events.length === 0,
+                subscription: state.subscription,
+              })),
+            );
+          }),
+        );
+      }),
+
+    /** V10: a status callback. An unknown provider id is refused with `message-not-found`, changing nothing. */
+    recordDeliveryStatus: (input: In.RecordDeliveryStatusInput): Result<{ readonly status: DeliveryStatus; readonly changed: boolean }> =>
+      decoded(In.RecordDeliveryStatusInput, input)((i) => {
+        const status = i.status;
+        if (!isDeliveryStatus(status) || status === 'pending')
+          return TE.left({ code: 'invalid-input', message: `unknown delivery status ${JSON.stringify(status)}`, problems: ['status'] });
+        return pipe(
+          directory.catchUp(),
+          TE.chain((dir) => {
+            const streamId = dir.providerMessages.get(i.providerMessageId);
+            const entry = streamId === undefined ? undefined : dir.conversations.get(streamId);
+            if (entry === undefined)
+              return TE.left<MessageCenterError, { readonly status: DeliveryStatus; readonly changed: boolean }>({
+                code: 'message-not-found',
+                message: `no outbound message has the provider id ${i.providerMessageId}`,
+              });
+            return pipe(
+              runConversation(entry.businessId, entry.conversationId, () =>
+                TE.right({
+                  type: 'RecordDeliveryStatus' as const,
+                  businessId: entry.businessId,
+                  conversationId: entry.conversationId,
+                  providerMessageId: i.providerMessageId,
+                  status,
+                  errorCode: i.errorCode ?? null,
+                  at: clock.now(),
+                }),
+              ),
+              TE.map(({ events, state }) => ({
+                status: statusOf(state, i.providerMessageId),
+                changed: events.length > 0,
+              })),
+            );
+          }),
+        );
+      }),
+
+    markRead: readAction('MarkRead'),
+    markUnread: readAction('MarkUnread'),
+    archive: conversationAction('Archive'),
+    unarchive: conversationAction('Unarchive'),
+    mute: conversationAction('Mute'),
+    unmute: conversationAction('Unmute'),
+    pin: conversationAction('Pin'),
+    unpin: conversationAction('Unpin'),
+
+    /** Hands every outbox entry that has not reached the transport yet to it (after a restart, or once a transport is configured). */
+    dispatchPending: (): Result<DispatchReport> =>
+      pipe(
+        directory.catchUp(),
+        TE.chain((dir) => async () => {
+          const report = { dispatched: 0, failed: 0, retryLater: 0 };
+          for (const pending of dir.pendingOutbound.values()) {
+            const result = await dispatchOne(pending)();
+            if (E.isLeft(result)) return result;
+            if (result.right === 'pending') report.retryLater += 1;
+            else if (result.right === 'failed') report.failed += 1;
+            else report.dispatched += 1;
+          }
+          return E.right(report);
+        }),
+      ),
+
+    /** A conversation as one staff member sees it (V4–V9). */
+    conversation: (query: In.ConversationQueryInput): Result<ConversationView> =>
+      decoded(In.ConversationQueryInput, query)((q) =>
+        pipe(
+          fromEither(authorizeMember(q.viewer, q.businessId)),
+          TE.chain(() => enabledBusiness(q.businessId)),
+          TE.chain((b) =>
+            pipe(
+              loadAggregate(store, conversation, conversationStream(q.businessId, q.conversationId)),
+              TE.chain(({ state }) => fromEither(conversationView(state, q.viewer.staffId, b.individualReadStatus))),
+            ),
+          ),
+        ),
+      ),
+
+    /** R6 (B4): messages counted against the allotment in a billing period (default: the current one). */
+    usage: (query: In.UsageQueryInput): Result<UsageReport> =>
+      decoded(In.UsageQueryInput, query)((q) =>
+        pipe(
+          fromEither(authorizeMember(q.viewer, q.businessId)),
+          TE.chain(() => enabledBusiness(q.businessId)),
+          TE.chain((b) =>
+            pipe(
+              directory.catchUp(),
+              TE.map((dir) => {
+                const period = q.period ?? billingPeriodOf(clock.now());
+                const used = usageIn(dir, q.businessId, period);
+                return {
+                  period,
+                  inbound: used.inbound,
+                  outbound: used.outbound,
+                  used: used.inbound + used.outbound,
+                  limit: b.allotment.messagesPerPeriod,
+                  overage: b.allotment.overage,
+                };
+              }),
+            ),
+          ),
+        ),
+      ),
+
+    /** How many events of unknown types read models have passed over (with `unknownEvents: 'skip'`). */
+    skippedUnknownEvents: (): number => directory.skippedUnknown(),
+  };
+
+  function recipientOf(businessId: BusinessId, conversationId: ConversationId): Result<SendContext['recipient']> {
+    if (!ClientId.is(conversationId)) {
+      const phone = conversationId.slice(4);
+      return TE.right(E164.is(phone) ? { clientId: null, phone, problem: null } : { clientId: null, phone: null, problem: 'not a phone number' });
+    }
+    const clientId = conversationId;
+    return pipe(
+      loadAggregate(store, client, clientStream(businessId, clientId)),
+      TE.chain(({ state }) =>
+        state.profile === null
+          ? TE.left<MessageCenterError, SendContext['recipient']>({ code: 'client-not-found', message: `no client ${clientId} in business ${businessId}` })
+          : TE.right({ clientId, phone: state.profile.cellPhone.e164, problem: state.profile.cellPhone.problem }),
+      ),
+    );
+  }
+};
+
+export type MessageCenter = ReturnType<typeof createMessageCenter>;
+
+/** V2: several clients may share a phone (a family); the reply goes to the one last written to. */
+const chooseClient = (dir: Directory, businessId: BusinessId, phone: E164): ClientId | null => {
+  const candidates = clientsWithPhone(dir, businessId, phone);
+  let best: ClientId | null = null;
+  let bestAt = '';
+  for (const clientId of [...candidates].sort()) {
+    const at = dir.conversations.get(conversationStream(businessId, clientId))?.lastOutboundAt ?? '';
+    if (best === null || at > bestAt) {
+      best = clientId;
+      bestAt = at;
+    }
+  }
+  return best;
+};
+
+
+const statusOf = (state: ConversationState, providerMessageId: ProviderMessageId): DeliveryStatus => {
+  const messageId = state.outboundByProvider.get(providerMessageId);
+  return (messageId === undefined ? undefined : state.outbound.get(messageId)?.status) ?? 'pending';
+};

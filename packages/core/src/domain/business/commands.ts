@@ -1,0 +1,38 @@
+import * as t from 'io-ts';
+import { BusinessId } from '../values/ids.js';
+import { CountryCode } from '../values/country.js';
+import { Timestamp } from '../values/timestamp.js';
+import { AllotmentCodec } from './events.js';
+
+const command = <T extends string, D extends t.Props>(type: T, props: D) =>
+  t.readonly(t.type({ type: t.literal(type), ...props }), type);
+
+/** B1: the number is given as the host has it, in any formatting; it is parsed in the business country. */
+export const EnableMessageCenter = command('EnableMessageCenter', {
+  businessId: BusinessId,
+  country: CountryCode,
+  number: t.string,
+  allotment: AllotmentCodec,
+  individualReadStatus: t.boolean,
+  at: Timestamp,
+});
+export type EnableMessageCenter = t.TypeOf<typeof EnableMessageCenter>;
+
+/** B2 */
+export const ChangeNumber = command('ChangeNumber', { businessId: BusinessId, number: t.string, at: Timestamp });
+export type ChangeNumber = t.TypeOf<typeof ChangeNumber>;
+
+/** B3 */
+export const SetIndividualReadStatus = command('SetIndividualReadStatus', {
+  businessId: BusinessId,
+  individual: t.boolean,
+  at: Timestamp,
+});
+export type SetIndividualReadStatus = t.TypeOf<typeof SetIndividualReadStatus>;
+
+/** B4 */
+export const ChangePlan = command('ChangePlan', { businessId: BusinessId, allotment: AllotmentCodec, at: Timestamp });
+export type ChangePlan = t.TypeOf<typeof ChangePlan>;
+
+export const BusinessCommand = t.union([EnableMessageCenter, ChangeNumber, SetIndividualReadStatus, ChangePlan]);
+export type BusinessCommand = t.TypeOf<typeof BusinessCommand>;

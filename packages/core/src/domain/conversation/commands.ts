@@ -1,0 +1,102 @@
+import * as t from 'io-ts';
+import { Actor, StaffActor } from '../actor.js';
+import { AllotmentCodec } from '../business/events.js';
+import { BusinessId, ClientId, MessageId, ProviderMessageId } from '../values/ids.js';
+import { E164 } from '../values/phone-number.js';
+import { Timestamp } from '../values/timestamp.js';
+import { ConversationId, DeliveryStatusCodec } from './events.js';
+
+const command = <T extends string, D extends t.Props>(type: T, props: D) =>
+  t.readonly(t.type({ type: t.literal(type), businessId: BusinessId, conversationId: ConversationId, ...props }), type);
+
+/**
+ * What the other aggregates say about a send, loaded by the application layer so that `decide` stays
+ * pure: the business (null when the Message Center is not enabled), the usage of the current billing
+ * period, and the recipient's number (null with the reason when the client cannot receive SMS).
+ */
+export const SendContext = t.readonly(
+  t.type({
+    business: t.union([
+      t.readonly(t.type({ number: E164, allotment: AllotmentCodec, usedInPeriod: t.number })),
+      t.null,
+    ]),
+    recipient: t.readonly(
+      t.type({ clientId: t.union([ClientId, t.null]), phone: t.union([E164, t.null]), problem: t.union([t.string, t.null]) }),
+    ),
+  }),
+  'SendContext',
+);
+export type SendContext = t.TypeOf<typeof SendContext>;
+
+/** V1 (C3: exactly one recipient — there is no group send). */
+export const SendMessage = command('SendMessage', {
+  actor: Actor,
+  messageId: MessageId,
+  body: t.string,
+  context: SendContext,
+  at: Timestamp,
+});
+
+export const OptOutTypeCodec = t.keyof({ STOP: null, START: null, HELP: null }, 'OptOutType');
+
+/** V2/V3: a client's SMS, already routed to this conversation by the business number (B2). */
+export const ReceiveInbound = command('ReceiveInbound', {
+  clientId: t.union([ClientId, t.null]),
+  messageId: MessageId,
+  providerMessageId: ProviderMessageId,
+  from: E164,
+  to: E164,
+  body: t.string,
+  optOutType: t.union([OptOutTypeCodec, t.null]),
+  at: Timestamp,
+});
+
+export const RecordDispatched = command('RecordDispatched', {
+  messageId: MessageId,
+  providerMessageId: ProviderMessageId,
+  status: DeliveryStatusCodec,
+  at: Timestamp,
+});
+
+/** `reason` is the transport's error code; `recipient-unsubscribed` (Twilio 21610) also opts the client out. */
+export const RecordDispatchFailed = command('RecordDispatchFailed', {
+  messageId: MessageId,
+  reason: t.string,
+  providerCode: t.union([t.number, t.null]),
+  message: t.string,
+  at: Timestamp,
+});
+
+/** V10 */
+export const RecordDeliveryStatus = command('RecordDeliveryStatus', {
+  providerMessageId: ProviderMessageId,
+  status: DeliveryStatusCodec,
+  errorCode: t.union([t.number, t.null]),
+  at: Timestamp,
+});
+
+export const MarkRead = command('MarkRead', { actor: StaffActor, at: Timestamp });
+export const MarkUnread = command('MarkUnread', { actor: StaffActor, at: Timestamp });
+export const Archive = command('Archive', { actor: Actor, at: Timestamp });
+export const Unarchive = command('Unarchive', { actor: Actor, at: Timestamp });
+export const Mute = command('Mute', { actor: Actor, at: Timestamp });
+export const Unmute = command('Unmute', { actor: Actor, at: Timestamp });
+export const Pin = command('Pin', { actor: Actor, at: Timestamp });
+export const Unpin = command('Unpin', { actor: Actor, at: Timestamp });
+
+export const ConversationCommand = t.union([
+  SendMessage,
+  ReceiveInbound,
+  RecordDispatched,
+  RecordDispatchFailed,
+  RecordDeliveryStatus,
+  MarkRead,
+  MarkUnread,
+  Archive,
+  Unarchive,
+  Mute,
+  Unmute,
+  Pin,
+  Unpin,
+]);
+export type ConversationCommand = t.TypeOf<typeof ConversationCommand>;

@@ -1,0 +1,312 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { makeDecider } from '../decider.js';
+import { authorOf } from '../actor.js';
+import { authorizeMember, authorizeSend } from '../authorization.js';
+import type { DomainError } from '../errors.js';
+import { checkOutboundAllotment } from '../policies/allotment.js';
+import { nextDeliveryStatus } from '../policies/delivery-status.js';
+import { subscriptionIntent } from '../policies/opt-out-keywords.js';
+import { segmentCount } from '../policies/segments.js';
+import { checkOutboundBody } from '../values/message-body.js';
+import type { ConversationCommand } from './commands.js';
+import type { ConversationEvent } from './events.js';
+import { initialConversationState, UNREAD_MARK, type ConversationState } from './state.js';
+
+type Decision = E.Either<DomainError, ReadonlyArray<ConversationEvent>>;
+type Command<T extends ConversationCommand['type']> = Extract<ConversationCommand, { readonly type: T }>;
+
+const none: Decision = E.right([]);
+
+const notFound: DomainError = { code: 'conversation-not-found', message: 'there is no such conversation' };
+
+const sendMessage = (c: Command<'SendMessage'>, s: ConversationState): Decision => {
+  const authorized = authorizeSend(c.actor, c.businessId);
+  if (E.isLeft(authorized)) return authorized;
+  // A retried command (same message id) was already decided: nothing new happens.
+  if (s.outbound.has(c.messageId)) return none;
+  const business = c.context.business;
+  if (business === null)
+    return E.left({ code: 'message-center-not-enabled', message: 'the Message Center is not enabled for this business' });
+  const phone = c.context.recipient.phone;
+  if (phone === null)
+    return E.left({
+      code: 'client-has-no-valid-cell-phone',
+      message: `the client cannot receive SMS: ${c.context.recipient.problem ?? 'no valid cell phone'}`,
+    });
+  const body = checkOutboundBody(c.body);
+  if (E.isLeft(body)) return body;
+  // V3: whatever the notification settings, nothing goes to a client who opted out.
+  if (s.subscription.status === 'unsubscribed')
+    return E.left({ code: 'client-unsubscribed', message: 'the client has opted out of SMS (replied STOP); they must text START to opt in again' });
+  const allotment = checkOutboundAllotment(business.allotment, business.usedInPeriod);
+  if (!allotment.allowed)
+    return E.left({
+      code: 'allotment-exhausted',
+      message: `the plan allows ${allotment.limit} messages in this billing period and ${allotment.used} are used`,
+      limit: allotment.limit,
+      used: allotment.used,
+    });
+  return E.right([
+    ...(s.identity === null
+      ? [
+          {
+            type: 'ConversationStarted' as const,
+            data: { businessId: c.businessId, conversationId: c.conversationId, clientId: c.context.recipient.clientId, phone, at: c.at },
+          },
+        ]
+      : []),
+    {
+      type: 'OutboundSent',
+      data: {
+        messageId: c.messageId,
+        seq: s.lastSeq + 1,
+        author: authorOf(c.actor),
+        from: business.number,
+        to: phone,
+        body: c.body,
+        segments: segmentCount(c.body),
+        overage: allotment.overage,
+        at: c.at,
+      },
+    },
+  ]);
+};
+
+/** V2 (idempotent by provider id) and V3 (opt-out / opt-in keywords, OptOutType authoritative). */
+const receiveInbound = (c: Command<'ReceiveInbound'>, s: ConversationState): Decision => {
+  if (s.seenInbound.has(c.providerMessageId)) return none;
+  const intent = subscriptionIntent(c.body, c.optOutType);
+  const subscribed = s.subscription.status === 'subscribed';
+  const change: ReadonlyArray<ConversationEvent> =
+    intent.intent === 'opt-out' && subscribed && intent.source !== null
+      ? [{ type: 'ClientUnsubscribed', data: { source: intent.source, keyword: intent.keyword, messageId: c.messageId, at: c.at } }]
+      : intent.intent === 'opt-in' && !subscribed && intent.source !== null
+        ? [{ type: 'ClientResubscribed', data: { source: intent.source, keyword: intent.keyword, messageId: c.messageId, at: c.at } }]
+        : [];
+  return E.right([
+    ...(s.identity === null
+      ? [
+          {
+            type: 'ConversationStarted' as const,
+            data: { businessId: c.businessId, conversationId: c.conversationId, clientId: c.clientId, phone: c.from, at: c.at },
+          },
+        ]
+      : []),
+    {
+      type: 'InboundReceived',
+      data: {
+        messageId: c.messageId,
+        seq: s.lastSeq + 1,
+        providerMessageId: c.providerMessageId,
+        from: c.from,
+        to: c.to,
+        body: c.body,
+        segments: segmentCount(c.body),
+        at: c.at,
+      },
+    },
+    ...change,
+  ]);
+};
+
+const messageNotFound = (id: string): DomainError => ({ code: 'message-not-found', message: `no outbound message ${id} in this conversation` });
+
+const recordDispatched = (c: Command<'RecordDispatched'>, s: ConversationState): Decision => {
+  const delivery = s.outbound.get(c.messageId);
+  if (delivery === undefined) return E.left(messageNotFound(c.messageId));
+  if (delivery.providerMessageId !== null) return none;
+  return E.right([
+    { type: 'OutboundDispatched', data: { messageId: c.messageId, providerMessageId: c.providerMessageId, status: c.status, at: c.at } },
+  ]);
+};
+
+/** V3: Twilio's 21610 on send means the recipient has opted out. */
+const optOutByProvider = (s: ConversationState, messageId: Command<'RecordDispatchFailed'>['messageId'], at: Command<'RecordDispatchFailed'>['at']): ReadonlyArray<ConversationEvent> =>
+  s.subscription.status === 'subscribed'
+    ? [{ type: 'ClientUnsubscribed', data: { source: 'provider-error', keyword: null, messageId, at } }]
+    : [];
+
+const TWILIO_UNSUBSCRIBED = 21610;
+
+const recordDispatchFailed = (c: Command<'RecordDispatchFailed'>, s: ConversationState): Decision => {
+  const delivery = s.outbound.get(c.messageId);
+  if (delivery === undefined) return E.left(messageNotFound(c.messageId));
+  if (delivery.status === 'failed' || delivery.providerMessageId !== null) return none;
+  return E.right([
+    {
+      type: 'OutboundDispatchFailed',
+      data: { messageId: c.messageId, reason: c.reason, providerCode: c.providerCode, message: c.message, at: c.at },
+    },
+    ...(c.reason === 'recipient-unsubscribed' || c.providerCode === TWILIO_UNSUBSCRIBED ? optOutByProvider(s, c.messageId, c.at) : []),
+  ]);
+};
+
+/** V10: statuses only move forward; a late `sent` never overwrites `delivered`. */
+const recordDeliveryStatus = (c: Command<'RecordDeliveryStatus'>, s: ConversationState): Decision => {
+  const messageId = s.outboundByProvider.get(c.providerMessageId);
+  const delivery = messageId === undefined ? undefined : s.outbound.get(messageId);
+  if (messageId === undefined || delivery === undefined) return E.left(messageNotFound(c.providerMessageId));
+  const next = nextDeliveryStatus(delivery.status, c.status);
+  if (next === delivery.status) return none;
+  return E.right([
+    { type: 'DeliveryStatusUpdated', data: { messageId, providerMessageId: c.providerMessageId, status: next, errorCode: c.errorCode, at: c.at } },
+    ...(c.errorCode === TWILIO_UNSUBSCRIBED ? optOutByProvider(s, messageId, c.at) : []),
+  ]);
+};
+
+const staffAction = (
+  c: Command<'MarkRead' | 'MarkUnread'>,
+  s: ConversationState,
+  decide: () => ReadonlyArray<ConversationEvent>,
+): Decision => {
+  const authorized = authorizeMember(c.actor, c.businessId);
+  if (E.isLeft(authorized)) return authorized;
+  if (s.identity === null) return E.left(notFound);
+  return E.right(decide());
+};
+
+/** Archive, mute and pin are switches: asking for the state it is already in changes nothing. */
+const toggle = (
+  c: Command<'Archive' | 'Unarchive' | 'Mute' | 'Unmute' | 'Pin' | 'Unpin'>,
+  s: ConversationState,
+  current: boolean,
+  wanted: boolean,
+  event: (data: { readonly by: ReturnType<typeof authorOf>; readonly at: typeof c.at }) => ConversationEvent,
+): Decision => {
+  const authorized = authorizeMember(c.actor, c.businessId);
+  if (E.isLeft(authorized)) return authorized;
+  if (s.identity === null) return E.left(notFound);
+  return E.right(current === wanted ? [] : [event({ by: authorOf(c.actor), at: c.at })]);
+};
+
+const decide = (c: ConversationCommand, s: ConversationState): Decision => {
+  switch (c.type) {
+    case 'SendMessage':
+      return sendMessage(c, s);
+    case 'ReceiveInbound':
+      return receiveInbound(c, s);
+    case 'RecordDispatched':
+      return recordDispatched(c, s);
+    case 'RecordDispatchFailed':
+      return recordDispatchFailed(c, s);
+    case 'RecordDeliveryStatus':
+      return recordDeliveryStatus(c, s);
+    case 'MarkRead':
+      return staffAction(c, s, () => {
+        const own = s.staffRead.get(c.actor.staffId) ?? UNREAD_MARK;
+        const done = (m: typeof own) => m.readUpToSeq >= s.lastSeq && !m.markedUnread;
+        return done(own) && done(s.sharedRead)
+          ? []
+          : [{ type: 'ConversationRead', data: { staffId: c.actor.staffId, upToSeq: s.lastSeq, at: c.at } }];
+      });
+    case 'MarkUnread':
+      return staffAction(c, s, () =>
+        (s.staffRead.get(c.actor.staffId) ?? UNREAD_MARK).markedUnread && s.sharedRead.markedUnread
+          ? []
+          : [{ type: 'ConversationMarkedUnread', data: { staffId: c.actor.staffId, at: c.at } }],
+      );
+    case 'Archive':
+      return toggle(c, s, s.archived, true, (data) => ({ type: 'ConversationArchived', data }));
+    case 'Unarchive':
+      return toggle(c, s, s.archived, false, (data) => ({ type: 'ConversationUnarchived', data }));
+    case 'Mute':
+      return toggle(c, s, s.muted, true, (data) => ({ type: 'ConversationMuted', data }));
+    case 'Unmute':
+      return toggle(c, s, s.muted, false, (data) => ({ type: 'ConversationUnmuted', data }));
+    case 'Pin':
+      return toggle(c, s, s.pinned, true, (data) => ({ type: 'ConversationPinned', data }));
+    case 'Unpin':
+      return toggle(c, s, s.pinned, false, (data) => ({ type: 'ConversationUnpinned', data }));
+  }
+};
+
+export const conversationDecider = makeDecider<ConversationCommand, ConversationState, ConversationEvent>({
+  initialState: initialConversationState,
+  decide,
+  apply: (d, e) => {
+    switch (e.type) {
+      case 'ConversationStarted':
+        d.identity = { ...e.data, startedAt: e.data.at };
+        return;
+      case 'InboundReceived':
+        d.lastSeq = e.data.seq;
+        d.lastInboundSeq = e.data.seq;
+        d.lastActivityAt = e.data.at;
+        d.inboundSinceLastOutbound.push(e.data.seq);
+        // V5: an inbound message takes an archived conversation out of the archive (to Unread).
+        d.archived = false;
+        d.seenInbound.set(e.data.providerMessageId, e.data.messageId);
+        return;
+      case 'OutboundSent':
+        d.lastSeq = e.data.seq;
+        d.lastOutboundSeq = e.data.seq;
+        d.lastActivityAt = e.data.at;
+        d.inboundSinceLastOutbound = [];
+        // V5: an outbound message takes it out of the archive (to Replied); the conversation has been
+        // answered, so earlier mark-unread reminders are done for everyone.
+        d.archived = false;
+        d.sharedRead.markedUnread = false;
+        for (const mark of d.staffRead.values()) mark.markedUnread = false;
+        d.outbound.set(e.data.messageId, { seq: e.data.seq, providerMessageId: null, status: 'pending', errorCode: null });
+        return;
+      case 'OutboundDispatched': {
+        const delivery = d.outbound.get(e.data.messageId);
+        if (delivery === undefined) return;
+        delivery.providerMessageId = e.data.providerMessageId;
+        delivery.status = nextDeliveryStatus(delivery.status, e.data.status);
+        d.outboundByProvider.set(e.data.providerMessageId, e.data.messageId);
+        return;
+      }
+      case 'OutboundDispatchFailed': {
+        const delivery = d.outbound.get(e.data.messageId);
+        if (delivery === undefined) return;
+        delivery.status = nextDeliveryStatus(delivery.status, 'failed');
+        delivery.errorCode = e.data.providerCode;
+        return;
+      }
+      case 'DeliveryStatusUpdated': {
+        const delivery = d.outbound.get(e.data.messageId);
+        if (delivery === undefined) return;
+        delivery.status = nextDeliveryStatus(delivery.status, e.data.status);
+        if (e.data.errorCode !== null) delivery.errorCode = e.data.errorCode;
+        return;
+      }
+      case 'ClientUnsubscribed':
+        d.subscription = { status: 'unsubscribed', keyword: e.data.keyword, source: e.data.source, changedAt: e.data.at };
+        return;
+      case 'ClientResubscribed':
+        d.subscription = { status: 'subscribed', keyword: e.data.keyword, source: e.data.source, changedAt: e.data.at };
+        return;
+      case 'ConversationRead': {
+        const own = d.staffRead.get(e.data.staffId) ?? UNREAD_MARK;
+        d.staffRead.set(e.data.staffId, { readUpToSeq: Math.max(own.readUpToSeq, e.data.upToSeq), markedUnread: false });
+        d.sharedRead = { readUpToSeq: Math.max(d.sharedRead.readUpToSeq, e.data.upToSeq), markedUnread: false };
+        return;
+      }
+      case 'ConversationMarkedUnread': {
+        const own = d.staffRead.get(e.data.staffId) ?? UNREAD_MARK;
+        d.staffRead.set(e.data.staffId, { readUpToSeq: own.readUpToSeq, markedUnread: true });
+        d.sharedRead.markedUnread = true;
+        return;
+      }
+      case 'ConversationArchived':
+        d.archived = true;
+        return;
+      case 'ConversationUnarchived':
+        d.archived = false;
+        return;
+      case 'ConversationMuted':
+        d.muted = true;
+        return;
+      case 'ConversationUnmuted':
+        d.muted = false;
+        return;
+      case 'ConversationPinned':
+        d.pinned = true;
+        return;
+      case 'ConversationUnpinned':
+        d.pinned = false;
+        return;
+    }
+  },
+});

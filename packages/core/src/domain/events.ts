@@ -1,0 +1,41 @@
+import * as t from 'io-ts';
+import { BusinessEvent } from './business/events.js';
+import { ClientEvent } from './client/events.js';
+import { ConversationEvent } from './conversation/events.js';
+
+/** Every event of the Message Center, whatever its stream. */
+export const DomainEvent = t.union([BusinessEvent, ClientEvent, ConversationEvent], 'DomainEvent');
+export type DomainEvent = t.TypeOf<typeof DomainEvent>;
+export type DomainEventType = DomainEvent['type'];
+
+/**
+ * The current schema version of each event type, written into every stored event's metadata. When an
+ * event's data changes shape, its version goes up and an upcaster turns the older data into the new
+ * shape at the store boundary (see `application/event-codec.ts`), so the domain only ever sees the
+ * current shape.
+ */
+export const EVENT_SCHEMA_VERSIONS: { readonly [K in DomainEventType]: number } = {
+  MessageCenterEnabled: 1,
+  BusinessNumberChanged: 1,
+  ReadStatusModeChanged: 1,
+  PlanChanged: 1,
+  ClientProfileRecorded: 1,
+  ConversationStarted: 1,
+  InboundReceived: 1,
+  OutboundSent: 1,
+  OutboundDispatched: 1,
+  OutboundDispatchFailed: 1,
+  DeliveryStatusUpdated: 1,
+  ClientUnsubscribed: 1,
+  ClientResubscribed: 1,
+  ConversationRead: 1,
+  ConversationMarkedUnread: 1,
+  ConversationArchived: 1,
+  ConversationUnarchived: 1,
+  ConversationMuted: 1,
+  ConversationUnmuted: 1,
+  ConversationPinned: 1,
+  ConversationUnpinned: 1,
+};
+
+export const isDomainEventType = (type: string): type is DomainEventType => Object.hasOwn(EVENT_SCHEMA_VERSIONS, type);

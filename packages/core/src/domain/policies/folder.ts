@@ -1,0 +1,44 @@
+/**
+ * V4–V7: which folder a conversation is in for one viewer, and how many unread messages it shows them.
+ * Pure functions of the conversation state, shared by the decider's tests, the facade and the inbox
+ * read model, so the rule exists once.
+ */
+import type { StaffId } from '../values/ids.js';
+import { UNREAD_MARK, type ConversationState, type ReadMark } from '../conversation/state.js';
+
+export type Folder = 'unread' | 'read' | 'replied' | 'archived';
+export const FOLDERS: ReadonlyArray<Folder> = ['unread', 'read', 'replied', 'archived'];
+
+/** The parts of a conversation's state that decide its folder. */
+export type FolderFacts = Pick<
+  ConversationState,
+  'lastSeq' | 'lastOutboundSeq' | 'inboundSinceLastOutbound' | 'archived' | 'sharedRead' | 'staffRead'
+>;
+
+/**
+ * V7: with B3 off (`individual` false) every viewer sees the shared status, the last read or mark-unread
+ * by anyone; with B3 on each staff member sees their own.
+ */
+export const readMarkFor = (facts: FolderFacts, viewer: StaffId, individual: boolean): ReadMark =>
+  individual ? (facts.staffRead.get(viewer) ?? UNREAD_MARK) : facts.sharedRead;
+
+/**
+ * V6: inbound messages after both the last outbound and the viewer's read position. Marked unread, it
+ * shows every client response since the last outbound message (which may be 0).
+ */
+export const unreadCountFor = (facts: FolderFacts, viewer: StaffId, individual: boolean): number => {
+  const mark = readMarkFor(facts, viewer, individual);
+  if (mark.markedUnread) return facts.inboundSinceLastOutbound.length;
+  let n = 0;
+  for (const seq of facts.inboundSinceLastOutbound) if (seq > mark.readUpToSeq) n += 1;
+  return n;
+};
+
+/** V4: archived if archived; else unread if unread inbound or marked unread; else replied if the last message is outbound; else read. */
+export const folderFor = (facts: FolderFacts, viewer: StaffId, individual: boolean): Folder => {
+  if (facts.archived) return 'archived';
+  const mark = readMarkFor(facts, viewer, individual);
+  if (mark.markedUnread || unreadCountFor(facts, viewer, individual) > 0) return 'unread';
+  if (facts.lastSeq > 0 && facts.lastOutboundSeq === facts.lastSeq) return 'replied';
+  return 'read';
+};

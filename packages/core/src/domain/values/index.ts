@@ -1,0 +1,5 @@
+export * from './ids.js';
+export * from './timestamp.js';
+export * from './country.js';
+export * from './phone-number.js';
+export * from './message-body.js';
