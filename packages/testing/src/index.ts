@@ -1,1 +1,3 @@
 export * from './event-store-contract.js';
+export * from './arbitraries/index.js';
+export * from './decider-spec.js';

@@ -4,7 +4,7 @@ import { CountryCode } from '../values/country.js';
 import { E164 } from '../values/phone-number.js';
 import { Timestamp } from '../values/timestamp.js';
 
-const NonNegativeInt = t.brand(
+export const NonNegativeInt = t.brand(
   t.number,
   (n): n is t.Branded<number, { readonly NonNegativeInt: unique symbol }> => Number.isSafeInteger(n) && n >= 0,
   'NonNegativeInt',

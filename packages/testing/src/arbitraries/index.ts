@@ -1,0 +1,3 @@
+export * from './values.js';
+export * from './conversation.js';
+export * from './events.js';

@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  BusinessId,
+  ClientId,
+  CountryCode,
+  MessageId,
+  ProviderMessageId,
+  StaffId,
+  parseCellPhone,
+  timestampFromMillis,
+  type E164,
+  type Timestamp,
+} from '@message-center/core';
+
+/** Keeps only values the codec accepts, so generators never hand out something the domain would refuse as malformed. */
+const branded = <A>(arb: fc.Arbitrary<string>, is: (s: string) => s is string & A): fc.Arbitrary<string & A> =>
+  arb.filter(is);
+
+/** Ids come from small pools so that generated histories revisit the same clients, staff and messages. */
+export const businessIdArb = branded(fc.constantFrom('b1', 'b2', 'b3'), BusinessId.is);
+export const clientIdArb = branded(fc.constantFrom('c1', 'c2', 'c3', 'c4'), ClientId.is);
+export const staffIdArb = branded(fc.constantFrom('s1', 's2', 's3'), StaffId.is);
+export const messageIdArb = branded(fc.constantFrom('m1', 'm2', 'm3', 'm4', 'm5', 'm6'), MessageId.is);
+export const providerMessageIdArb = branded(
+  fc.constantFrom('SM01', 'SM02', 'SM03', 'SM04', 'SM05', 'SM06'),
+  ProviderMessageId.is,
+);
+
+/** Any id the codecs accept (for codec round trips): 1–40 visible characters. */
+export const anyIdArb = fc.stringMatching(/^[A-Za-z0-9_.:@-]{1,40}$/);
+
+const START = Date.UTC(2026, 0, 1);
+const END = Date.UTC(2027, 11, 31);
+export const timestampArb: fc.Arbitrary<Timestamp> = fc.integer({ min: START, max: END }).map(timestampFromMillis);
+
+/** Non-decreasing timestamps, as a clock gives them. */
+export const timestampsArb = (n: number): fc.Arbitrary<ReadonlyArray<Timestamp>> =>
+  fc
+    .array(fc.integer({ min: 0, max: 3 * 86_400_000 }), { minLength: n, maxLength: n })
+    .chain((steps) =>
+      fc.integer({ min: START, max: END - n * 3 * 86_400_000 }).map((start) => {
+        let t = start;
+        return steps.map((s) => {
+          t += s;
+          return timestampFromMillis(t);
+        });
+      }),
+    );
+
+export const country = (code: string): CountryCode => {
+  if (!CountryCode.is(code)) throw new RangeError(`not a country code: ${code}`);
+  return code;
+};
+
+const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+
+const mobileCandidates: Record<'US' | 'CA' | 'AU' | 'GB', fc.Arbitrary<string>> = {
+  US: fc.tuple(fc.constantFrom('201', '212', '310', '415', '646', '718'), fc.integer({ min: 2, max: 9 }), digits(6)).map(([a, x, r]) => `+1${a}${x}${r}`),
+  CA: fc.tuple(fc.constantFrom('416', '514', '604', '613'), fc.integer({ min: 2, max: 9 }), digits(6)).map(([a, x, r]) => `+1${a}${x}${r}`),
+  AU: fc.tuple(fc.constantFrom('40', '41', '42', '43', '45'), digits(7)).map(([p, r]) => `+61${p}${r}`),
+  GB: fc.tuple(fc.constantFrom('740', '750', '770', '780', '790'), digits(7)).map(([p, r]) => `+44${p}${r}`),
+};
+
+/** A valid cell phone (C2) of one of the Message Center countries, in E.164. */
+export const mobileArb = (c?: 'US' | 'CA' | 'AU' | 'GB'): fc.Arbitrary<E164> =>
+  (c === undefined ? fc.oneof(...Object.values(mobileCandidates)) : mobileCandidates[c]).chain((raw) => {
+    const parsed = parseCellPhone(raw);
+    return E.isRight(parsed) ? fc.constant(parsed.right.e164) : fc.constant(null);
+  }).filter((p): p is E164 => p !== null);
+
+/** The same number as people write it: national or international, spaces, dots, dashes, brackets. */
+export const formattingsOf = (e164: E164): fc.Arbitrary<string> => {
+  const national = e164.startsWith('+1') ? e164.slice(2) : e164.startsWith('+44') ? `0${e164.slice(3)}` : e164.startsWith('+61') ? `0${e164.slice(3)}` : e164;
+  const groups = (s: string, sep: string) => s.replace(/(\d{3})(?=\d)/g, `$1${sep}`);
+  return fc.constantFrom(
+    e164,
+    national,
+    groups(national, ' '),
+    groups(national, '-'),
+    groups(national, '.'),
+    e164.startsWith('+1') ? `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}` : groups(e164, ' '),
+    ` ${e164} `,
+  );
+};
