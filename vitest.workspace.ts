@@ -8,13 +8,19 @@ const conditions = ['@message-center/source', 'module', 'node', 'development|pro
 const project = (name: string) => ({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ['@message-center/source'] } },
-  test: { name, root: `./packages/${name}`, include: ['{src,test}/**/*.test.ts'] },
+  test: {
+    name,
+    root: `./packages/${name}`,
+    include: ['{src,test}/**/*.test.ts'],
+    setupFiles: [new URL('./scripts/fast-check-setup.ts', import.meta.url).pathname],
+  },
 });
 
 export default defineConfig({
   test: {
     // A run that collects no test is a broken run, not a green one.
     passWithNoTests: false,
+    reporters: ['default', './scripts/plain-summary-reporter.ts'],
     projects: [project('core'), project('testing'), project('eventstoredb'), project('twilio')],
   },
 });
