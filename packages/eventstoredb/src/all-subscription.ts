@@ -1,0 +1,225 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { START, streamNameFilter, type AllStreamResolvedEvent, type Position } from '@eventstore/db-client';
+import {
+  compareLogPositions,
+  type AllSubscriptionHandlers,
+  type LogPosition,
+  type StoreError,
+  type Subscription,
+} from '@message-center/core';
+import type { AllSubscriptionLike, EventStoreDbClientLike } from './client.js';
+import { isPermanent, unavailable } from './errors.js';
+import { isSystemEvent, toRecordedEvent } from './recorded-event.js';
+
+export interface ResubscribeOptions {
+  /** Wait before the first new attempt after a drop. Default 100 ms. */
+  readonly initialDelayMs?: number;
+  /** The wait doubles per failed attempt up to this bound. Default 5 000 ms. */
+  readonly maxDelayMs?: number;
+  /** Failed attempts in a row before giving up with `onError`. Default: never give up. */
+  readonly maxAttempts?: number;
+  /** Told about every drop that will be retried (for logging). */
+  readonly onRetry?: (attempt: number, delayMs: number, cause: unknown) => void;
+}
+
+export interface AllSubscriptionOptions {
+  readonly after?: LogPosition;
+  readonly streamPrefix?: string;
+}
+
+// Lets `close()` see that it is called from inside this subscription's own handler, where waiting for the
+// handler to finish would wait for itself (same rule as the in-memory store).
+const handlerScope = new AsyncLocalStorage<symbol>();
+
+// Surfaces a failure nobody handles as an uncaught exception, like an EventEmitter 'error' without listener.
+const rethrow = (error: unknown): void =>
+  queueMicrotask(() => {
+    throw error;
+  });
+
+const handlerFailed = (cause: unknown): StoreError => ({
+  code: 'store-unavailable',
+  message: `a subscription handler failed, so the subscription ended: ${cause instanceof Error ? cause.message : String(cause)}`,
+  cause,
+});
+
+/** What ended the run loop: a handler's throw, or a failure of the subscription itself. */
+class HandlerFailure {
+  constructor(readonly cause: unknown) {}
+}
+
+class SubscriptionFailure {
+  constructor(readonly error: StoreError) {}
+}
+
+/** Why one server subscription stopped delivering. */
+type Outcome =
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'dropped'; readonly cause: unknown; readonly progressed: boolean }
+  | { readonly kind: 'handler-failed'; readonly cause: unknown };
+
+/**
+ * A catch-up subscription to `$all` that survives dropped connections. The client does not resubscribe
+ * after a channel error (its `Subscription` only re-emits the error), so this does: from the position
+ * of the last event it handed to `onEvent`, which EventStoreDB treats as exclusive — "The positions
+ * provided to the subscriptions are exclusive. You will only receive the next event after the subscribed
+ * position" (developers.eventstore.com/clients/grpc/subscribing-to-streams, "Subscribing from a specific
+ * position"; server: `Enumerators.AllSubscription.Subscribe` reads one event at the position and starts
+ * at its `NextPos`). The client passes `fromPosition` through unchanged (`streams/subscribeToAll.js`).
+ * Every event is therefore delivered once, in log order, each `onEvent` awaited before the next.
+ */
+export const subscribeToAllWithResume = (
+  client: EventStoreDbClientLike,
+  options: AllSubscriptionOptions,
+  handlers: AllSubscriptionHandlers,
+  retry: ResubscribeOptions = {},
+): Subscription => {
+  const { streamPrefix } = options;
+  const initialDelay = retry.initialDelayMs ?? 100;
+  const maxDelay = retry.maxDelayMs ?? 5_000;
+  const maxAttempts = retry.maxAttempts ?? Number.POSITIVE_INFINITY;
+  const token = Symbol('subscription');
+  // Server-side filter by stream name; without a prefix, everything but system streams (`$…`).
+  const filter = streamPrefix === undefined ? streamNameFilter({ regex: '^[^$]' }) : streamNameFilter({ prefixes: [streamPrefix] });
+
+  let closed = false;
+  let current: AllSubscriptionLike | undefined;
+  let wake: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  // The resume point: the checkpoint given, then the last event delivered (or skipped as not wanted).
+  let lastPosition: Position | undefined = options.after;
+  let caughtUpReported = false;
+
+  const wakeUp = (): void => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      wake = resolve;
+      timer = setTimeout(wakeUp, ms);
+    });
+
+  const stop = (): void => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(timer);
+    current?.unsubscribe().catch(() => undefined);
+    wakeUp();
+  };
+
+  const deliver = async (resolved: AllStreamResolvedEvent): Promise<void> => {
+    const event = resolved.event;
+    if (event === undefined) return;
+    // A server that resent an event before the resume point would otherwise deliver it twice.
+    if (lastPosition !== undefined && compareLogPositions(event.position, lastPosition) <= 0) return;
+    if (!isSystemEvent(event) && (streamPrefix === undefined || event.streamId.startsWith(streamPrefix))) {
+      const recorded = toRecordedEvent(event);
+      await handlerScope.run(token, () => handlers.onEvent(recorded));
+    }
+    lastPosition = event.position;
+  };
+
+  /**
+   * One server subscription, consumed by a pull loop over `read()` rather than `for await`: the count of
+   * events taken is updated in the same tick as `read()`, so when the client emits `caughtUp` (it does so
+   * while events before it may still sit in its buffer) `taken + readableLength` is exactly the number of
+   * events that precede it, and `onCaughtUp` is called after the last of them has been handled.
+   */
+  const consume = async (): Promise<Outcome> => {
+    const subscription = client.subscribeToAll({ fromPosition: lastPosition ?? START, resolveLinkTos: false, filter });
+    current = subscription;
+    let failure: { readonly cause: unknown } | undefined;
+    let progressed = false;
+    let taken = 0;
+    let handled = 0;
+    let caughtUpAfter: number | undefined;
+    subscription.on('error', (cause) => {
+      failure ??= { cause };
+      wakeUp();
+    });
+    subscription.on('end', () => {
+      failure ??= { cause: new Error('the server ended the subscription') };
+      wakeUp();
+    });
+    subscription.on('readable', wakeUp);
+    subscription.on('confirmation', () => {
+      progressed = true;
+    });
+    subscription.on('caughtUp', () => {
+      caughtUpAfter ??= taken + subscription.readableLength;
+      wakeUp();
+    });
+    try {
+      while (!closed) {
+        if (!caughtUpReported && caughtUpAfter !== undefined && handled >= caughtUpAfter) {
+          caughtUpReported = true;
+          await handlerScope.run(token, async () => handlers.onCaughtUp?.());
+          continue;
+        }
+        const item = subscription.read();
+        if (item !== null) {
+          taken += 1;
+          progressed = true;
+          await deliver(item);
+          handled += 1;
+          continue;
+        }
+        // Buffered events are handled before a drop is acted upon; the resume point follows them.
+        if (failure !== undefined) return { kind: 'dropped', cause: failure.cause, progressed };
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      return { kind: 'closed' };
+    } catch (cause: unknown) {
+      return { kind: 'handler-failed', cause };
+    } finally {
+      current = undefined;
+      subscription.on('error', () => undefined);
+      subscription.unsubscribe().catch(() => undefined);
+      subscription.destroy();
+    }
+  };
+
+  const run = async (): Promise<void> => {
+    let attempt = 0;
+    while (!closed) {
+      const outcome = await consume();
+      if (outcome.kind === 'closed' || closed) return;
+      if (outcome.kind === 'handler-failed') throw new HandlerFailure(outcome.cause);
+      if (isPermanent(outcome.cause)) throw new SubscriptionFailure(unavailable('subscription to $all', outcome.cause));
+      attempt = outcome.progressed ? 1 : attempt + 1;
+      if (attempt > maxAttempts) {
+        throw new SubscriptionFailure(unavailable(`subscription to $all (gave up after ${maxAttempts} attempts)`, outcome.cause));
+      }
+      const delay = Math.min(maxDelay, initialDelay * 2 ** (attempt - 1));
+      retry.onRetry?.(attempt, delay, outcome.cause);
+      await sleep(delay);
+    }
+  };
+
+  const reportFailure = (failure: unknown): void => {
+    stop();
+    const error =
+      failure instanceof SubscriptionFailure
+        ? failure.error
+        : handlerFailed(failure instanceof HandlerFailure ? failure.cause : failure);
+    const { onError } = handlers;
+    if (onError === undefined) return rethrow(failure instanceof HandlerFailure ? failure.cause : error);
+    try {
+      onError(error);
+    } catch (thrown: unknown) {
+      rethrow(thrown);
+    }
+  };
+
+  // Started in a microtask so that the caller holds the Subscription before the first handler call.
+  const finished = Promise.resolve().then(run).then(stop, reportFailure);
+
+  return {
+    close: () => {
+      stop();
+      return handlerScope.getStore() === token ? Promise.resolve() : finished;
+    },
+  };
+};

@@ -1,0 +1,232 @@
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  FORWARDS,
+  NO_STREAM,
+  START,
+  STREAM_EXISTS,
+  type AppendExpectedRevision,
+  type EventData,
+  type JSONType,
+  type Position,
+  type ReadPosition,
+  type ReadStreamOptions,
+} from '@eventstore/db-client';
+import {
+  compareLogPositions,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type LogPosition,
+  type RecordedEvent,
+  type StoreError,
+} from '@message-center/core';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import { subscribeToAllWithResume, type ResubscribeOptions } from './all-subscription.js';
+import type { EventStoreDbClientLike } from './client.js';
+import { appendError, invalidRequest, isStreamDeleted, isStreamNotFound, streamDeleted, unavailable } from './errors.js';
+import { jsonText } from './json.js';
+import { isSystemEvent, toRecordedEvent, UNKNOWN_POSITION } from './recorded-event.js';
+
+/** EventStoreDB's default `MaxAppendSize` (`--max-append-size`), 1 MiB. */
+export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
+
+export interface EventStoreDbStoreOptions {
+  /**
+   * Largest append in bytes, counted as the server counts it (`Event.SizeOnDisk`: data + metadata +
+   * 2 × the event type's length, summed over the batch). Checked before sending, so an oversized batch
+   * never reaches the server. Default 1 MiB, the server's default; set it to the server's setting.
+   */
+  readonly maxAppendSize?: number;
+  /** Events per `readAll` request when paging through `$all`. Default 500. */
+  readonly readPageSize?: number;
+  /** Resubscription after a dropped `$all` subscription. */
+  readonly resubscribe?: ResubscribeOptions;
+}
+
+/** The port, plus the hard delete the contract suite uses to reach the `stream-deleted` cases. */
+export interface EventStoreDbEventStore extends EventStore {
+  /** Tombstones the stream (hard delete): it can never be read or written again. */
+  readonly deleteStream: (streamId: string) => TE.TaskEither<StoreError, void>;
+}
+
+// Any RFC 4122 layout, whatever the version: EventStoreDB takes any GUID.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const isCount = (n: number | undefined): boolean => n === undefined || (Number.isSafeInteger(n) && n >= 0);
+
+/** Object, array or string: what the client's `JSONType` accepts as the data of a JSON event. */
+const isJsonBody = (value: unknown): value is JSONType => typeof value === 'string' || (typeof value === 'object' && value !== null);
+
+/** The port's expected revision in the client's terms (`constants.js`: `no_stream`, `stream_exists`, `any`). */
+const toClientRevision = (expected: ExpectedRevision): AppendExpectedRevision | undefined => {
+  switch (expected) {
+    case 'no-stream':
+      return NO_STREAM;
+    case 'stream-exists':
+      return STREAM_EXISTS;
+    case 'any':
+      return ANY;
+    default:
+      return typeof expected === 'bigint' && expected >= 0n ? expected : undefined;
+  }
+};
+
+interface PreparedBatch {
+  readonly events: EventData[];
+  readonly bytes: number;
+}
+
+/** Validates and serialises the whole batch first, so that nothing is sent unless all of it can be. */
+const prepareBatch = (events: ReadonlyArray<EventToAppend>): E.Either<string, PreparedBatch> => {
+  const prepared: EventData[] = [];
+  let bytes = 0;
+  for (const [index, event] of events.entries()) {
+    const at = `event ${index}`;
+    if (typeof event.id !== 'string' || !UUID.test(event.id)) return E.left(`${at}: id ${JSON.stringify(event.id)} is not a UUID`);
+    if (typeof event.type !== 'string' || event.type === '') return E.left(`${at}: the event type must be a non-empty string`);
+    const data = jsonText(event.data, 'data');
+    if (E.isLeft(data)) return E.left(`${at} (${event.type}): ${data.left}`);
+    const metadata = jsonText(event.metadata, 'metadata');
+    if (E.isLeft(metadata)) return E.left(`${at} (${event.type}): ${metadata.left}`);
+    // The client serialises `data` itself (`JSON.stringify`, same text as checked above); it takes
+    // objects, arrays and strings only.
+    if (!isJsonBody(event.data)) return E.left(`${at} (${event.type}): data must be a JSON object, array or string`);
+    if (!isJsonBody(event.metadata)) return E.left(`${at} (${event.type}): metadata must be a JSON object`);
+    bytes += Buffer.byteLength(data.right, 'utf8') + Buffer.byteLength(metadata.right, 'utf8') + event.type.length * 2;
+    // Metadata is stored as given ({ schemaVersion, correlationId?, causationId? }), like the in-memory store.
+    prepared.push({ id: event.id.toLowerCase(), contentType: 'application/json', type: event.type, data: event.data, metadata: event.metadata });
+  }
+  return E.right({ events: prepared, bytes });
+};
+
+const toPosition = (position: Position): LogPosition => ({ commit: position.commit, prepare: position.prepare });
+
+/**
+ * The EventStore port on `@eventstore/db-client` 6 (EventStoreDB 22.10+ / KurrentDB over gRPC).
+ *
+ * - Events are JSON; metadata is `{ schemaVersion, correlationId?, causationId? }`; ids are the writer's
+ *   UUIDs, so EventStoreDB's idempotent append (same ids at the same expected revision) applies.
+ * - A missing stream reads as empty; a tombstoned one answers `stream-deleted`.
+ * - `readAll` pages through `$all` and filters by stream prefix on the client: v6's `readAll` has no
+ *   server-side filter (`streams/readAll.js` always sends `no_filter`). `$`-prefixed system streams and
+ *   event types are never returned.
+ * - `subscribeToAll` uses the server's stream-name prefix filter and resubscribes after a drop from the
+ *   last delivered position (see `all-subscription.ts`). Checkpoints are stored by the host: it keeps
+ *   the `position` of the last event it handled and passes it as `after`.
+ */
+export const createEventStoreDbEventStore = (client: EventStoreDbClientLike, options: EventStoreDbStoreOptions = {}): EventStoreDbEventStore => {
+  const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
+  const pageSize = options.readPageSize ?? 500;
+
+  /**
+   * The stream's last event (`nextExpectedRevision`/`position`), or the head of `$all` if it has none.
+   * Reads are always drained to their end: a client read left unconsumed never finishes, and the
+   * client's `dispose()` waits for it.
+   */
+  const lastEventOf = async (streamId: string): Promise<AppendResult> => {
+    let last: { readonly revision: bigint; readonly position: LogPosition } | undefined;
+    try {
+      for await (const resolved of client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
+        if (resolved.event !== undefined) last = { revision: resolved.event.revision, position: resolved.event.position ?? UNKNOWN_POSITION };
+      }
+    } catch (error: unknown) {
+      if (!isStreamNotFound(error)) throw error;
+    }
+    if (last !== undefined) return { nextExpectedRevision: last.revision, position: last.position };
+    let head: LogPosition = { commit: 0n, prepare: 0n };
+    for await (const resolved of client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) {
+      if (resolved.event !== undefined) head = toPosition(resolved.event.position);
+    }
+    return { nextExpectedRevision: -1n, position: head };
+  };
+
+  const appendToStream: EventStore['appendToStream'] = (streamId, events, { expectedRevision }) => async () => {
+    if (typeof streamId !== 'string' || streamId === '') return E.left(invalidRequest('the stream id must be a non-empty string'));
+    const revision = toClientRevision(expectedRevision);
+    if (revision === undefined) return E.left(invalidRequest(`append to ${streamId}: invalid expected revision ${String(expectedRevision)}`));
+    const batch = prepareBatch(events);
+    if (E.isLeft(batch)) return E.left(invalidRequest(`append to ${streamId}: ${batch.left}`));
+    const { bytes } = batch.right;
+    // Refused here rather than by the server: nothing of an oversized batch is ever sent.
+    if (bytes > maxAppendSize) return E.left(appendError(streamId, expectedRevision, { bytes, limit: maxAppendSize }, { type: 'maximum-append-size-exceeded' }));
+    try {
+      const result = await client.appendToStream(streamId, batch.right.events, { expectedRevision: revision, streamState: revision });
+      // An empty append writes nothing, so the server sends no position.
+      if (result.position === undefined) return E.right(await lastEventOf(streamId));
+      return E.right({ nextExpectedRevision: result.nextExpectedRevision, position: toPosition(result.position) });
+    } catch (error: unknown) {
+      return E.left(appendError(streamId, expectedRevision, { bytes, limit: maxAppendSize }, error));
+    }
+  };
+
+  const readStream: EventStore['readStream'] = (streamId, { fromRevision = 0n, maxCount } = {}) => async () => {
+    if (fromRevision < 0n || !isCount(maxCount)) return E.left(invalidRequest(`read ${streamId}: fromRevision must be >= 0 and maxCount a count`));
+    if (maxCount === 0) return E.right([]);
+    // Reads from a revision are inclusive (ReadReq.Options.StreamOptions.revision).
+    const readOptions: ReadStreamOptions = { fromRevision, direction: FORWARDS, ...(maxCount === undefined ? {} : { maxCount }) };
+    try {
+      const found: RecordedEvent[] = [];
+      for await (const resolved of client.readStream(streamId, readOptions)) {
+        if (resolved.event !== undefined) found.push(toRecordedEvent(resolved.event));
+      }
+      return E.right(found);
+    } catch (error: unknown) {
+      // The server answers a missing stream with a `stream_not_found` message, which the client throws.
+      if (isStreamNotFound(error)) return E.right([]);
+      if (isStreamDeleted(error)) return E.left(streamDeleted(streamId));
+      return E.left(unavailable(`read of ${streamId}`, error));
+    }
+  };
+
+  const readAll: EventStore['readAll'] = ({ after, streamPrefix, maxCount } = {}) => async () => {
+    if (!isCount(maxCount)) return E.left(invalidRequest('read all: maxCount must be a count'));
+    const limit = maxCount ?? Number.POSITIVE_INFINITY;
+    const found: RecordedEvent[] = [];
+    // Reads of $all from a position include the event at it; `after` is exclusive, so events up to
+    // `exclusiveBound` are skipped. Each next page starts at the last event read, skipped the same way.
+    let from: ReadPosition = after ?? START;
+    let exclusiveBound: Position | undefined = after;
+    try {
+      while (found.length < limit) {
+        let read = 0;
+        let last: Position | undefined;
+        for await (const resolved of client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: pageSize })) {
+          read += 1;
+          const event = resolved.event;
+          if (event === undefined) continue;
+          last = event.position;
+          if (exclusiveBound !== undefined && compareLogPositions(event.position, exclusiveBound) <= 0) continue;
+          if (isSystemEvent(event) || (streamPrefix !== undefined && !event.streamId.startsWith(streamPrefix))) continue;
+          if (found.length < limit) found.push(toRecordedEvent(event));
+        }
+        if (read < pageSize || last === undefined) break;
+        from = last;
+        exclusiveBound = last;
+      }
+      return E.right(found);
+    } catch (error: unknown) {
+      return E.left(unavailable('read of $all', error));
+    }
+  };
+
+  const deleteStream: EventStoreDbEventStore['deleteStream'] = (streamId) => async () => {
+    try {
+      await client.tombstoneStream(streamId, { expectedRevision: ANY, streamState: ANY });
+      return E.right(undefined);
+    } catch (error: unknown) {
+      return E.left(isStreamDeleted(error) ? streamDeleted(streamId) : unavailable(`delete of ${streamId}`, error));
+    }
+  };
+
+  return {
+    appendToStream,
+    readStream,
+    readAll,
+    subscribeToAll: (subscriptionOptions, handlers) => subscribeToAllWithResume(client, subscriptionOptions, handlers, options.resubscribe),
+    deleteStream,
+  };
+};

@@ -1,0 +1,42 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { connectEventStoreDb, type EventStoreDbConnection, type EventStoreDbStoreOptions } from '../../src/index.js';
+import { startLoopbackEventStore, type LoopbackEventStoreServer } from './loopback-server.js';
+
+/** A store under test, over the real client: against the loopback server, or a real one. */
+export interface AdapterTarget {
+  readonly connection: EventStoreDbConnection;
+  /** Only for the loopback server. */
+  readonly server?: LoopbackEventStoreServer;
+  readonly deleteStream: (streamId: string) => Promise<void>;
+  readonly dispose: () => Promise<void>;
+}
+
+const withDelete = (connection: EventStoreDbConnection) => async (streamId: string): Promise<void> => {
+  const result = await connection.store.deleteStream(streamId)();
+  if (E.isLeft(result)) throw new Error(`deleteStream failed: ${result.left.code}: ${result.left.message}`);
+};
+
+export const loopbackTarget = async (options?: EventStoreDbStoreOptions): Promise<AdapterTarget> => {
+  const server = await startLoopbackEventStore();
+  const connection = connectEventStoreDb(server.connectionString, options);
+  return {
+    connection,
+    server,
+    deleteStream: withDelete(connection),
+    dispose: async () => {
+      await connection.close();
+      await server.stop();
+    },
+  };
+};
+
+/** The real server named by `EVENTSTOREDB_URL`, if set. */
+export const REAL_SERVER_URL = process.env.EVENTSTOREDB_URL;
+
+export const realServerTarget = async (url: string, options?: EventStoreDbStoreOptions): Promise<AdapterTarget> => {
+  const connection = connectEventStoreDb(url, options);
+  return { connection, deleteStream: withDelete(connection), dispose: () => connection.close() };
+};
+
+/** The URL without credentials, for test names and logs. */
+export const describeUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//');
