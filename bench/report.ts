@@ -1,0 +1,42 @@
+import { performance } from 'node:perf_hooks';
+
+export const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+
+export const gc = (): void => {
+  if (typeof globalThis.gc === 'function') globalThis.gc();
+};
+export const heapMiB = (): number => process.memoryUsage().heapUsed / 2 ** 20;
+export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** Median (and best) of several rounds, in operations per second. */
+export const measure = (name: string, operations: number, run: () => unknown, unit = 'events/s'): number => {
+  const rates: number[] = [];
+  for (let r = 0; r < ROUNDS; r += 1) {
+    gc();
+    const start = performance.now();
+    run();
+    const ms = performance.now() - start;
+    rates.push(operations / (ms / 1000));
+  }
+  return report(name, rates, unit);
+};
+
+/** The same for asynchronous work. */
+export const measureAsync = async (name: string, operations: number, run: () => Promise<unknown>, unit = 'ops/s'): Promise<number> => {
+  const rates: number[] = [];
+  for (let r = 0; r < ROUNDS; r += 1) {
+    gc();
+    const start = performance.now();
+    await run();
+    const ms = performance.now() - start;
+    rates.push(operations / (ms / 1000));
+  }
+  return report(name, rates, unit);
+};
+
+const report = (name: string, rates: number[], unit: string): number => {
+  rates.sort((a, b) => a - b);
+  const median = rates[Math.floor(rates.length / 2)] ?? 0;
+  console.log(`  ${name.padEnd(56)} ${fmt(median).padStart(12)} ${unit} (median of ${rates.length}; best ${fmt(rates[rates.length - 1] ?? 0)})`);
+  return median;
+};
