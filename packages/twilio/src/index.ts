@@ -1,0 +1,49 @@
+export {
+  createTwilioTransport,
+  type CreateMessageParams,
+  type RetryEvent,
+  type TwilioMessagesClient,
+  type TwilioTransportOptions,
+} from './transport.js';
+export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+export {
+  computeTwilioSignature,
+  formParamsFromRecord,
+  isValidTwilioSignature,
+  signedPayload,
+  signedUrlCandidates,
+  type FormParams,
+} from './signature.js';
+export type { DeliveryStatusReport, InboundSms, OptOutType, TargetError, WebhookTarget } from './webhook-target.js';
+export {
+  createTwilioWebhookHandler,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_WEBHOOK_PATHS,
+  DOMAIN_REFUSAL_CODES,
+  EMPTY_TWIML,
+  isDomainRefusal,
+  type TwilioWebhookHandler,
+  type TwilioWebhookOptions,
+  type WebhookFailure,
+  type WebhookRefusal,
+  type WebhookRequestContext,
+  type WebhookRoute,
+  type WebhookUnauthorized,
+} from './webhook.js';
+export { toNodeListener, type NodeListenerOptions } from './node-http.js';
+export {
+  createTwilioProvisioning,
+  PROVISIONING_COUNTRIES,
+  type AvailableNumber,
+  type AvailableNumberResource,
+  type BuyNumberInput,
+  type BuyParams,
+  type LocalSearchParams,
+  type ProvisioningCountry,
+  type ProvisioningError,
+  type PurchasedNumber,
+  type SearchLocalNumbersOptions,
+  type TwilioNumbersClient,
+  type TwilioProvisioning,
+  type TwilioProvisioningOptions,
+} from './provisioning.js';

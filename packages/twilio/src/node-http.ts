@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TwilioWebhookHandler } from './webhook.js';
+
+export interface NodeListenerOptions {
+  /** Called when answering fails (the client went away, the handler threw); the request is answered 500 if still possible. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The request body as a web stream, with backpressure (the socket is paused while the reader is behind).
+ * Cancelling it (the handler stops at the body limit) discards the rest instead of destroying the
+ * socket, so the client still receives the 413; the response then closes the connection.
+ */
+const bodyStream = (req: IncomingMessage): ReadableStream<Uint8Array> => {
+  let finished = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on('data', (chunk: unknown) => {
+          if (finished) return;
+          const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk instanceof Uint8Array ? chunk : null;
+          if (bytes === null) return;
+          controller.enqueue(bytes);
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once('end', () => {
+          if (finished) return;
+          finished = true;
+          controller.close();
+        });
+        req.once('error', (error: unknown) => {
+          if (finished) return;
+          finished = true;
+          controller.error(error);
+        });
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        finished = true;
+        req.resume();
+      },
+    },
+    { highWaterMark: 4 },
+  );
+};
+
+const toHeaders = (req: IncomingMessage): Headers => {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  return headers;
+};
+
+const isTlsSocket = (req: IncomingMessage): boolean => 'encrypted' in req.socket && req.socket.encrypted === true;
+
+/**
+ * Adapts a webhook handler to `node:http` (`http.createServer(toNodeListener(handler))`). The request URL
+ * given to the handler uses the Host header; set `publicUrl` on the handler when Twilio reaches the server
+ * through a proxy, since the signature covers the public URL.
+ */
+export const toNodeListener =
+  (handler: TwilioWebhookHandler, options: NodeListenerOptions = {}) =>
+  (req: IncomingMessage, res: ServerResponse): void => {
+    const answer = async (): Promise<void> => {
+      const method = req.method ?? 'GET';
+      const rawTarget = req.url ?? '/';
+      let url: URL;
+      try {
+        url = new URL(rawTarget, `${isTlsSocket(req) ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`);
+      } catch {
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Bad Request');
+        req.resume();
+        return;
+      }
+      const hasBody = method !== 'GET' && method !== 'HEAD';
+      const request = new Request(url, {
+        method,
+        headers: toHeaders(req),
+        ...(hasBody ? { body: bodyStream(req), duplex: 'half' as const } : {}),
+      });
+      const response = await handler(request, { rawTarget });
+      const body = Buffer.from(await response.arrayBuffer());
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      headers['content-length'] = String(body.byteLength);
+      // A body the handler did not read to the end (413, early 403) is not drained: close the connection.
+      if (!req.complete) headers['connection'] = 'close';
+      res.writeHead(response.status, headers).end(body);
+    };
+    answer().catch((error: unknown) => {
+      try {
+        options.onError?.(error);
+      } catch {
+        // a failing hook must not turn into an unhandled rejection
+      }
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Internal Server Error');
+      } else {
+        res.destroy();
+      }
+    });
+  };
