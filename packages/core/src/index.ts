@@ -23,6 +23,8 @@ export * from './domain/business/events.js';
 export * from './domain/business/commands.js';
 export * from './domain/business/state.js';
 export * from './domain/business/decider.js';
+export * from './domain/number/events.js';
+export * from './domain/number/decider.js';
 export * from './domain/client/events.js';
 export * from './domain/client/commands.js';
 export * from './domain/client/state.js';

@@ -2,11 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { describe, expect, it } from 'vitest';
-// Through the source path rather than '@message-center/testing': the root Vitest config sets the
-// `@message-center/source` condition in `resolve.conditions` only, which Vite 8 does not apply to the SSR
-// environment tests run in, so the package name resolves to the (unbuilt) dist. Switch back once the
-// root config also sets `ssr.resolve.conditions`.
-import { describeEventStoreContract } from '../../testing/src/index.js';
+import { describeEventStoreContract } from '@message-center/testing';
 import type { EventToAppend, RecordedEvent, StoreError } from '../src/application/ports/event-store.js';
 import { createInMemoryEventStore } from '../src/store/index.js';
 

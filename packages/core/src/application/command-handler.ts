@@ -53,6 +53,8 @@ export interface Executed<S, Ev> {
  * Command handling with optimistic concurrency: load → decide → append with the revision that was read.
  * On a `concurrency-conflict` it starts over from a fresh load (the command is rebuilt from the new
  * state too), up to `maxAttempts` times; then the conflict is returned. A refusal appends nothing.
+ * Keep `command` quick: whatever it awaits widens the window in which another writer can get in first,
+ * so facts from other streams are best loaded before calling this.
  */
 export const executeCommand =
   <C, S, Ev extends DomainEvent>(
@@ -83,5 +85,7 @@ export const executeCommand =
       })();
       if (E.isRight(appended)) return E.right({ events, state: aggregate.decider.fold(state, events) });
       if (appended.left.code !== 'concurrency-conflict' || attempt >= options.maxAttempts) return appended;
+      // Let the writer that won finish its turn before reading again.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };

@@ -4,6 +4,9 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type * as t from 'io-ts';
 import { authorizeMember, authorizeSend } from '../domain/authorization.js';
 import { businessDecider } from '../domain/business/decider.js';
+import type { BusinessCommand } from '../domain/business/commands.js';
+import { numberDecider } from '../domain/number/decider.js';
+import { NumberEvent } from '../domain/number/events.js';
 import { BusinessEvent } from '../domain/business/events.js';
 import type { BusinessState, EnabledBusiness } from '../domain/business/state.js';
 import { clientDecider } from '../domain/client/decider.js';
@@ -16,12 +19,11 @@ import type { DomainError } from '../domain/errors.js';
 import { billingPeriodOf } from '../domain/policies/allotment.js';
 import { isDeliveryStatus } from '../domain/policies/delivery-status.js';
 import { folderFor, unreadCountFor, type Folder } from '../domain/policies/folder.js';
-import { businessStream, clientStream, conversationStream } from '../domain/streams.js';
+import { businessStream, clientStream, conversationStream, numberStream } from '../domain/streams.js';
 import { BusinessId, ClientId, MessageId, type ProviderMessageId, type StaffId } from '../domain/values/ids.js';
 import { E164, parsePhone, describePhoneProblem } from '../domain/values/phone-number.js';
-import type { CountryCode } from '../domain/values/country.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
-import { clientsWithPhone, usageIn, type Directory, type PendingOutbound } from '../read-models/directory.js';
+import { clientsWithPhone, outboxKey, usageIn, type Directory, type PendingOutbound } from '../read-models/directory.js';
 import { executeCommand, loadAggregate, type Aggregate } from './command-handler.js';
 import { createDirectoryFeed, type UnknownEventPolicy } from './directory-feed.js';
 import { makeEventDecoder, type Upcaster } from './event-codec.js';
@@ -38,7 +40,7 @@ export interface MessageCenterOptions {
   readonly transport?: SmsTransport;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
-  /** Load → decide → append attempts per command when writers race (default 5). */
+  /** Load → decide → append attempts per command when writers race (default 10). */
   readonly maxAttempts?: number;
   readonly unknownEvents?: UnknownEventPolicy;
   readonly upcasters?: ReadonlyArray<Upcaster>;
@@ -109,7 +111,7 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const upcasters = options.upcasters ?? [];
-  const maxAttempts = options.maxAttempts ?? 5;
+  const maxAttempts = options.maxAttempts ?? 10;
   const deps = { store, ids };
   const directory = createDirectoryFeed(store, { unknownEvents: options.unknownEvents ?? 'fail', upcasters });
 
@@ -118,6 +120,7 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
     decode: makeEventDecoder(BusinessEvent, upcasters),
   };
   const client = { decider: clientDecider, decode: makeEventDecoder(ClientEvent, upcasters) };
+  const numbers = { decider: numberDecider, decode: makeEventDecoder(NumberEvent, upcasters) };
   const conversation: Aggregate<ConversationCommand, ConversationState, ConversationEvent> = {
     decider: conversationDecider,
     decode: makeEventDecoder(ConversationEvent, upcasters),
@@ -134,16 +137,43 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
       TE.chain(({ state }) => (state.enabled === null ? TE.left(notEnabled) : TE.right(state.enabled))),
     );
 
-  /** A number serves one business at a time, or inbound SMS could not be routed (B2). */
-  const numberFree = (businessId: BusinessId, raw: string, country: CountryCode): Result<void> =>
+  /**
+   * B1/B2: a number serves one business at a time. The claim is an append to the number's own stream
+   * with an expected revision, so of two businesses racing for a number exactly one wins.
+   */
+  const numberCommand = (type: 'AssignNumber' | 'ReleaseNumber', businessId: BusinessId, number: E164) =>
+    executeCommand(deps, numbers, numberStream(number), () => TE.right({ type, number, businessId, at: clock.now() }), { maxAttempts });
+
+  /**
+   * Decides a business command on the current state first (so a refusal claims nothing), claims the
+   * number the decision moves to, then runs the command for real. Should the command lose a race after
+   * the claim, the business keeps the claim and can retry with the same number.
+   */
+  const withNumberClaim = (
+    businessId: BusinessId,
+    command: () => BusinessCommand,
+  ): Result<{ readonly state: BusinessState; readonly released: E164 | null }> =>
     pipe(
-      directory.catchUp(),
-      TE.chain((dir) => {
-        const parsed = parsePhone(raw, country);
-        const owner = E.isRight(parsed) ? dir.numbers.get(parsed.right.e164) : undefined;
-        return owner !== undefined && owner.current && owner.businessId !== businessId && E.isRight(parsed)
-          ? TE.left<MessageCenterError, void>({ code: 'number-in-use', message: `${parsed.right.e164} is the number of another business`, number: parsed.right.e164 })
-          : TE.right(undefined);
+      loadAggregate(store, business, businessStream(businessId)),
+      TE.chain(({ state }) => fromEither(businessDecider.decide(command(), state))),
+      TE.chain((events) => {
+        const moved = events.flatMap((e): ReadonlyArray<{ readonly to: E164; readonly from: E164 | null }> =>
+          e.type === 'MessageCenterEnabled'
+            ? [{ to: e.data.number, from: null }]
+            : e.type === 'BusinessNumberChanged'
+              ? [{ to: e.data.number, from: e.data.previousNumber }]
+              : [],
+        )[0];
+        return pipe(
+          moved === undefined ? TE.right(undefined) : pipe(numberCommand('AssignNumber', businessId, moved.to), TE.map(() => undefined)),
+          TE.chain(() => executeCommand(deps, business, businessStream(businessId), () => TE.right(command()), { maxAttempts })),
+          TE.chain(({ state, events: applied }): Result<{ readonly state: BusinessState; readonly released: E164 | null }> => {
+            const previous = moved?.from ?? null;
+            return previous === null || applied.length === 0
+              ? TE.right({ state, released: null })
+              : pipe(numberCommand('ReleaseNumber', businessId, previous), TE.map(() => ({ state, released: previous })));
+          }),
+        );
       }),
     );
 
@@ -232,25 +262,15 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
     enableMessageCenter: (input: In.EnableMessageCenterInput): Result<{ readonly number: E164 }> =>
       decoded(In.EnableMessageCenterInput, input)((i) =>
         pipe(
-          numberFree(i.businessId, i.number, i.country),
-          TE.chain(() =>
-            executeCommand(
-              deps,
-              business,
-              businessStream(i.businessId),
-              () =>
-                TE.right({
-                  type: 'EnableMessageCenter' as const,
-                  businessId: i.businessId,
-                  country: i.country,
-                  number: i.number,
-                  allotment: i.allotment,
-                  individualReadStatus: i.individualReadStatus ?? false,
-                  at: clock.now(),
-                }),
-              { maxAttempts },
-            ),
-          ),
+          withNumberClaim(i.businessId, () => ({
+            type: 'EnableMessageCenter',
+            businessId: i.businessId,
+            country: i.country,
+            number: i.number,
+            allotment: i.allotment,
+            individualReadStatus: i.individualReadStatus ?? false,
+            at: clock.now(),
+          })),
           TE.chain(({ state }) => (state.enabled === null ? TE.left(notEnabled) : TE.right({ number: state.enabled.number }))),
         ),
       ),
@@ -259,17 +279,7 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
     changeNumber: (input: In.ChangeNumberInput): Result<{ readonly number: E164 }> =>
       decoded(In.ChangeNumberInput, input)((i) =>
         pipe(
-          enabledBusiness(i.businessId),
-          TE.chain((b) => numberFree(i.businessId, i.number, b.country)),
-          TE.chain(() =>
-            executeCommand(
-              deps,
-              business,
-              businessStream(i.businessId),
-              () => TE.right({ type: 'ChangeNumber' as const, businessId: i.businessId, number: i.number, at: clock.now() }),
-              { maxAttempts },
-            ),
-          ),
+          withNumberClaim(i.businessId, () => ({ type: 'ChangeNumber', businessId: i.businessId, number: i.number, at: clock.now() })),
           TE.chain(({ state }) => (state.enabled === null ? TE.left(notEnabled) : TE.right({ number: state.enabled.number }))),
         ),
       ),
@@ -347,27 +357,27 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
           TE.chain(() => (i.messageId === undefined ? newMessageId() : TE.right(i.messageId))),
           TE.chain((messageId) =>
             pipe(
-              runConversation(
-                i.businessId,
-                conversationId,
-                () =>
-                  pipe(
-                    TE.Do,
-                    TE.bind('business', () => loadAggregate(store, business, businessStream(i.businessId))),
-                    TE.bind('recipient', () => recipientOf(i.businessId, conversationId)),
-                    TE.bind('directory', () => directory.catchUp()),
-                    TE.map(({ business: b, recipient, directory: dir }): ConversationCommand => {
-                      const at = clock.now();
-                      const enabled = b.state.enabled;
-                      const used = usageIn(dir, i.businessId, billingPeriodOf(at));
-                      const context: SendContext = {
-                        business: enabled === null ? null : { number: enabled.number, allotment: enabled.allotment, usedInPeriod: used.inbound + used.outbound },
-                        recipient,
-                      };
-                      return { type: 'SendMessage', businessId: i.businessId, conversationId, actor: i.actor, messageId, body: i.body, context, at };
-                    }),
-                  ),
-                `outbound:${i.businessId}:${messageId}`,
+              // Facts of other streams are loaded before the conversation, outside its load→append window.
+              TE.Do,
+              TE.bind('business', () => loadAggregate(store, business, businessStream(i.businessId))),
+              TE.bind('recipient', () => recipientOf(i.businessId, conversationId)),
+              TE.bind('directory', () => directory.catchUp()),
+              TE.chain(({ business: b, recipient, directory: dir }) =>
+                runConversation(
+                  i.businessId,
+                  conversationId,
+                  () => {
+                    const at = clock.now();
+                    const enabled = b.state.enabled;
+                    const used = usageIn(dir, i.businessId, billingPeriodOf(at));
+                    const context: SendContext = {
+                      business: enabled === null ? null : { number: enabled.number, allotment: enabled.allotment, usedInPeriod: used.inbound + used.outbound },
+                      recipient,
+                    };
+                    return TE.right({ type: 'SendMessage' as const, businessId: i.businessId, conversationId, actor: i.actor, messageId, body: i.body, context, at });
+                  },
+                  `outbound:${i.businessId}:${messageId}`,
+                ),
               ),
               TE.chain(({ state }) => {
                 const delivery = state.outbound.get(messageId);
@@ -378,7 +388,7 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
                 return pipe(
                   directory.catchUp(),
                   TE.chain((dir) => {
-                    const pending = dir.pendingOutbound.get(messageId);
+                    const pending = dir.pendingOutbound.get(outboxKey(conversationStream(i.businessId, conversationId), messageId));
                     return pending === undefined ? TE.right<MessageCenterError, DeliveryStatus>(delivery.status) : dispatchOne(pending);
                   }),
                   TE.map((status) => ({ conversationId, messageId, status })),

@@ -2,9 +2,10 @@ import * as t from 'io-ts';
 import { BusinessEvent } from './business/events.js';
 import { ClientEvent } from './client/events.js';
 import { ConversationEvent } from './conversation/events.js';
+import { NumberEvent } from './number/events.js';
 
 /** Every event of the Message Center, whatever its stream. */
-export const DomainEvent = t.union([BusinessEvent, ClientEvent, ConversationEvent], 'DomainEvent');
+export const DomainEvent = t.union([BusinessEvent, NumberEvent, ClientEvent, ConversationEvent], 'DomainEvent');
 export type DomainEvent = t.TypeOf<typeof DomainEvent>;
 export type DomainEventType = DomainEvent['type'];
 
@@ -19,6 +20,8 @@ export const EVENT_SCHEMA_VERSIONS: { readonly [K in DomainEventType]: number } 
   BusinessNumberChanged: 1,
   ReadStatusModeChanged: 1,
   PlanChanged: 1,
+  NumberAssigned: 1,
+  NumberReleased: 1,
   ClientProfileRecorded: 1,
   ConversationStarted: 1,
   InboundReceived: 1,

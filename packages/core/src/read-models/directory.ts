@@ -50,7 +50,8 @@ export interface Directory {
   readonly providerMessages: ReadonlyMap<ProviderMessageId, string>;
   /** business → billing period (`YYYY-MM`) → counts. */
   readonly usage: ReadonlyMap<BusinessId, ReadonlyMap<string, Usage>>;
-  readonly pendingOutbound: ReadonlyMap<MessageId, PendingOutbound>;
+  /** Keyed by `outboxKey(streamId, messageId)`: a host may reuse its own message ids across conversations. */
+  readonly pendingOutbound: ReadonlyMap<string, PendingOutbound>;
   readonly position: LogPosition | null;
 }
 
@@ -63,6 +64,9 @@ export const emptyDirectory: Directory = {
   pendingOutbound: new Map(),
   position: null,
 };
+
+// Ids and stream names never contain control characters, so NUL cannot occur inside either part.
+export const outboxKey = (streamId: string, messageId: MessageId): string => `${streamId}\u0000${messageId}`;
 
 const businessOfStream = (d: Directory, streamId: string): BusinessId | null => d.conversations.get(streamId)?.businessId ?? null;
 
@@ -114,7 +118,7 @@ export const foldDirectory = (directory: Directory, batch: ReadonlyArray<EventEn
               const conversation = d.conversations.get(streamId);
               if (event.type === 'OutboundSent' && conversation !== undefined) {
                 conversation.lastOutboundAt = event.data.at;
-                d.pendingOutbound.set(event.data.messageId, {
+                d.pendingOutbound.set(outboxKey(streamId, event.data.messageId), {
                   streamId,
                   businessId,
                   conversationId: conversation.conversationId,
@@ -128,10 +132,10 @@ export const foldDirectory = (directory: Directory, batch: ReadonlyArray<EventEn
             }
             case 'OutboundDispatched':
               d.providerMessages.set(event.data.providerMessageId, streamId);
-              d.pendingOutbound.delete(event.data.messageId);
+              d.pendingOutbound.delete(outboxKey(streamId, event.data.messageId));
               break;
             case 'OutboundDispatchFailed':
-              d.pendingOutbound.delete(event.data.messageId);
+              d.pendingOutbound.delete(outboxKey(streamId, event.data.messageId));
               break;
             default:
               break;

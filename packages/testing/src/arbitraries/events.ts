@@ -13,6 +13,7 @@ import {
   type ClientEvent,
   type ConversationEvent,
   type DomainEvent,
+  type NumberEvent,
 } from '@message-center/core';
 import { anyIdArb, country, mobileArb, timestampArb } from './values.js';
 
@@ -99,5 +100,9 @@ export const conversationEventArb: fc.Arbitrary<ConversationEvent> = fc.oneof(
   ),
 );
 
+export const numberEventArb: fc.Arbitrary<NumberEvent> = fc
+  .record({ number: mobileArb(), businessId, at: timestampArb })
+  .chain((data) => fc.constantFrom<NumberEvent>({ type: 'NumberAssigned', data }, { type: 'NumberReleased', data }));
+
 /** Any event of any aggregate, with broad field values (for codec and store round trips). */
-export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(businessEventArb, clientEventArb, conversationEventArb);
+export const domainEventArb: fc.Arbitrary<DomainEvent> = fc.oneof(businessEventArb, numberEventArb, clientEventArb, conversationEventArb);

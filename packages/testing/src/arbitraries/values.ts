@@ -64,10 +64,16 @@ const mobileCandidates: Record<'US' | 'CA' | 'AU' | 'GB', fc.Arbitrary<string>> 
 
 /** A valid cell phone (C2) of one of the Message Center countries, in E.164. */
 export const mobileArb = (c?: 'US' | 'CA' | 'AU' | 'GB'): fc.Arbitrary<E164> =>
-  (c === undefined ? fc.oneof(...Object.values(mobileCandidates)) : mobileCandidates[c]).chain((raw) => {
-    const parsed = parseCellPhone(raw);
-    return E.isRight(parsed) ? fc.constant(parsed.right.e164) : fc.constant(null);
-  }).filter((p): p is E164 => p !== null);
+  (c === undefined ? fc.oneof(...(['US', 'CA', 'AU', 'GB'] as const).map(mobileOf)) : mobileOf(c));
+
+// Some +44 7… ranges belong to Jersey, Guernsey or the Isle of Man: keep only numbers of the asked region.
+const mobileOf = (c: 'US' | 'CA' | 'AU' | 'GB'): fc.Arbitrary<E164> =>
+  mobileCandidates[c]
+    .map((raw) => {
+      const parsed = parseCellPhone(raw);
+      return E.isRight(parsed) && parsed.right.country === c ? parsed.right.e164 : null;
+    })
+    .filter((p): p is E164 => p !== null);
 
 /** The same number as people write it: national or international, spaces, dots, dashes, brackets. */
 export const formattingsOf = (e164: E164): fc.Arbitrary<string> => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fc, it as propIt } from '@fast-check/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EventToAppend, ExpectedRevision, RecordedEvent, StoreError } from '@message-center/core';
-import { append, comparePositions, expectLeft, expectRight, idsOf, newEvent, newEvents, uniqueName, type TargetRef } from './support.js';
+import { compareLogPositions, type EventToAppend, type ExpectedRevision, type RecordedEvent, type StoreError } from '@message-center/core';
+import { append, expectLeft, expectRight, idsOf, newEvent, newEvents, uniqueName, type TargetRef } from './support.js';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const HOUR_MS = 3_600_000;
@@ -52,7 +52,7 @@ export const describeAppendAndRead = (target: TargetRef): void => {
         expect(event.created).toMatch(ISO_UTC);
         expect(Math.abs(Date.parse(event.created) - started)).toBeLessThan(HOUR_MS);
         const previous = read[index - 1];
-        if (previous !== undefined) expect(comparePositions(previous.position, event.position)).toBe(-1);
+        if (previous !== undefined) expect(compareLogPositions(previous.position, event.position)).toBe(-1);
       }
     });
 

@@ -1,7 +1,7 @@
 import { fc, it as propIt } from '@fast-check/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EventToAppend, LogPosition, RecordedEvent } from '@message-center/core';
-import { append, comparePositions, expectRight, idsOf, newEvents, uniqueName, type TargetRef } from './support.js';
+import { compareLogPositions, type EventToAppend, type LogPosition, type RecordedEvent } from '@message-center/core';
+import { append, expectRight, idsOf, newEvents, uniqueName, type TargetRef } from './support.js';
 
 interface Fixture {
   readonly prefix: string;
@@ -52,7 +52,7 @@ export const describeReadAll = (target: TargetRef): void => {
       const { appended, read } = theFixture();
       expect(read.map(({ streamId, id }) => ({ streamId, id }))).toEqual(appended);
       for (const [index, event] of read.entries()) {
-        if (index > 0) expect(comparePositions(positionOf(read, index - 1), event.position)).toBe(-1);
+        if (index > 0) expect(compareLogPositions(positionOf(read, index - 1), event.position)).toBe(-1);
       }
     });
 
@@ -73,7 +73,7 @@ export const describeReadAll = (target: TargetRef): void => {
       const everything = await expectRight(store.readAll({ after }));
       const ours = new Set(idsOf(read));
       expect(idsOf(everything.filter((event) => ours.has(event.id)))).toEqual(idsOf(read.slice(1)));
-      for (const event of everything) expect(comparePositions(event.position, after)).toBe(1);
+      for (const event of everything) expect(compareLogPositions(event.position, after)).toBe(1);
     });
 
     it('filters by stream prefix', async () => {

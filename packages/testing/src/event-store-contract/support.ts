@@ -66,13 +66,6 @@ export const append = (store: EventStore, streamId: string, events: ReadonlyArra
 export const checkpointNow = async (store: EventStore): Promise<LogPosition> =>
   (await expectRight(append(store, uniqueName('checkpoint'), [newEvent()], 'no-stream'))).position;
 
-/**
- * The port's `compareLogPositions`, repeated so that this suite imports only types from the core package
- * and can be loaded by a test runner that resolves `@message-center/core` to its build output.
- */
-export const comparePositions = (a: LogPosition, b: LogPosition): -1 | 0 | 1 =>
-  a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0;
-
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A promise resolved from outside: lets a test hold a handler until it chooses to release it. */

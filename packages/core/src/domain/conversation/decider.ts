@@ -114,7 +114,8 @@ const messageNotFound = (id: string): DomainError => ({ code: 'message-not-found
 const recordDispatched = (c: Command<'RecordDispatched'>, s: ConversationState): Decision => {
   const delivery = s.outbound.get(c.messageId);
   if (delivery === undefined) return E.left(messageNotFound(c.messageId));
-  if (delivery.providerMessageId !== null) return none;
+  // Already dispatched, or already failed for good: a late or repeated outcome changes nothing.
+  if (delivery.providerMessageId !== null || delivery.status === 'failed') return none;
   return E.right([
     { type: 'OutboundDispatched', data: { messageId: c.messageId, providerMessageId: c.providerMessageId, status: c.status, at: c.at } },
   ]);
@@ -147,10 +148,13 @@ const recordDeliveryStatus = (c: Command<'RecordDeliveryStatus'>, s: Conversatio
   const delivery = messageId === undefined ? undefined : s.outbound.get(messageId);
   if (messageId === undefined || delivery === undefined) return E.left(messageNotFound(c.providerMessageId));
   const next = nextDeliveryStatus(delivery.status, c.status);
-  if (next === delivery.status) return none;
+  // V3: a 21610 means the recipient opted out even when the status itself does not move.
+  const optOut = c.errorCode === TWILIO_UNSUBSCRIBED ? optOutByProvider(s, messageId, c.at) : [];
   return E.right([
-    { type: 'DeliveryStatusUpdated', data: { messageId, providerMessageId: c.providerMessageId, status: next, errorCode: c.errorCode, at: c.at } },
-    ...(c.errorCode === TWILIO_UNSUBSCRIBED ? optOutByProvider(s, messageId, c.at) : []),
+    ...(next === delivery.status
+      ? []
+      : [{ type: 'DeliveryStatusUpdated' as const, data: { messageId, providerMessageId: c.providerMessageId, status: next, errorCode: c.errorCode, at: c.at } }]),
+    ...optOut,
   ]);
 };
 
