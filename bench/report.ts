@@ -8,8 +8,10 @@ export const gc = (): void => {
 export const heapMiB = (): number => process.memoryUsage().heapUsed / 2 ** 20;
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-/** Median (and best) of several rounds, in operations per second. */
+/** Median (and best) of several rounds after a warm-up round, in operations per second. */
 export const measure = (name: string, operations: number, run: () => unknown, unit = 'events/s'): number => {
+  // One unmeasured round first: the rounds then compare JIT-compiled code, not the compiler.
+  run();
   const rates: number[] = [];
   for (let r = 0; r < ROUNDS; r += 1) {
     gc();
@@ -23,6 +25,7 @@ export const measure = (name: string, operations: number, run: () => unknown, un
 
 /** The same for asynchronous work. */
 export const measureAsync = async (name: string, operations: number, run: () => Promise<unknown>, unit = 'ops/s'): Promise<number> => {
+  await run();
   const rates: number[] = [];
   for (let r = 0; r < ROUNDS; r += 1) {
     gc();
