@@ -3,9 +3,13 @@
  * The root script runs it with `--expose-gc` so memory figures are taken after a full collection.
  * BENCH_ONLY=fold,… runs only the named sections.
  */
+import { eventStoreDbBench } from './eventstoredb.js';
 import { foldBench } from './fold.js';
 
-const sections: ReadonlyArray<readonly [string, () => unknown]> = [['fold', foldBench]];
+const sections: ReadonlyArray<readonly [string, () => unknown]> = [
+  ['fold', foldBench],
+  ['eventstoredb', eventStoreDbBench],
+];
 
 const only = process.env['BENCH_ONLY']?.split(',');
 console.log(`Message Center benchmarks — Node ${process.version}, ${process.arch}`);

@@ -9,13 +9,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
-  createInMemoryEventStore,
   createInMemorySmsTransport,
   createMessageCenter,
   timestampFromMillis,
   type Clock,
   type MessageCenterError,
 } from '@message-center/core';
+import { storeFromEnvironment } from '../shared/store.js';
 
 // A clock that moves five minutes per reading makes the output the same on every run.
 let now = Date.UTC(2026, 10, 23, 9, 0);
@@ -26,7 +26,9 @@ const clock: Clock = {
   },
 };
 const transport = createInMemorySmsTransport();
-const mc = createMessageCenter({ store: createInMemoryEventStore(), transport, clock });
+const persistence = await storeFromEnvironment();
+console.log(`Store: ${persistence.describe}`);
+const mc = createMessageCenter({ store: persistence.store, transport, clock, ...(persistence.ids === undefined ? {} : { ids: persistence.ids }) });
 
 const businessId = 'salon-42';
 const dana = { kind: 'staff', businessId, staffId: 'dana', permissions: ['send-email-sms'] } as const;
@@ -164,3 +166,5 @@ await step('Delivery reports arrive out of order (a late “sent” does not ove
   const usage = await run(mc.usage({ businessId, viewer: dana }));
   console.log(`   usage ${usage.period}: ${usage.used} of ${usage.limit} messages (${usage.inbound} in, ${usage.outbound} out)`);
 }, false);
+
+await persistence.close();

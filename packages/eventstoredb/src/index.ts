@@ -5,3 +5,4 @@ export type { EventStoreDbConnection } from './connect.js';
 export type { AllSubscriptionLike, AppendOptions, EventStoreDbClientLike, TombstoneOptions } from './client.js';
 export type { ResubscribeOptions } from './all-subscription.js';
 export { eventIdForProviderMessage, MESSAGE_CENTER_EVENT_ID_NAMESPACE } from './event-ids.js';
+export { deterministicIds } from './ids.js';

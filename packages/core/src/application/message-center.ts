@@ -126,8 +126,8 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
     decode: makeEventDecoder(ConversationEvent, upcasters),
   };
 
-  const newMessageId = (): Result<MessageId> => {
-    const id = ids.uuid();
+  const newMessageId = (key?: string): Result<MessageId> => {
+    const id = key !== undefined && ids.uuidFromKey !== undefined ? ids.uuidFromKey(key) : ids.uuid();
     return MessageId.is(id) ? TE.right(id) : TE.left({ code: 'invalid-input', message: `the IdGenerator gave an unusable id ${JSON.stringify(id)}`, problems: [] });
   };
 
@@ -426,7 +426,9 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
               return TE.left({ code: 'number-retired', message: `${toNumber} is no longer the business's number; the SMS is not delivered`, number: toNumber });
             return TE.right({ dir, businessId: owner.businessId });
           }),
-          TE.bindW('messageId', () => newMessageId()),
+          // With key-derived ids, the message id comes from the same key as the event ids: a racing
+          // redelivery in another process that is acknowledged idempotently then reports the id stored.
+          TE.bindW('messageId', ({ businessId }) => newMessageId(`message:inbound:${businessId}:${i.providerMessageId}`)),
           TE.chain(({ dir, businessId, messageId }) => {
             const clientId = chooseClient(dir, businessId, fromNumber);
             const conversationId = clientId ?? telConversationId(fromNumber);
