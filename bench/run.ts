@@ -5,10 +5,12 @@
  */
 import { eventStoreDbBench } from './eventstoredb.js';
 import { foldBench } from './fold.js';
+import { twilioWebhookBench } from './twilio.js';
 
 const sections: ReadonlyArray<readonly [string, () => unknown]> = [
   ['fold', foldBench],
   ['eventstoredb', eventStoreDbBench],
+  ['twilio', twilioWebhookBench],
 ];
 
 const only = process.env['BENCH_ONLY']?.split(',');

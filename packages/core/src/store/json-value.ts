@@ -11,7 +11,7 @@ const isPlainObject = (value: object): boolean => {
   return proto === Object.prototype || proto === null;
 };
 
-const describe = (value: unknown): string =>
+const kindOf = (value: unknown): string =>
   typeof value === 'object' && value !== null ? (value.constructor?.name ?? 'object') : typeof value;
 
 /**
@@ -43,7 +43,7 @@ export const copyJson = (value: unknown, path = '$'): E.Either<string, JsonValue
         }
         return Object.freeze(items);
       }
-      if (!isPlainObject(v)) throw new JsonProblem(`${at} is a ${describe(v)}, not a plain object`);
+      if (!isPlainObject(v)) throw new JsonProblem(`${at} is a ${kindOf(v)}, not a plain object`);
       const entries: Array<[string, JsonValue]> = [];
       for (const [key, item] of Object.entries(v)) {
         if (item !== undefined) entries.push([key, copy(item, `${at}.${key}`)]);

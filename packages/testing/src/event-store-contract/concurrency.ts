@@ -15,7 +15,11 @@ const appendWithRetry = async (store: EventStore, streamId: string, event: Event
     const last = loaded.at(-1);
     const expectedRevision: ExpectedRevision = last === undefined ? 'no-stream' : last.revision;
     const result = await store.appendToStream(streamId, [event], { expectedRevision })();
-    if (E.isRight(result)) return attempt;
+    if (E.isRight(result)) {
+      // The point of the check: an append accepted at revision r lands at r + 1, never after someone else's.
+      expect(result.right.nextExpectedRevision).toBe(last === undefined ? 0n : last.revision + 1n);
+      return attempt;
+    }
     if (result.left.code !== 'concurrency-conflict') throw new Error(`append failed: ${result.left.code}: ${result.left.message}`);
   }
   throw new Error(`no append after ${MAX_ATTEMPTS} attempts`);

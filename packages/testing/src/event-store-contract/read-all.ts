@@ -89,7 +89,8 @@ export const describeReadAll = (target: TargetRef): void => {
       const { prefix, read } = theFixture();
       const visited: Array<RecordedEvent> = [];
       let after: LogPosition | undefined;
-      for (;;) {
+      // Bounded: a store that repeats an event on every page must fail here, not loop forever.
+      for (let pages = 0; pages <= read.length; pages += 1) {
         const page = await expectRight(store.readAll({ streamPrefix: prefix, maxCount: pageSize, ...(after === undefined ? {} : { after }) }));
         expect(page.length).toBeLessThanOrEqual(pageSize);
         visited.push(...page);
