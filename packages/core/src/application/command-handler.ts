@@ -10,7 +10,42 @@ import type { IdGenerator } from './ports/id-generator.js';
 export interface Aggregate<C, S, Ev extends DomainEvent> {
   readonly decider: Decider<C, S, Ev>;
   readonly decode: (recorded: RecordedEvent) => E.Either<EventDecodeError, Ev>;
+  /** Folded states by stream; a load then reads only the events after the cached revision. */
+  readonly cache?: StateCache<S>;
 }
+
+export interface StateCache<S> {
+  readonly get: (streamId: string) => Loaded<S> | undefined;
+  readonly set: (streamId: string, loaded: Loaded<S>) => void;
+}
+
+/**
+ * A least-recently-used cache of folded aggregate states. Sharing them is safe: every state is an
+ * immer-frozen value, and a load still reads the stream from the cached revision on, so a write by
+ * another process is never missed; it only spares re-reading and re-decoding what was folded already.
+ */
+export const createStateCache = <S>(capacity: number): StateCache<S> => {
+  const entries = new Map<string, Loaded<S>>();
+  return {
+    get: (streamId) => {
+      const hit = entries.get(streamId);
+      if (hit !== undefined) {
+        // Map keeps insertion order: re-inserting marks it the most recently used.
+        entries.delete(streamId);
+        entries.set(streamId, hit);
+      }
+      return hit;
+    },
+    set: (streamId, loaded) => {
+      entries.delete(streamId);
+      entries.set(streamId, loaded);
+      if (entries.size > capacity) {
+        const oldest = entries.keys().next();
+        if (oldest.done !== true) entries.delete(oldest.value);
+      }
+    },
+  };
+};
 
 export interface Loaded<S> {
   readonly state: S;
@@ -18,11 +53,13 @@ export interface Loaded<S> {
   readonly revision: bigint | null;
 }
 
-/** Reads and decodes a whole stream, then folds it in one batch. */
+/** Reads and decodes the stream (after the cached revision, if any), then folds it in one batch. */
 export const loadAggregate =
   <C, S, Ev extends DomainEvent>(store: EventStore, aggregate: Aggregate<C, S, Ev>, streamId: string): TE.TaskEither<MessageCenterError, Loaded<S>> =>
   async () => {
-    const read = await store.readStream(streamId)();
+    const cached = aggregate.cache?.get(streamId);
+    const from = cached?.revision ?? null;
+    const read = await store.readStream(streamId, from === null ? {} : { fromRevision: from + 1n })();
     if (E.isLeft(read)) return read;
     const events: Ev[] = [];
     for (const recorded of read.right) {
@@ -31,7 +68,12 @@ export const loadAggregate =
       events.push(decoded.right);
     }
     const last = read.right[read.right.length - 1];
-    return E.right({ state: aggregate.decider.fold(aggregate.decider.initialState, events), revision: last?.revision ?? null });
+    const loaded: Loaded<S> = {
+      state: aggregate.decider.fold(cached?.state ?? aggregate.decider.initialState, events),
+      revision: last?.revision ?? from,
+    };
+    if (events.length > 0) aggregate.cache?.set(streamId, loaded);
+    return E.right(loaded);
   };
 
 export interface ExecuteOptions extends EncodeOptions {
@@ -83,6 +125,8 @@ export const executeCommand =
       const appended = await deps.store.appendToStream(streamId, toAppend, {
         expectedRevision: revision ?? 'no-stream',
       })();
+      // The cache is not fed from here: an idempotent acknowledgement (a racing twin wrote the same ids)
+      // would cache our events rather than the stored ones. The next load reads them back instead.
       if (E.isRight(appended)) return E.right({ events, state: aggregate.decider.fold(state, events) });
       if (appended.left.code !== 'concurrency-conflict' || attempt >= options.maxAttempts) return appended;
       // Let the writer that won finish its turn before reading again.

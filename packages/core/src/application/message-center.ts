@@ -10,6 +10,7 @@ import { NumberEvent } from '../domain/number/events.js';
 import { BusinessEvent } from '../domain/business/events.js';
 import type { BusinessState, EnabledBusiness } from '../domain/business/state.js';
 import { clientDecider } from '../domain/client/decider.js';
+import type { ClientState } from '../domain/client/state.js';
 import { ClientEvent } from '../domain/client/events.js';
 import type { ConversationCommand, SendContext } from '../domain/conversation/commands.js';
 import { conversationDecider } from '../domain/conversation/decider.js';
@@ -24,7 +25,7 @@ import { BusinessId, ClientId, MessageId, type ProviderMessageId, type StaffId }
 import { E164, parsePhone, describePhoneProblem } from '../domain/values/phone-number.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
 import { clientsWithPhone, outboxKey, usageIn, type Directory, type PendingOutbound } from '../read-models/directory.js';
-import { executeCommand, loadAggregate, type Aggregate } from './command-handler.js';
+import { createStateCache, executeCommand, loadAggregate, type Aggregate } from './command-handler.js';
 import { createDirectoryFeed, type UnknownEventPolicy } from './directory-feed.js';
 import { makeEventDecoder, type Upcaster } from './event-codec.js';
 import type { MessageCenterError } from './errors.js';
@@ -44,6 +45,8 @@ export interface MessageCenterOptions {
   readonly maxAttempts?: number;
   readonly unknownEvents?: UnknownEventPolicy;
   readonly upcasters?: ReadonlyArray<Upcaster>;
+  /** Folded states kept per aggregate kind (least recently used evicted first; default 10,000). */
+  readonly cachedStates?: number;
 }
 
 export interface ConversationView {
@@ -112,18 +115,21 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
   const ids = options.ids ?? randomIds;
   const upcasters = options.upcasters ?? [];
   const maxAttempts = options.maxAttempts ?? 10;
+  const cacheSize = options.cachedStates ?? 10_000;
   const deps = { store, ids };
   const directory = createDirectoryFeed(store, { unknownEvents: options.unknownEvents ?? 'fail', upcasters });
 
   const business: Aggregate<Parameters<typeof businessDecider.decide>[0], BusinessState, BusinessEvent> = {
     decider: businessDecider,
     decode: makeEventDecoder(BusinessEvent, upcasters),
+    cache: createStateCache(cacheSize),
   };
-  const client = { decider: clientDecider, decode: makeEventDecoder(ClientEvent, upcasters) };
+  const client = { decider: clientDecider, decode: makeEventDecoder(ClientEvent, upcasters), cache: createStateCache<ClientState>(cacheSize) };
   const numbers = { decider: numberDecider, decode: makeEventDecoder(NumberEvent, upcasters) };
   const conversation: Aggregate<ConversationCommand, ConversationState, ConversationEvent> = {
     decider: conversationDecider,
     decode: makeEventDecoder(ConversationEvent, upcasters),
+    cache: createStateCache(cacheSize),
   };
 
   const newMessageId = (key?: string): Result<MessageId> => {
