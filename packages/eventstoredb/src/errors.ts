@@ -1,4 +1,6 @@
-import type { ExpectedRevision, StoreError } from '@message-center/core';
+import { appendTooLarge, concurrencyConflict, streamDeleted, type ExpectedRevision, type StoreError } from '@message-center/core';
+
+export { invalidRequest, streamDeleted } from '@message-center/core';
 
 /** A property of a thrown value, without trusting its class: errors may come from another copy of the client. */
 const field = (value: unknown, key: string): unknown =>
@@ -19,8 +21,6 @@ const errorMessage = (error: unknown): string => {
   return typeof message === 'string' && message !== '' ? message : String(error);
 };
 
-const showExpected = (expected: ExpectedRevision): string => (typeof expected === 'bigint' ? `revision ${expected}` : expected);
-
 /**
  * The stream's revision as a WrongExpectedVersionError reports it: v6 calls it `actualVersion`,
  * KurrentDB 1.x `actualState`; either is a revision or `no_stream` (then -1, as in the port).
@@ -30,39 +30,6 @@ const actualRevision = (error: unknown): bigint | null => {
   if (typeof actual === 'bigint') return actual;
   return actual === 'no_stream' ? -1n : null;
 };
-
-export const concurrencyConflict = (streamId: string, expected: ExpectedRevision, actual: bigint | null): StoreError => ({
-  code: 'concurrency-conflict',
-  message: `stream ${streamId}: expected ${showExpected(expected)} but the stream is ${
-    actual === null ? 'elsewhere' : actual < 0n ? 'missing' : `at revision ${actual}`
-  }`,
-  streamId,
-  expected,
-  actual,
-});
-
-export const streamDeleted = (streamId: string): StoreError => ({
-  code: 'stream-deleted',
-  message: `stream ${streamId} has been deleted`,
-  streamId,
-});
-
-export const appendTooLarge = (streamId: string, bytes: number, limit: number): StoreError => ({
-  code: 'append-too-large',
-  message: `append to ${streamId} is ${bytes} bytes, over the limit of ${limit}`,
-  streamId,
-  bytes,
-});
-
-/**
- * A request refused before it reaches the server (an id that is not a UUID, data JSON cannot carry). The
- * port has no code for it; like the in-memory store, it is `store-unavailable` with a `TypeError` cause.
- */
-export const invalidRequest = (message: string): StoreError => ({
-  code: 'store-unavailable',
-  message: `invalid request: ${message}`,
-  cause: new TypeError(message),
-});
 
 export const unavailable = (operation: string, cause: unknown): StoreError => ({
   code: 'store-unavailable',

@@ -96,6 +96,8 @@ export type StoreError =
     }
   | { readonly code: 'stream-deleted'; readonly message: string; readonly streamId: string }
   | { readonly code: 'append-too-large'; readonly message: string; readonly streamId: string; readonly bytes: number }
+  /** A malformed request (not a UUID, not JSON, a negative revision): a bug of the caller, never retryable. */
+  | { readonly code: 'invalid-request'; readonly message: string }
   | { readonly code: 'store-unavailable'; readonly message: string; readonly cause?: unknown };
 
 export interface EventStore {
