@@ -90,18 +90,22 @@ export const eventStoreDbBench = async (): Promise<void> => {
       if (events.length !== batchTotal) throw new Error(`readAll returned ${events.length} events, expected ${batchTotal}`);
     }, 'events/s');
 
-    // Ids are drawn before timing; every round writes new streams.
-    const batchRounds = Array.from({ length: ROUNDS }, () => workload.map(withFreshIds));
+    // Ids are drawn before timing; every round, the unmeasured warm-up included, writes new streams.
+    const batchRounds = Array.from({ length: ROUNDS + 1 }, () => workload.map(withFreshIds));
     let batchRound = 0;
     const batch = await measureAsync(`append ${fmt(streams)} streams × ${perStream}-event batches`, batchTotal, async () => {
       const r = batchRound++;
-      await appendBatches(`r${r}`, batchRounds[r] ?? []);
+      const round = batchRounds[r];
+      if (round === undefined) throw new Error(`no prepared batch round ${r}`);
+      await appendBatches(`r${r}`, round);
     }, 'events/s');
-    const singleRounds = Array.from({ length: ROUNDS }, () => singleEvents.map(withFreshIds));
+    const singleRounds = Array.from({ length: ROUNDS + 1 }, () => singleEvents.map(withFreshIds));
     let singleRound = 0;
     const single = await measureAsync(`append ${fmt(singleTotal)} single events (${fmt(singleStreams)} streams, exact revisions)`, singleTotal, async () => {
       const r = singleRound++;
-      await appendSingles(`r${r}`, singleRounds[r] ?? []);
+      const round = singleRounds[r];
+      if (round === undefined) throw new Error(`no prepared single round ${r}`);
+      await appendSingles(`r${r}`, round);
     }, 'events/s');
     return { batch, single, readStream, readAll };
   };

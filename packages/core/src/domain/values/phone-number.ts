@@ -10,15 +10,26 @@ import { CountryCode } from './country.js';
 export interface E164Brand {
   readonly E164: unique symbol;
 }
-export const E164 = t.brand(
-  t.string,
-  (s): s is t.Branded<string, E164Brand> => {
-    if (!/^\+[1-9]\d{6,14}$/.test(s)) return false;
-    const parsed = parsePhoneNumberFromString(s);
-    return parsed !== undefined && parsed.isValid() && parsed.number === s;
-  },
-  'E164',
-);
+const isValidE164 = (s: string): boolean => {
+  if (!/^\+[1-9]\d{6,14}$/.test(s)) return false;
+  const parsed = parsePhoneNumberFromString(s);
+  return parsed !== undefined && parsed.isValid() && parsed.number === s;
+};
+
+// Every stored event's numbers are checked again when it is decoded, and libphonenumber's check is the
+// costliest step of decoding; a business sees few distinct numbers, so the (pure) answer is remembered.
+const E164_MEMO_LIMIT = 50_000;
+const e164Memo = new Map<string, boolean>();
+const memoizedIsValidE164 = (s: string): boolean => {
+  const known = e164Memo.get(s);
+  if (known !== undefined) return known;
+  const valid = isValidE164(s);
+  if (e164Memo.size >= E164_MEMO_LIMIT) e164Memo.clear();
+  e164Memo.set(s, valid);
+  return valid;
+};
+
+export const E164 = t.brand(t.string, (s): s is t.Branded<string, E164Brand> => memoizedIsValidE164(s), 'E164');
 export type E164 = t.TypeOf<typeof E164>;
 
 export type PhoneProblem =
