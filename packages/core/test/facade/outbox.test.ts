@@ -1,0 +1,139 @@
+/**
+ * The outbox (DESIGN §3): `sendMessage` records `OutboundSent` first; the dispatcher hands it to the
+ * transport and records the outcome. A restart resumes what was never handed over; retryable failures
+ * stay pending; final failures are recorded (21610 also opts the client out, V3).
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import {
+  createInMemoryEventStore,
+  createInMemorySmsTransport,
+  createMessageCenter,
+  type EventStore,
+  type MessageCenter,
+  type TransportError,
+} from '@message-center/core';
+import { B1, counterIds, staffOf, tickingClock } from './support.js';
+
+const staff = staffOf(B1, 's1');
+const allotment = { messagesPerPeriod: 1_000, overage: 'refuse' as const };
+
+const setUp = async (mc: MessageCenter): Promise<void> => {
+  expect(E.isRight(await mc.enableMessageCenter({ businessId: B1, country: 'US', number: '+12015550123', allotment })())).toBe(true);
+  expect(E.isRight(await mc.recordClient({ businessId: B1, clientId: 'c1', uid: 'U1', name: 'Ana', cellPhone: '+14155552671' })())).toBe(true);
+};
+
+const send = async (mc: MessageCenter, body: string) => {
+  const sent = await mc.sendMessage({ businessId: B1, clientId: 'c1', actor: staff, body })();
+  if (E.isLeft(sent)) throw new Error(`${sent.left.code}: ${sent.left.message}`);
+  return sent.right;
+};
+
+const view = async (mc: MessageCenter) => {
+  const v = await mc.conversation({ businessId: B1, conversationId: 'c1', viewer: staff })();
+  if (E.isLeft(v)) throw new Error(v.left.message);
+  return v.right;
+};
+
+const failure = (code: TransportError['code'], providerCode: number | null): TransportError =>
+  code === 'retryable' || code === 'rejected'
+    ? { code, message: code, providerCode, status: 503 }
+    : { code, message: code, providerCode };
+
+describe('outbox', () => {
+  it('a message recorded without a transport is pending, and a restart with a transport sends it once', async () => {
+    const store = createInMemoryEventStore();
+    const before = createMessageCenter({ store, clock: tickingClock(), ids: counterIds() });
+    await setUp(before);
+    expect((await send(before, 'Hello')).status).toBe('pending');
+
+    const transport = createInMemorySmsTransport();
+    const after = createMessageCenter({ store, transport, clock: tickingClock(), ids: counterIds() });
+    expect(await after.dispatchPending()()).toEqual(E.right({ dispatched: 1, failed: 0, retryLater: 0 }));
+    expect(transport.sent.map((s) => s.body)).toEqual(['Hello']);
+    expect((await view(after)).deliveries.map((d) => d.status)).toEqual(['queued']);
+    // Nothing is left to send: a second pass sends nothing.
+    expect(await after.dispatchPending()()).toEqual(E.right({ dispatched: 0, failed: 0, retryLater: 0 }));
+    expect(transport.sent).toHaveLength(1);
+  });
+
+  it('a retryable failure leaves the message pending; the next pass sends it', async () => {
+    let down = true;
+    const transport = createInMemorySmsTransport({ fail: () => (down ? failure('retryable', 20429) : null) });
+    const mc = createMessageCenter({ store: createInMemoryEventStore(), transport, clock: tickingClock(), ids: counterIds() });
+    await setUp(mc);
+    expect((await send(mc, 'Hello')).status).toBe('pending');
+    expect(await mc.dispatchPending()()).toEqual(E.right({ dispatched: 0, failed: 0, retryLater: 1 }));
+    down = false;
+    expect(await mc.dispatchPending()()).toEqual(E.right({ dispatched: 1, failed: 0, retryLater: 0 }));
+    expect(transport.sent).toHaveLength(1);
+  });
+
+  it('V3 a final failure is recorded as failed; 21610 also opts the client out and later sends are refused', async () => {
+    const transport = createInMemorySmsTransport({ fail: () => failure('recipient-unsubscribed', 21610) });
+    const mc = createMessageCenter({ store: createInMemoryEventStore(), transport, clock: tickingClock(), ids: counterIds() });
+    await setUp(mc);
+    expect((await send(mc, 'Hello')).status).toBe('failed');
+    const v = await view(mc);
+    expect(v.deliveries.map((d) => [d.status, d.errorCode])).toEqual([['failed', 21610]]);
+    expect(v.subscription).toMatchObject({ status: 'unsubscribed', source: 'provider-error' });
+    expect(await mc.sendMessage({ businessId: B1, clientId: 'c1', actor: staff, body: 'Again' })()).toMatchObject({ left: { code: 'client-unsubscribed' } });
+    expect(await mc.dispatchPending()()).toEqual(E.right({ dispatched: 0, failed: 0, retryLater: 0 }));
+  });
+
+  it('at-least-once edge: when recording the dispatch fails after the transport accepted, a restart sends the message again', async () => {
+    const inner = createInMemoryEventStore();
+    // A store that loses exactly the append of OutboundDispatched, as a crash right after sending would.
+    let crashed = false;
+    const crashing: EventStore = {
+      ...inner,
+      appendToStream: (streamId, events, options) =>
+        !crashed && events.some((e) => e.type === 'OutboundDispatched')
+          ? (() => {
+              crashed = true;
+              return TE.left({ code: 'store-unavailable', message: 'the process died here' });
+            })()
+          : inner.appendToStream(streamId, events, options),
+    };
+    const transport = createInMemorySmsTransport();
+    const first = createMessageCenter({ store: crashing, transport, clock: tickingClock(), ids: counterIds() });
+    await setUp(first);
+    expect(await first.sendMessage({ businessId: B1, clientId: 'c1', actor: staff, body: 'Hello' })()).toMatchObject({ left: { code: 'store-unavailable' } });
+    expect(transport.sent).toHaveLength(1);
+
+    const restarted = createMessageCenter({ store: inner, transport, clock: tickingClock(), ids: counterIds() });
+    expect(await restarted.dispatchPending()()).toEqual(E.right({ dispatched: 1, failed: 0, retryLater: 0 }));
+    // The message is never lost; the client may get it twice (documented in docs/architecture.md).
+    expect(transport.sent.map((s) => s.body)).toEqual(['Hello', 'Hello']);
+    expect((await view(restarted)).deliveries).toHaveLength(1);
+  });
+
+  test.prop([fc.array(fc.constantFrom('ok', 'retryable', 'invalid-number'), { minLength: 1, maxLength: 8 })], { numRuns: 20 })(
+    'V1 whatever the transport answers, after a pass with a healthy transport no message is pending and each was accepted at most once',
+    async (outcomes) => {
+      const store = createInMemoryEventStore();
+      let i = 0;
+      const flaky = createInMemorySmsTransport({
+        fail: () => {
+          const outcome = outcomes[i++ % outcomes.length];
+          return outcome === 'retryable' ? failure('retryable', 503) : outcome === 'invalid-number' ? failure('invalid-number', 21211) : null;
+        },
+      });
+      const mc = createMessageCenter({ store, transport: flaky, clock: tickingClock(), ids: counterIds() });
+      await setUp(mc);
+      for (const [n] of outcomes.entries()) await send(mc, `message ${n}`);
+
+      const healthy = createInMemorySmsTransport();
+      const restarted = createMessageCenter({ store, transport: healthy, clock: tickingClock(), ids: counterIds() });
+      const report = await restarted.dispatchPending()();
+      expect(E.isRight(report) && report.right.retryLater).toBe(0);
+      const statuses = (await view(restarted)).deliveries.map((d) => d.status);
+      expect(statuses.filter((s) => s === 'pending')).toEqual([]);
+      const bodies = [...flaky.sent, ...healthy.sent].map((s) => s.body);
+      expect(new Set(bodies).size).toBe(bodies.length);
+      expect(statuses.filter((s) => s === 'failed')).toHaveLength(outcomes.length - bodies.length);
+    },
+  );
+});
