@@ -210,7 +210,11 @@ const decide = (c: ConversationCommand, s: ConversationState): Decision => {
           : [{ type: 'ConversationMarkedUnread', data: { staffId: c.actor.staffId, at: c.at } }],
       );
     case 'Archive':
-      return toggle(c, s, s.archived, true, (data) => ({ type: 'ConversationArchived', data }));
+      // V9 shows pinned conversations only in the "all" view, which holds no archived one: archiving
+      // unpins, or the conversation would be in no view at all.
+      return E.map((events: ReadonlyArray<ConversationEvent>) =>
+        events.length > 0 && s.pinned ? [...events, { type: 'ConversationUnpinned' as const, data: { by: authorOf(c.actor), at: c.at } }] : events,
+      )(toggle(c, s, s.archived, true, (data) => ({ type: 'ConversationArchived', data })));
     case 'Unarchive':
       return toggle(c, s, s.archived, false, (data) => ({ type: 'ConversationUnarchived', data }));
     case 'Mute':

@@ -1,0 +1,174 @@
+/**
+ * The persistent collections and posting lists under the inbox indexes (R1–R3), against plain models:
+ * each behaves like its `Map`/`Set` model, and no operation ever changes a version returned before.
+ */
+import { describe, expect } from 'vitest';
+import { test, fc } from '@fast-check/vitest';
+import { PHashMap, PSortedMap, PVector, compareNumbers, withEdit } from '../../src/read-models/persistent.js';
+import { applyChanges, forEachOrdinal, intersectAll, postingsOf, sizeOf, toSortedArray, unionAll, type Postings } from '../../src/read-models/postings.js';
+
+type Op = { readonly kind: 'set'; readonly key: number; readonly value: number } | { readonly kind: 'delete'; readonly key: number } | { readonly kind: 'batch' };
+
+const opsArb = (keys: number): fc.Arbitrary<ReadonlyArray<Op>> =>
+  fc.array(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.record({ kind: fc.constant('set' as const), key: fc.nat({ max: keys }), value: fc.integer() }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('delete' as const), key: fc.nat({ max: keys }) }) },
+      { weight: 1, arbitrary: fc.constant({ kind: 'batch' as const }) },
+    ),
+    { minLength: 300, maxLength: 1500, size: 'max' },
+  );
+
+const entriesOf = <K extends {}, V extends {} | null>(m: PSortedMap<K, V>): Array<[K, V]> => {
+  const out: Array<[K, V]> = [];
+  m.forEach((k, v) => {
+    out.push([k, v]);
+  });
+  return out;
+};
+
+/** Runs ops in batches (one edit each), returning every version with its model. */
+const runSorted = (ops: ReadonlyArray<Op>) => {
+  const versions: Array<{ map: PSortedMap<number, number>; model: Map<number, number> }> = [];
+  let map = PSortedMap.empty<number, number>(compareNumbers);
+  const model = new Map<number, number>();
+  let i = 0;
+  while (i < ops.length) {
+    map = withEdit((edit) => {
+      let m = map;
+      for (; i < ops.length; i += 1) {
+        const op = ops[i];
+        if (op === undefined || op.kind === 'batch') {
+          i += 1;
+          break;
+        }
+        if (op.kind === 'set') {
+          m = m.set(op.key, op.value, edit);
+          model.set(op.key, op.value);
+        } else {
+          m = m.delete(op.key, edit);
+          model.delete(op.key);
+        }
+      }
+      return m;
+    });
+    versions.push({ map, model: new Map(model) });
+  }
+  return versions;
+};
+
+const sortedModel = (model: Map<number, number>): Array<[number, number]> => [...model].sort(([a], [b]) => a - b);
+
+describe('R1 index structures', () => {
+  test.prop([opsArb(2000)], { numRuns: 20 })('R1 a persistent sorted map is a sorted Map, and every earlier version stays as it was', (ops) => {
+    const versions = runSorted(ops);
+    for (const { map, model } of versions.filter((_, i) => i % 7 === 0 || i === versions.length - 1)) {
+      expect(entriesOf(map)).toEqual(sortedModel(model));
+      expect(map.size).toBe(model.size);
+    }
+    const last = versions[versions.length - 1];
+    if (last === undefined) return;
+    for (let k = -1; k <= 2001; k += 97) expect(last.map.get(k)).toBe(last.model.get(k));
+  });
+
+  test.prop([opsArb(600), fc.integer({ min: -5, max: 605 })], { numRuns: 20 })('R1 ordered walks start at the first key a monotone predicate accepts', (ops, from) => {
+    const versions = runSorted(ops);
+    const last = versions[versions.length - 1];
+    if (last === undefined) return;
+    const walked: number[] = [];
+    last.map.forEachFrom(
+      (k) => k >= from,
+      (k) => {
+        walked.push(k);
+        return walked.length < 50;
+      },
+    );
+    expect(walked).toEqual(sortedModel(last.model).map(([k]) => k).filter((k) => k >= from).slice(0, 50));
+  });
+
+  test.prop([fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.option(fc.integer(), { nil: null }), fc.boolean()), { maxLength: 300 })], { numRuns: 40 })(
+    'R1 a persistent hash map is a Map, and earlier versions stay as they were',
+    (ops) => {
+      let map = PHashMap.empty<number>();
+      const model = new Map<string, number>();
+      const versions: Array<[PHashMap<number>, Map<string, number>]> = [];
+      for (const [key, value, split] of ops) {
+        map = withEdit((edit) => (value === null ? map.delete(key, edit) : map.set(key, value, edit)));
+        if (value === null) model.delete(key);
+        else model.set(key, value);
+        if (split) versions.push([map, new Map(model)]);
+      }
+      versions.push([map, model]);
+      for (const [m, expected] of versions) {
+        const actual = new Map<string, number>();
+        m.forEach((k, v) => actual.set(k, v));
+        expect(actual).toEqual(expected);
+        expect(m.size).toBe(expected.size);
+        for (const k of expected.keys()) expect(m.get(k)).toBe(expected.get(k));
+      }
+    },
+  );
+
+  test.prop([fc.array(fc.oneof(fc.integer(), fc.tuple(fc.nat(), fc.integer())), { minLength: 1100, maxLength: 3000, size: 'max' })], { numRuns: 30 })(
+    'R1 a persistent vector is an array, and earlier versions stay as they were',
+    (ops) => {
+      let v = PVector.empty<number>();
+      const model: number[] = [];
+      const versions: Array<[PVector<number>, number[]]> = [];
+      ops.forEach((op, i) => {
+        v = withEdit((edit) => {
+          if (typeof op === 'number') {
+            model.push(op);
+            return v.push(op, edit);
+          }
+          const [at, value] = op;
+          if (model.length === 0) return v;
+          model[at % model.length] = value;
+          return v.set(at % model.length, value, edit);
+        });
+        if (i % 97 === 0) versions.push([v, [...model]]);
+      });
+      versions.push([v, model]);
+      for (const [vec, expected] of versions) {
+        const actual: number[] = [];
+        vec.forEach((x) => actual.push(x));
+        expect(actual).toEqual(expected);
+      }
+    },
+  );
+
+  const setArb = (universe: number) => fc.uniqueArray(fc.nat({ max: universe - 1 }), { maxLength: universe, size: 'max' });
+  const toSet = (p: Postings): number[] => [...toSortedArray(p)];
+  const sorted = (xs: Iterable<number>): number[] => [...new Set(xs)].sort((a, b) => a - b);
+
+  test.prop(
+    [fc.integer({ min: 1, max: 3000 }).chain((u) => fc.tuple(fc.constant(u), setArb(u), fc.array(fc.tuple(setArb(u), setArb(u)), { maxLength: 5 })))],
+    { numRuns: 60 },
+  )('R2 posting lists (sorted list or bitset) apply additions and removals like a Set', ([universe, initial, changes]) => {
+    let p: Postings = postingsOf(initial, universe);
+    const model = new Set(initial);
+    for (const [add, remove] of changes) {
+      const before = toSet(p);
+      const next = applyChanges(p, add, remove, universe);
+      expect(toSet(p)).toEqual(before);
+      for (const x of add) model.add(x);
+      for (const x of remove) model.delete(x);
+      p = next;
+      expect(toSet(p)).toEqual(sorted(model));
+      expect(sizeOf(p)).toBe(model.size);
+      const seen: number[] = [];
+      forEachOrdinal(p, (x) => seen.push(x));
+      expect(seen).toEqual(sorted(model));
+    }
+  });
+
+  test.prop([fc.integer({ min: 1, max: 3000 }).chain((u) => fc.tuple(fc.constant(u), fc.array(setArb(u), { maxLength: 5 })))], { numRuns: 60 })(
+    'R2 R3 intersections and unions of posting lists are those of the sets',
+    ([universe, sets]) => {
+      const lists = sets.map((s) => postingsOf(s, universe));
+      const inter = intersectAll(lists, universe);
+      expect(inter === null ? null : toSet(inter)).toEqual(sets.length === 0 ? null : sorted(sets.reduce((a, b) => a.filter((x) => b.includes(x)))));
+      expect(toSet(unionAll(lists, universe))).toEqual(sorted(sets.flat()));
+    },
+  );
+});
