@@ -38,3 +38,5 @@ export * from './domain/policies/folder.js';
 
 // Read models.
 export * from './read-models/directory.js';
+export * from './read-models/index.js';
+export * from './application/projections.js';

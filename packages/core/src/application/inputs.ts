@@ -74,6 +74,34 @@ export const ConversationQueryInput = input(
 );
 export const UsageQueryInput = input('UsageQueryInput', { businessId: BusinessId, viewer: StaffActor }, { period: t.string });
 
+const InboxViewCodec = t.keyof({ all: null, unread: null, read: null, replied: null, archived: null }, 'InboxView');
+const InboxFiltersCodec = t.partial(
+  {
+    lastActivityFrom: Timestamp,
+    lastActivityTo: Timestamp,
+    clientTypes: t.readonlyArray(t.string),
+    groups: t.readonlyArray(t.string),
+    homeLocations: t.readonlyArray(t.string),
+  },
+  'InboxFilters',
+);
+/** R1–R3 */
+export const InboxQueryInput = input(
+  'InboxQueryInput',
+  { businessId: BusinessId, viewer: StaffActor },
+  { view: InboxViewCodec, search: t.string, filters: InboxFiltersCodec, cursor: t.string, limit: t.number },
+);
+/** R4 */
+export const BadgeQueryInput = input('BadgeQueryInput', { businessId: BusinessId, viewer: StaffActor }, {});
+/** R7 */
+export const AlertsQueryInput = input('AlertsQueryInput', { businessId: BusinessId, viewer: StaffActor }, { after: t.string, limit: t.number });
+/** R5 */
+export const ContactHistoryQueryInput = input(
+  'ContactHistoryQueryInput',
+  { businessId: BusinessId, viewer: StaffActor, clientId: ClientId },
+  { asOf: Timestamp },
+);
+
 export type EnableMessageCenterInput = t.OutputOf<typeof EnableMessageCenterInput>;
 export type ChangeNumberInput = t.OutputOf<typeof ChangeNumberInput>;
 export type SetIndividualReadStatusInput = t.OutputOf<typeof SetIndividualReadStatusInput>;
@@ -86,6 +114,10 @@ export type ConversationActionInput = t.OutputOf<typeof ConversationActionInput>
 export type StaffConversationActionInput = t.OutputOf<typeof StaffConversationActionInput>;
 export type ConversationQueryInput = t.OutputOf<typeof ConversationQueryInput>;
 export type UsageQueryInput = t.OutputOf<typeof UsageQueryInput>;
+export type InboxQueryInput = t.OutputOf<typeof InboxQueryInput>;
+export type BadgeQueryInput = t.OutputOf<typeof BadgeQueryInput>;
+export type AlertsQueryInput = t.OutputOf<typeof AlertsQueryInput>;
+export type ContactHistoryQueryInput = t.OutputOf<typeof ContactHistoryQueryInput>;
 
 export const decodeInput = <A, O>(codec: t.Type<A, O, unknown>, value: unknown): E.Either<DomainError, A> =>
   E.mapLeft((errors: t.Errors): DomainError => {

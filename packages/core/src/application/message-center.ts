@@ -27,11 +27,18 @@ import type { Timestamp } from '../domain/values/timestamp.js';
 import { clientsWithPhone, outboxKey, usageIn, type Directory, type PendingOutbound } from '../read-models/directory.js';
 import { createStateCache, executeCommand, loadAggregate, type Aggregate } from './command-handler.js';
 import { createDirectoryFeed, type UnknownEventPolicy } from './directory-feed.js';
+import { createProjectionRunner } from './projections.js';
+import { readModelsProjection, type ReadModels } from '../read-models/read-models.js';
+import { inboxPage, unreadBadge, type InboxPage } from '../read-models/inbox-query.js';
+import { alertsAfter, newAlerts, type Alert, type AlertsPage } from '../read-models/alerts.js';
+import { usageOfPeriod, type PeriodUsage } from '../read-models/usage.js';
+import { contactHistoryOf, type ContactHistoryView } from '../read-models/contact-history.js';
+import { DomainEvent } from '../domain/events.js';
 import { makeEventDecoder, type Upcaster } from './event-codec.js';
 import type { MessageCenterError } from './errors.js';
 import * as In from './inputs.js';
 import { systemClock, type Clock } from './ports/clock.js';
-import type { EventStore } from './ports/event-store.js';
+import { compareLogPositions, type EventStore, type RecordedEvent } from './ports/event-store.js';
 import { randomIds, type IdGenerator } from './ports/id-generator.js';
 import type { SmsTransport } from './ports/sms-transport.js';
 
@@ -47,6 +54,10 @@ export interface MessageCenterOptions {
   readonly upcasters?: ReadonlyArray<Upcaster>;
   /** Folded states kept per aggregate kind (least recently used evicted first; default 10,000). */
   readonly cachedStates?: number;
+  /** R7: called once per new alert (an inbound message in an unmuted conversation) as read models catch up. */
+  readonly onAlert?: (alert: Alert) => void;
+  /** Alerts kept per business for `alerts` (default 500). */
+  readonly alertRetention?: number;
 }
 
 export interface ConversationView {
@@ -83,14 +94,6 @@ export interface ReceivedMessage {
   readonly subscription: SubscriptionStatus;
 }
 
-export interface UsageReport {
-  readonly period: string;
-  readonly inbound: number;
-  readonly outbound: number;
-  readonly used: number;
-  readonly limit: number;
-  readonly overage: 'refuse' | 'allow';
-}
 
 export interface DispatchReport {
   readonly dispatched: number;
@@ -118,6 +121,38 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
   const cacheSize = options.cachedStates ?? 10_000;
   const deps = { store, ids };
   const directory = createDirectoryFeed(store, { unknownEvents: options.unknownEvents ?? 'fail', upcasters });
+  const onAlert = options.onAlert;
+  const readModels = createProjectionRunner(store, readModelsProjection({ ...(options.alertRetention === undefined ? {} : { alertRetention: options.alertRetention }) }), {
+    unknownEvents: options.unknownEvents ?? 'fail',
+    upcasters,
+    ...(onAlert === undefined ? {} : { onUpdate: ({ state, previous }) => newAlerts(previous.alerts, state.alerts).forEach(onAlert) }),
+  });
+  const decodeAny = makeEventDecoder(DomainEvent, upcasters);
+
+  /** Every query reads the read models after catching up, so an answer includes every command that returned before it. */
+  const query = <Q, A>(q: Q, answer: (models: ReadModels, q: Q) => E.Either<DomainError, A>): Result<A> =>
+    pipe(
+      readModels.catchUp(),
+      TE.chain((models) => fromEither(answer(models, q))),
+    );
+
+  /** R5: the client's profile stream and conversation stream, decoded, in the order they were written. */
+  const clientEvents = (businessId: BusinessId, clientId: ClientId): Result<ReadonlyArray<DomainEvent>> => async () => {
+    const read = await Promise.all([clientStream(businessId, clientId), conversationStream(businessId, clientId)].map((id) => store.readStream(id)()));
+    const recorded: RecordedEvent[] = [];
+    for (const r of read) {
+      if (E.isLeft(r)) return r;
+      recorded.push(...r.right);
+    }
+    recorded.sort((a, b) => compareLogPositions(a.position, b.position));
+    const events: DomainEvent[] = [];
+    for (const r of recorded) {
+      const decoded = decodeAny(r);
+      if (E.isLeft(decoded)) return decoded;
+      events.push(decoded.right);
+    }
+    return E.right(events);
+  };
 
   const business: Aggregate<Parameters<typeof businessDecider.decide>[0], BusinessState, BusinessEvent> = {
     decider: businessDecider,
@@ -549,34 +584,41 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
         ),
       ),
 
+    /** R1–R3: one page of the inbox as a viewer sees it: a view, a search, filters, cursor paging. */
+    inbox: (q: In.InboxQueryInput): Result<InboxPage> =>
+      decoded(In.InboxQueryInput, q)((i) => query(i, (models) => inboxPage(models.inbox, i))),
+
+    /** R4: unread inbound messages for the viewer across conversations, muted ones excluded. */
+    unreadBadge: (q: In.BadgeQueryInput): Result<number> =>
+      decoded(In.BadgeQueryInput, q)((i) => query(i, (models) => unreadBadge(models.inbox, i))),
+
+    /** R7: the business's alerts after a cursor, oldest first. */
+    alerts: (q: In.AlertsQueryInput): Result<AlertsPage> =>
+      decoded(In.AlertsQueryInput, q)((i) => query(i, (models) => alertsAfter(models.alerts, i))),
+
     /** R6 (B4): messages counted against the allotment in a billing period (default: the current one). */
-    usage: (query: In.UsageQueryInput): Result<UsageReport> =>
-      decoded(In.UsageQueryInput, query)((q) =>
+    usage: (q: In.UsageQueryInput): Result<PeriodUsage> =>
+      decoded(In.UsageQueryInput, q)((i) =>
+        query(i, (models) => usageOfPeriod(models.usage, { viewer: i.viewer, businessId: i.businessId, period: i.period ?? billingPeriodOf(clock.now()) })),
+      ),
+
+    /** R5: every message in and out with author and delivery status, and opt-out/opt-in changes; `asOf` a past moment. */
+    contactHistory: (q: In.ContactHistoryQueryInput): Result<ContactHistoryView> =>
+      decoded(In.ContactHistoryQueryInput, q)((i) =>
         pipe(
-          fromEither(authorizeMember(q.viewer, q.businessId)),
-          TE.chain(() => enabledBusiness(q.businessId)),
-          TE.chain((b) =>
-            pipe(
-              directory.catchUp(),
-              TE.map((dir) => {
-                const period = q.period ?? billingPeriodOf(clock.now());
-                const used = usageIn(dir, q.businessId, period);
-                return {
-                  period,
-                  inbound: used.inbound,
-                  outbound: used.outbound,
-                  used: used.inbound + used.outbound,
-                  limit: b.allotment.messagesPerPeriod,
-                  overage: b.allotment.overage,
-                };
-              }),
-            ),
-          ),
+          fromEither(authorizeMember(i.viewer, i.businessId)),
+          TE.chain(() => clientEvents(i.businessId, i.clientId)),
+          TE.chain((events) => fromEither(contactHistoryOf(i, events))),
         ),
       ),
 
+    /** Keeps the read models current from a catch-up subscription (alerts then arrive without a query). */
+    startLive: (onError?: (error: MessageCenterError) => void): void =>
+      readModels.startLive(onError === undefined ? {} : { onError }),
+    stopLive: (): Promise<void> => readModels.stopLive(),
+
     /** How many events of unknown types read models have passed over (with `unknownEvents: 'skip'`). */
-    skippedUnknownEvents: (): number => directory.skippedUnknown(),
+    skippedUnknownEvents: (): number => directory.skippedUnknown() + readModels.skippedUnknown(),
   };
 
   function recipientOf(businessId: BusinessId, conversationId: ConversationId): Result<SendContext['recipient']> {

@@ -304,7 +304,7 @@ describe('B4 plan allotment', () => {
           expect((await globalLog(world.store)).length).toBe(before);
         }
         const usage = await ok(world.mc.usage({ businessId: B1, viewer: staff('s2', { permissions: [] }) }));
-        expect(usage).toMatchObject({ inbound, outbound, used: inbound + outbound, limit, overage, period: '2026-03' });
+        expect(usage).toMatchObject({ inbound, outbound, used: inbound + outbound, limit, overagePolicy: overage, period: '2026-03' });
       }
     },
   );
