@@ -157,6 +157,18 @@ await step('Eli replies to Ana, then marks it unread as a reminder: no client re
   await run(mc.markUnread({ businessId, conversationId: 'ana', actor: eli }));
 });
 
+await step('Dana’s inbox (all view, pinned first) and her unread badge', async () => {
+  await run(mc.pin({ businessId, conversationId: 'ben', actor: dana }));
+  const page = await run(mc.inbox({ businessId, viewer: dana }));
+  for (const row of page.rows)
+    console.log(
+      `   ${row.pinned ? '📌' : '  '} ${pad(row.client?.name ?? row.phone, 12)} ${pad(row.folder, 8)} ${pad(String(row.unreadCount), 2)} ${row.lastMessage?.direction === 'inbound' ? '←' : '→'} ${row.lastMessage?.text ?? ''}`,
+    );
+  console.log(`   badge: ${await run(mc.unreadBadge({ businessId, viewer: dana }))} unread`);
+  const found = await run(mc.inbox({ businessId, viewer: dana, search: '415.555.2671' }));
+  console.log(`   search "415.555.2671" finds: ${found.rows.map((r) => r.client?.name ?? r.phone).join(', ')} (pinned rows never show under a search)`);
+}, false);
+
 await step('Delivery reports arrive out of order (a late “sent” does not overwrite “delivered”)', async () => {
   const first = transport.sent[0];
   if (first === undefined) throw new Error('nothing was sent');
