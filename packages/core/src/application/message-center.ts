@@ -24,7 +24,7 @@ import { businessStream, clientStream, conversationStream, numberStream } from '
 import { BusinessId, ClientId, MessageId, type ProviderMessageId, type StaffId } from '../domain/values/ids.js';
 import { E164, parsePhone, describePhoneProblem } from '../domain/values/phone-number.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
-import { clientsWithPhone, outboxKey, usageIn, type Directory, type PendingOutbound } from '../read-models/directory.js';
+import { clientsWithPhone, outboxKey, pendingMessages, usageIn, type Directory, type PendingOutbound } from '../read-models/directory.js';
 import { createStateCache, executeCommand, loadAggregate, type Aggregate } from './command-handler.js';
 import { createDirectoryFeed, type UnknownEventPolicy } from './directory-feed.js';
 import { createProjectionRunner } from './projections.js';
@@ -558,7 +558,7 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
         directory.catchUp(),
         TE.chain((dir) => async () => {
           const report = { dispatched: 0, failed: 0, retryLater: 0 };
-          for (const pending of dir.pendingOutbound.values()) {
+          for (const pending of pendingMessages(dir)) {
             const result = await dispatchOne(pending)();
             if (E.isLeft(result)) return result;
             if (result.right === 'pending') report.retryLater += 1;

@@ -1,11 +1,11 @@
-import { produce } from 'immer';
 import type { DomainEvent } from '../domain/events.js';
 import type { BusinessId, ClientId, MessageId, ProviderMessageId } from '../domain/values/ids.js';
 import type { E164 } from '../domain/values/phone-number.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
 import type { ConversationId } from '../domain/conversation/events.js';
 import { billingPeriodOf } from '../domain/policies/allotment.js';
-import type { LogPosition } from '../application/ports/event-store.js';
+import { compareLogPositions, type LogPosition } from '../application/ports/event-store.js';
+import { PHashMap, withEdit } from './persistent.js';
 
 /** A decoded event with where it was stored. */
 export interface EventEnvelope {
@@ -23,6 +23,8 @@ export interface ConversationEntry {
 }
 
 export interface PendingOutbound {
+  /** Where its OutboundSent is in the log: messages are handed over in the order they were recorded. */
+  readonly position: LogPosition;
   readonly streamId: string;
   readonly businessId: BusinessId;
   readonly conversationId: ConversationId;
@@ -39,116 +41,154 @@ export interface Usage {
 
 /**
  * The lookups the application layer needs across streams: which business a number belongs to (B2),
- * which client a phone is (V2), which conversation a provider message id is in (V10), the usage of each
+ * which clients have a phone (V2), which conversation a provider message id is in (V10), the usage of each
  * billing period (B4/R6) and the outbox of messages not yet handed to the transport.
+ *
+ * Every map grows with the log (one entry per outbound message, per client, per conversation), so they
+ * are persistent maps: a fold copies a few small nodes, never a whole map, and each returned state stays
+ * immutable (see `persistent.ts`). With immer's copy-on-write `Map`s each command cost O(messages ever sent).
  */
 export interface Directory {
   /** Current numbers win over retired ones: a number can move to another business. */
-  readonly numbers: ReadonlyMap<E164, { readonly businessId: BusinessId; readonly current: boolean }>;
-  readonly clientPhones: ReadonlyMap<BusinessId, ReadonlyMap<ClientId, E164 | null>>;
-  readonly conversations: ReadonlyMap<string, ConversationEntry>;
-  readonly providerMessages: ReadonlyMap<ProviderMessageId, string>;
-  /** business → billing period (`YYYY-MM`) → counts. */
-  readonly usage: ReadonlyMap<BusinessId, ReadonlyMap<string, Usage>>;
-  /** Keyed by `outboxKey(streamId, messageId)`: a host may reuse its own message ids across conversations. */
-  readonly pendingOutbound: ReadonlyMap<string, PendingOutbound>;
+  readonly numbers: PHashMap<{ readonly businessId: BusinessId; readonly current: boolean }>;
+  /** `key(businessId, clientId)` → the client's cell phone. */
+  readonly clientPhone: PHashMap<E164 | null>;
+  /** `key(businessId, phone)` → the clients with that cell phone. */
+  readonly phoneClients: PHashMap<ReadonlyArray<ClientId>>;
+  readonly conversations: PHashMap<ConversationEntry>;
+  /** Provider message id → conversation stream. */
+  readonly providerMessages: PHashMap<string>;
+  /** `key(businessId, period)` → counts; periods are `YYYY-MM`. */
+  readonly usage: PHashMap<Usage>;
+  /** `outboxKey(streamId, messageId)` → the message: a host may reuse its own message ids across conversations. */
+  readonly pendingOutbound: PHashMap<PendingOutbound>;
   readonly position: LogPosition | null;
 }
 
 export const emptyDirectory: Directory = {
-  numbers: new Map(),
-  clientPhones: new Map(),
-  conversations: new Map(),
-  providerMessages: new Map(),
-  usage: new Map(),
-  pendingOutbound: new Map(),
+  numbers: PHashMap.empty(),
+  clientPhone: PHashMap.empty(),
+  phoneClients: PHashMap.empty(),
+  conversations: PHashMap.empty(),
+  providerMessages: PHashMap.empty(),
+  usage: PHashMap.empty(),
+  pendingOutbound: PHashMap.empty(),
   position: null,
 };
 
-// Ids and stream names never contain control characters, so NUL cannot occur inside either part.
-export const outboxKey = (streamId: string, messageId: MessageId): string => `${streamId}\u0000${messageId}`;
+// Ids, numbers, periods and stream names never contain control characters, so NUL cannot occur inside a part.
+const key = (a: string, b: string): string => `${a}\u0000${b}`;
+export const outboxKey = (streamId: string, messageId: MessageId): string => key(streamId, messageId);
 
-const businessOfStream = (d: Directory, streamId: string): BusinessId | null => d.conversations.get(streamId)?.businessId ?? null;
-
-/** Folds a batch of events into the directory in one immer `produce`. */
+/** Folds a batch of events into the directory; one edit for the whole batch. */
 export const foldDirectory = (directory: Directory, batch: ReadonlyArray<EventEnvelope>): Directory =>
   batch.length === 0
     ? directory
-    : produce(directory, (d) => {
+    : withEdit((edit) => {
+        let d = directory;
         for (const { streamId, position, event } of batch) {
-          d.position = position;
+          d = { ...d, position };
           switch (event.type) {
             case 'MessageCenterEnabled':
-              d.numbers.set(event.data.number, { businessId: event.data.businessId, current: true });
+              d = { ...d, numbers: d.numbers.set(event.data.number, { businessId: event.data.businessId, current: true }, edit) };
               break;
             case 'BusinessNumberChanged': {
               const owner = d.numbers.get(event.data.previousNumber);
-              if (owner !== undefined) {
-                d.numbers.set(event.data.previousNumber, { businessId: owner.businessId, current: false });
-                d.numbers.set(event.data.number, { businessId: owner.businessId, current: true });
-              }
+              if (owner !== undefined)
+                d = {
+                  ...d,
+                  numbers: d.numbers
+                    .set(event.data.previousNumber, { businessId: owner.businessId, current: false }, edit)
+                    .set(event.data.number, { businessId: owner.businessId, current: true }, edit),
+                };
               break;
             }
             case 'ClientProfileRecorded': {
-              const phones = d.clientPhones.get(event.data.businessId) ?? new Map<ClientId, E164 | null>();
-              phones.set(event.data.clientId, event.data.cellPhone.e164);
-              d.clientPhones.set(event.data.businessId, phones);
+              const { businessId, clientId } = event.data;
+              const previous = d.clientPhone.get(key(businessId, clientId)) ?? null;
+              const phone = event.data.cellPhone.e164;
+              let phoneClients = d.phoneClients;
+              if (previous !== null && previous !== phone) {
+                const rest = (phoneClients.get(key(businessId, previous)) ?? []).filter((c) => c !== clientId);
+                phoneClients = rest.length === 0 ? phoneClients.delete(key(businessId, previous), edit) : phoneClients.set(key(businessId, previous), rest, edit);
+              }
+              if (phone !== null && previous !== phone)
+                phoneClients = phoneClients.set(key(businessId, phone), [...(phoneClients.get(key(businessId, phone)) ?? []), clientId], edit);
+              d = { ...d, phoneClients, clientPhone: d.clientPhone.set(key(businessId, clientId), phone, edit) };
               break;
             }
             case 'ConversationStarted':
-              d.conversations.set(streamId, {
-                businessId: event.data.businessId,
-                conversationId: event.data.conversationId,
-                clientId: event.data.clientId,
-                lastOutboundAt: null,
-              });
+              d = {
+                ...d,
+                conversations: d.conversations.set(
+                  streamId,
+                  { businessId: event.data.businessId, conversationId: event.data.conversationId, clientId: event.data.clientId, lastOutboundAt: null },
+                  edit,
+                ),
+              };
               break;
             case 'InboundReceived':
             case 'OutboundSent': {
-              const businessId = businessOfStream(d, streamId);
-              if (businessId === null) break;
-              const periods = d.usage.get(businessId) ?? new Map<string, Usage>();
-              const period = billingPeriodOf(event.data.at);
-              const used = periods.get(period) ?? { inbound: 0, outbound: 0 };
-              periods.set(
-                period,
-                event.type === 'InboundReceived' ? { ...used, inbound: used.inbound + 1 } : { ...used, outbound: used.outbound + 1 },
-              );
-              d.usage.set(businessId, periods);
               const conversation = d.conversations.get(streamId);
-              if (event.type === 'OutboundSent' && conversation !== undefined) {
-                conversation.lastOutboundAt = event.data.at;
-                d.pendingOutbound.set(outboxKey(streamId, event.data.messageId), {
-                  streamId,
-                  businessId,
-                  conversationId: conversation.conversationId,
-                  messageId: event.data.messageId,
-                  from: event.data.from,
-                  to: event.data.to,
-                  body: event.data.body,
-                });
-              }
+              if (conversation === undefined) break;
+              const periodKey = key(conversation.businessId, billingPeriodOf(event.data.at));
+              const used = d.usage.get(periodKey) ?? { inbound: 0, outbound: 0 };
+              d = {
+                ...d,
+                usage: d.usage.set(
+                  periodKey,
+                  event.type === 'InboundReceived' ? { ...used, inbound: used.inbound + 1 } : { ...used, outbound: used.outbound + 1 },
+                  edit,
+                ),
+              };
+              if (event.type === 'OutboundSent')
+                d = {
+                  ...d,
+                  conversations: d.conversations.set(streamId, { ...conversation, lastOutboundAt: event.data.at }, edit),
+                  pendingOutbound: d.pendingOutbound.set(
+                    outboxKey(streamId, event.data.messageId),
+                    {
+                      position,
+                      streamId,
+                      businessId: conversation.businessId,
+                      conversationId: conversation.conversationId,
+                      messageId: event.data.messageId,
+                      from: event.data.from,
+                      to: event.data.to,
+                      body: event.data.body,
+                    },
+                    edit,
+                  ),
+                };
               break;
             }
             case 'OutboundDispatched':
-              d.providerMessages.set(event.data.providerMessageId, streamId);
-              d.pendingOutbound.delete(outboxKey(streamId, event.data.messageId));
+              d = {
+                ...d,
+                providerMessages: d.providerMessages.set(event.data.providerMessageId, streamId, edit),
+                pendingOutbound: d.pendingOutbound.delete(outboxKey(streamId, event.data.messageId), edit),
+              };
               break;
             case 'OutboundDispatchFailed':
-              d.pendingOutbound.delete(outboxKey(streamId, event.data.messageId));
+              d = { ...d, pendingOutbound: d.pendingOutbound.delete(outboxKey(streamId, event.data.messageId), edit) };
               break;
             default:
               break;
           }
         }
+        return d;
       });
 
 /** V2: the clients of a business with this cell phone. */
-export const clientsWithPhone = (d: Directory, businessId: BusinessId, phone: E164): ReadonlyArray<ClientId> => {
-  const found: ClientId[] = [];
-  for (const [clientId, p] of d.clientPhones.get(businessId) ?? []) if (p === phone) found.push(clientId);
-  return found;
-};
+export const clientsWithPhone = (d: Directory, businessId: BusinessId, phone: E164): ReadonlyArray<ClientId> =>
+  d.phoneClients.get(key(businessId, phone)) ?? [];
 
 export const usageIn = (d: Directory, businessId: BusinessId, period: string): Usage =>
-  d.usage.get(businessId)?.get(period) ?? { inbound: 0, outbound: 0 };
+  d.usage.get(key(businessId, period)) ?? { inbound: 0, outbound: 0 };
+
+/** The outbox: messages recorded and not yet handed to the transport. */
+export const pendingMessages = (d: Directory): ReadonlyArray<PendingOutbound> => {
+  const pending: PendingOutbound[] = [];
+  d.pendingOutbound.forEach((_, message) => pending.push(message));
+  return pending.sort((a, b) => compareLogPositions(a.position, b.position));
+};

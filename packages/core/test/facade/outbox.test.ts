@@ -111,7 +111,7 @@ describe('outbox', () => {
   });
 
   test.prop([fc.array(fc.constantFrom('ok', 'retryable', 'invalid-number'), { minLength: 1, maxLength: 8 })], { numRuns: 20 })(
-    'V1 whatever the transport answers, after a pass with a healthy transport no message is pending and each was accepted at most once',
+    'V1 whatever the transport answers, after a pass with a healthy transport no message is pending, each was accepted at most once, and in the order recorded',
     async (outcomes) => {
       const store = createInMemoryEventStore();
       let i = 0;
@@ -131,6 +131,9 @@ describe('outbox', () => {
       expect(E.isRight(report) && report.right.retryLater).toBe(0);
       const statuses = (await view(restarted)).deliveries.map((d) => d.status);
       expect(statuses.filter((s) => s === 'pending')).toEqual([]);
+      // The restart hands messages over in the order they were recorded.
+      const resent = healthy.sent.map((s) => Number(s.body.replace('message ', '')));
+      expect(resent).toEqual([...resent].sort((a, b) => a - b));
       const bodies = [...flaky.sent, ...healthy.sent].map((s) => s.body);
       expect(new Set(bodies).size).toBe(bodies.length);
       expect(statuses.filter((s) => s === 'failed')).toHaveLength(outcomes.length - bodies.length);
