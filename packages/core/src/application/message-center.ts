@@ -54,7 +54,10 @@ export interface MessageCenterOptions {
   readonly upcasters?: ReadonlyArray<Upcaster>;
   /** Folded states kept per aggregate kind (least recently used evicted first; default 10,000). */
   readonly cachedStates?: number;
-  /** R7: called once per new alert (an inbound message in an unmuted conversation) as read models catch up. */
+  /**
+   * R7: called once per new alert (an inbound message in an unmuted conversation) as read models catch up,
+   * for messages recorded after this facade was created (a restart does not push old alerts again).
+   */
   readonly onAlert?: (alert: Alert) => void;
   /** Alerts kept per business for `alerts` (default 500). */
   readonly alertRetention?: number;
@@ -122,10 +125,15 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
   const deps = { store, ids };
   const directory = createDirectoryFeed(store, { unknownEvents: options.unknownEvents ?? 'fail', upcasters });
   const onAlert = options.onAlert;
+  const createdAt = clock.now();
   const readModels = createProjectionRunner(store, readModelsProjection({ ...(options.alertRetention === undefined ? {} : { alertRetention: options.alertRetention }) }), {
     unknownEvents: options.unknownEvents ?? 'fail',
     upcasters,
-    ...(onAlert === undefined ? {} : { onUpdate: ({ state, previous }) => newAlerts(previous.alerts, state.alerts).forEach(onAlert) }),
+    // A restarted facade folds the whole history on its first catch-up: only alerts recorded since this
+    // facade was created are pushed, so staff are not notified again of old messages.
+    ...(onAlert === undefined
+      ? {}
+      : { onUpdate: ({ state, previous }) => newAlerts(previous.alerts, state.alerts).forEach((a) => (a.at >= createdAt ? onAlert(a) : undefined)) }),
   });
   const decodeAny = makeEventDecoder(DomainEvent, upcasters);
 

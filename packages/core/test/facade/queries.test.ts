@@ -90,3 +90,18 @@ describe('facade queries', () => {
     }
   });
 });
+
+describe('onAlert after a restart', () => {
+  it('R7 a new facade over an existing log pushes only alerts for messages recorded after it was created', async () => {
+    const store = createInMemoryEventStore();
+    const clock = tickingClock();
+    const first = createMessageCenter({ store, clock, ids: counterIds() });
+    await ok(first.enableMessageCenter({ businessId: B1, country: 'US', number: '+12015550123', allotment }));
+    await ok(first.receiveInbound({ to: '+12015550123', from: '+14155552671', body: 'old news', providerMessageId: 'SM1' }));
+    const pushed: Alert[] = [];
+    const restarted = createMessageCenter({ store, clock, ids: counterIds(), onAlert: (a) => pushed.push(a) });
+    await ok(restarted.receiveInbound({ to: '+12015550123', from: '+14155552671', body: 'fresh', providerMessageId: 'SM2' }));
+    expect(await ok(restarted.unreadBadge({ businessId: B1, viewer: eli }))).toBe(2);
+    expect(pushed.map((a) => a.preview)).toEqual(['fresh']);
+  });
+});
