@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import twilio from 'twilio';
-import { loadOpenApi, openApiAvailable, type OpenApi, type Pairs, type ShapeReport } from './openapi.js';
+import { loadOpenApi, type OpenApi, type Pairs, type ShapeReport } from './openapi.js';
 
 /**
  * A loopback HTTP server on 127.0.0.1 that answers like Twilio's REST API v2010: Basic auth checked,
@@ -67,7 +67,7 @@ export const startTwilioStub = async (
 ): Promise<TwilioStub> => {
   const accountSid = options.accountSid ?? TEST_ACCOUNT_SID;
   const authToken = options.authToken ?? TEST_AUTH_TOKEN;
-  const api: OpenApi | null = openApiAvailable ? loadOpenApi() : null;
+  const api: OpenApi | null = loadOpenApi();
   const requests: Array<CapturedRequest> = [];
   const scripts = new Map<string, Array<StubReply>>();
   let counter = 0;
