@@ -5,12 +5,14 @@
  */
 import { eventStoreDbBench } from './eventstoredb.js';
 import { foldBench } from './fold.js';
+import { inboxBench } from './inbox.js';
 import { twilioWebhookBench } from './twilio.js';
 
 const sections: ReadonlyArray<readonly [string, () => unknown]> = [
   ['fold', foldBench],
   ['eventstoredb', eventStoreDbBench],
   ['twilio', twilioWebhookBench],
+  ['inbox', inboxBench],
 ];
 
 const only = process.env['BENCH_ONLY']?.split(',');
