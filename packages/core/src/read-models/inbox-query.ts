@@ -33,7 +33,7 @@ import {
 } from './inbox.js';
 import type { PHashMap, PSortedMap } from './persistent.js';
 import { NO_POSTINGS, forEachOrdinal, intersectAll, membership, sizeOf, unionAll, type Postings } from './postings.js';
-import { phoneDigits, phoneQueryDigits, queryWords } from './search-text.js';
+import { isFormattedPhoneQuery, phoneDigits, phoneQueryDigits, queryWords } from './search-text.js';
 
 // ------------------------------------------------------------------------------------------------ types
 
@@ -189,7 +189,7 @@ const phoneMatches = (b: BusinessInbox, digits: string): Postings => {
  * or the query is (part of) its phone number. Null for a blank query (no search).
  */
 export const searchEntries = (b: BusinessInbox, query: string): Postings | null => {
-  const words = queryWords(query);
+  const words = isFormattedPhoneQuery(query) ? [] : queryWords(query);
   const digits = phoneQueryDigits(query);
   if (words.length === 0 && digits === null) return null;
   const universe = b.entries.size;

@@ -112,12 +112,31 @@ const PHONE_LIKE = /^[\d\s().+\-/]+$/;
 /** Fewer digits than this match too many numbers to be a phone search (they still match words). */
 export const MIN_PHONE_DIGITS = 3;
 
-/** The digits to look for when the query looks like (part of) a phone number, else null. */
+/** At least this many digits after leading zeros make a national number whose zeros are a trunk prefix. */
+const NATIONAL_DIGITS = 6;
+
+/**
+ * The digits to look for when the query looks like (part of) a phone number, else null. Leading zeros are
+ * a trunk prefix (`07400 123456`) only before a national number; in a fragment (`0212`, the last four
+ * digits) they are digits like any other.
+ */
 export const phoneQueryDigits = (query: string): string | null => {
   const q = query.trim();
   if (!PHONE_LIKE.test(q)) return null;
-  const digits = q.replace(/\D+/g, '').replace(/^0+/, '');
+  const all = q.replace(/\D+/g, '');
+  const national = all.replace(/^0+/, '');
+  const digits = national.length >= NATIONAL_DIGITS ? national : all;
   return digits.length >= MIN_PHONE_DIGITS ? digits : null;
+};
+
+/**
+ * A phone number written with separators (`+1 503 458 6020`, `(415) 555-2671`) is searched as a phone
+ * number only: word by word, its short groups (`1`, `503`) would be prefixes of countless ids and words.
+ * Digits alone (`100234`) may be an id as well as a number, so they are searched both ways.
+ */
+export const isFormattedPhoneQuery = (query: string): boolean => {
+  const q = query.trim();
+  return PHONE_LIKE.test(q) && /\D/.test(q) && phoneQueryDigits(q) !== null;
 };
 
 /** E.164 without its "+". */

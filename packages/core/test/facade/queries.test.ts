@@ -105,3 +105,21 @@ describe('onAlert after a restart', () => {
     expect(pushed.map((a) => a.preview)).toEqual(['fresh']);
   });
 });
+
+describe('phone searches', () => {
+  it('R2 the last four digits find a number ending in them even with a leading zero; a formatted number is matched as a number only', async () => {
+    const mc = createMessageCenter({ store: createInMemoryEventStore(), clock: tickingClock(), ids: counterIds() });
+    await ok(mc.enableMessageCenter({ businessId: B1, country: 'US', number: '+12015550123', allotment }));
+    // Numeric client ids: "1" would be a prefix of all of them if the formatted query were searched word by word.
+    await ok(mc.recordClient({ businessId: B1, clientId: '100001', uid: '100001', name: 'Zoe', cellPhone: '+1 415 555 0212' }));
+    await ok(mc.recordClient({ businessId: B1, clientId: '100002', uid: '100002', name: 'Yan', cellPhone: '+1 212 555 1234' }));
+    for (const [clientId, body, sid] of [['100001', 'hi', 'SM1'], ['100002', 'hello', 'SM2']] as const)
+      await ok(mc.sendMessage({ businessId: B1, clientId, actor: dana, body, messageId: sid }));
+    const found = async (search: string) => (await ok(mc.inbox({ businessId: B1, viewer: dana, search }))).rows.map((r) => r.conversationId);
+    expect(await found('0212')).toEqual(['100001']);
+    expect(await found('+1 415 555 0212')).toEqual(['100001']);
+    expect(await found('(212) 555-1234')).toEqual(['100002']);
+    // Digits alone may be an id as well as a number.
+    expect(await found('100002')).toEqual(['100002']);
+  });
+});

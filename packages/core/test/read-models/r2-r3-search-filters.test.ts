@@ -54,10 +54,16 @@ const refQueryWords = (q: string): string[] =>
     .map((c) => c.split(/[^\p{L}\p{N}]+/u).join('').slice(0, 32))
     .filter((w) => w !== '');
 
+const refPhoneLike = (q: string): boolean => /^[\d\s().+\-/]+$/.test(q.trim());
+// Leading zeros are dropped only as the trunk prefix of a national number (6+ digits after them).
 const refPhoneDigits = (q: string): string => {
-  const trimmed = q.trim();
-  return /^[\d\s().+\-/]+$/.test(trimmed) ? trimmed.replace(/\D/g, '').replace(/^0+/, '') : '';
+  if (!refPhoneLike(q)) return '';
+  const all = q.trim().replace(/\D/g, '');
+  const national = all.replace(/^0+/, '');
+  return national.length >= 6 ? national : all;
 };
+// A number written with separators is searched as a number only, not word by word.
+const refFormattedPhone = (q: string): boolean => refPhoneLike(q) && /\D/.test(q.trim()) && refPhoneDigits(q).length >= 3;
 
 const phonesOf = (world: World, c: ConversationFacts): string[] => {
   const clientId = c.state.identity?.clientId;
@@ -72,7 +78,7 @@ const refMatches = (world: World, c: ConversationFacts, q: string): boolean => {
   if (profile !== undefined) for (const t of [profile.name, profile.email, profile.uid, profile.clientId]) if (t !== null) for (const w of refWords(t)) words.add(w);
   for (const e of c.events) if (e.type === 'InboundReceived' || e.type === 'OutboundSent') for (const w of refWords(e.data.body)) words.add(w);
   const qw = refQueryWords(q);
-  const byWords = qw.length > 0 && qw.every((w) => [...words].some((x) => x.startsWith(w)));
+  const byWords = !refFormattedPhone(q) && qw.length > 0 && qw.every((w) => [...words].some((x) => x.startsWith(w)));
   const digits = refPhoneDigits(q);
   const byPhone = digits.length >= 3 && phonesOf(world, c).some((p) => p.includes(digits));
   return byWords || byPhone;
