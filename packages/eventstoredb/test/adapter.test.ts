@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { compareLogPositions, type LogPosition, type RecordedEvent } from '@message-center/core';
 import * as E from 'fp-ts/lib/Either.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventIdForProviderMessage, type EventStoreDbEventStore } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { eventIdForProviderMessage } from '../src/index.js';
 import { event, eventually, events, ids, left, right } from './support/helpers.js';
-import { describeUrl, loopbackTarget, REAL_SERVER_URL, realServerTarget, type AdapterTarget } from './support/targets.js';
+import { describeUrl, loopbackTarget, REAL_SERVER_URL, realServerTarget, useAdapterTarget, type AdapterTarget } from './support/targets.js';
 
 // The adapter through the real client, over gRPC: against the loopback server, and against a real
 // server too when EVENTSTOREDB_URL is set. Stream names start with `esdb-test-`, never `mc-`, so that a
@@ -12,19 +12,7 @@ import { describeUrl, loopbackTarget, REAL_SERVER_URL, realServerTarget, type Ad
 
 const describeAdapter = (name: string, create: () => Promise<AdapterTarget>): void => {
   describe(`EventStoreDB adapter (${name})`, () => {
-    let target: AdapterTarget | undefined;
-    const theStore = (): EventStoreDbEventStore => {
-      if (target === undefined) throw new Error('no target');
-      return target.connection.store;
-    };
-
-    beforeAll(async () => {
-      target = await create();
-    });
-
-    afterAll(async () => {
-      await target?.dispose();
-    });
+    const theStore = useAdapterTarget(create);
 
     const streamId = (label = 'stream'): string => `esdb-test-${label}-${randomUUID()}`;
 

@@ -3,10 +3,9 @@ import { fc, test } from '@fast-check/vitest';
 import { DomainEvent, encodeEvent, makeEventDecoder } from '@message-center/core';
 import { domainEventArb } from '@message-center/testing';
 import * as E from 'fp-ts/lib/Either.js';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import type { EventStoreDbEventStore } from '../src/index.js';
+import { describe, expect } from 'vitest';
 import { events, right } from './support/helpers.js';
-import { describeUrl, loopbackTarget, REAL_SERVER_URL, realServerTarget, type AdapterTarget } from './support/targets.js';
+import { describeUrl, loopbackTarget, REAL_SERVER_URL, realServerTarget, useAdapterTarget, type AdapterTarget } from './support/targets.js';
 
 // Domain events through the adapter and back, over gRPC: what the codecs write as JSON, EventStoreDB
 // stores and returns, and the aggregates and read models decode to the very same events. Streams start
@@ -16,19 +15,7 @@ const decodeAll = makeEventDecoder(DomainEvent);
 
 const describeRoundTrip = (name: string, create: () => Promise<AdapterTarget>): void => {
   describe(`ESDB round trip (${name})`, () => {
-    let target: AdapterTarget | undefined;
-    const theStore = (): EventStoreDbEventStore => {
-      if (target === undefined) throw new Error('no target');
-      return target.connection.store;
-    };
-
-    beforeAll(async () => {
-      target = await create();
-    });
-
-    afterAll(async () => {
-      await target?.dispose();
-    });
+    const theStore = useAdapterTarget(create);
 
     // numRuns is kept low: each run is several gRPC calls.
     test.prop([fc.array(domainEventArb, { minLength: 1, maxLength: 8 }), fc.boolean()], { numRuns: 25 })(

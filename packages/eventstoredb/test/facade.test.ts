@@ -24,10 +24,10 @@ import {
 } from '@message-center/core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deterministicIds, type EventStoreDbEventStore } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { deterministicIds } from '../src/index.js';
 import { right } from './support/helpers.js';
-import { describeUrl, loopbackTarget, REAL_SERVER_URL, realServerTarget, type AdapterTarget } from './support/targets.js';
+import { describeUrl, loopbackTarget, REAL_SERVER_URL, realServerTarget, useAdapterTarget, type AdapterTarget } from './support/targets.js';
 
 // The whole library through the facade on this adapter, over gRPC, with `deterministicIds`. Every run
 // uses its own business id and number, so it also runs against a real server that keeps earlier runs.
@@ -100,19 +100,7 @@ interface World {
 
 const describeFacade = (name: string, create: () => Promise<AdapterTarget>, unknownEvents: UnknownEventPolicy): void => {
   describe(`Message Center on EventStoreDB (${name})`, () => {
-    let target: AdapterTarget | undefined;
-    const theStore = (): EventStoreDbEventStore => {
-      if (target === undefined) throw new Error('no target');
-      return target.connection.store;
-    };
-
-    beforeAll(async () => {
-      target = await create();
-    });
-
-    afterAll(async () => {
-      await target?.dispose();
-    });
+    const theStore = useAdapterTarget(create);
 
     /** A business with the Message Center enabled and one client, `ana`. */
     const newWorld = async (

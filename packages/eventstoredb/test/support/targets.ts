@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { connectEventStoreDb, type EventStoreDbConnection, type EventStoreDbStoreOptions } from '../../src/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { connectEventStoreDb, type EventStoreDbConnection, type EventStoreDbEventStore, type EventStoreDbStoreOptions } from '../../src/index.js';
 import { startLoopbackEventStore, type LoopbackEventStoreServer } from './loopback-server.js';
 
 /** A store under test, over the real client: against the loopback server, or a real one. */
@@ -40,3 +41,18 @@ export const realServerTarget = async (url: string, options?: EventStoreDbStoreO
 
 /** The URL without credentials, for test names and logs. */
 export const describeUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//');
+
+/** Creates the target before the enclosing describe's tests and disposes of it after; returns its store. */
+export const useAdapterTarget = (create: () => Promise<AdapterTarget>): (() => EventStoreDbEventStore) => {
+  let target: AdapterTarget | undefined;
+  beforeAll(async () => {
+    target = await create();
+  });
+  afterAll(async () => {
+    await target?.dispose();
+  });
+  return () => {
+    if (target === undefined) throw new Error('the EventStoreDB target was not created (did create() fail?)');
+    return target.connection.store;
+  };
+};
