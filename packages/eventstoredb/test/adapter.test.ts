@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { eventIdForProviderMessage } from '../src/index.js';
 import { event, eventually, events, ids, left, right } from './support/helpers.js';
-import { describeUrl, loopbackTarget, REAL_SERVER_URL, realServerTarget, useAdapterTarget, type AdapterTarget } from './support/targets.js';
+import { describeUrl, loopbackTarget, describeRealServer, realServerTarget, useAdapterTarget, type AdapterTarget } from './support/targets.js';
 
 // The adapter through the real client, over gRPC: against the loopback server, and against a real
 // server too when EVENTSTOREDB_URL is set. Stream names start with `esdb-test-`, never `mc-`, so that a
@@ -281,11 +281,4 @@ const describeAdapter = (name: string, create: () => Promise<AdapterTarget>): vo
 
 describeAdapter('loopback gRPC server', () => loopbackTarget({ readPageSize: 7 }));
 
-if (REAL_SERVER_URL === undefined) {
-  describe('EventStoreDB adapter (real server)', () => {
-    it.skip('skipped: set EVENTSTOREDB_URL to run the adapter tests against a real server', () => undefined);
-  });
-} else {
-  const url = REAL_SERVER_URL;
-  describeAdapter(`real server ${describeUrl(url)}`, () => realServerTarget(url, { readPageSize: 7 }));
-}
+describeRealServer('adapter tests', (url) => describeAdapter(`real server ${describeUrl(url)}`, () => realServerTarget(url, { readPageSize: 7 })));

@@ -5,7 +5,7 @@ import { domainEventArb } from '@message-center/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect } from 'vitest';
 import { events, right } from './support/helpers.js';
-import { describeUrl, loopbackTarget, REAL_SERVER_URL, realServerTarget, useAdapterTarget, type AdapterTarget } from './support/targets.js';
+import { describeUrl, loopbackTarget, describeRealServer, realServerTarget, useAdapterTarget, type AdapterTarget } from './support/targets.js';
 
 // Domain events through the adapter and back, over gRPC: what the codecs write as JSON, EventStoreDB
 // stores and returns, and the aggregates and read models decode to the very same events. Streams start
@@ -44,12 +44,4 @@ const describeRoundTrip = (name: string, create: () => Promise<AdapterTarget>): 
 
 describeRoundTrip('loopback gRPC server', () => loopbackTarget());
 
-if (REAL_SERVER_URL === undefined) {
-  console.info('[eventstoredb] real-server round trip SKIPPED: EVENTSTOREDB_URL is not set.');
-  describe('ESDB round trip (real server)', () => {
-    test.skip('skipped: set EVENTSTOREDB_URL to run the round trip against a real server', () => undefined);
-  });
-} else {
-  const url = REAL_SERVER_URL;
-  describeRoundTrip(`real server ${describeUrl(url)}`, () => realServerTarget(url));
-}
+describeRealServer('round trip', (url) => describeRoundTrip(`real server ${describeUrl(url)}`, () => realServerTarget(url)));

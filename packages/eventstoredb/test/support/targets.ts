@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { connectEventStoreDb, type EventStoreDbConnection, type EventStoreDbEventStore, type EventStoreDbStoreOptions } from '../../src/index.js';
 import { startLoopbackEventStore, type LoopbackEventStoreServer } from './loopback-server.js';
 
@@ -55,4 +55,16 @@ export const useAdapterTarget = (create: () => Promise<AdapterTarget>): (() => E
     if (target === undefined) throw new Error('the EventStoreDB target was not created (did create() fail?)');
     return target.connection.store;
   };
+};
+
+/**
+ * Registers a suite against the real server named by EVENTSTOREDB_URL. Without it the same tests are still
+ * registered, under a skipped describe, so the run reports how many were skipped and prints why.
+ */
+export const describeRealServer = (what: string, register: (url: string) => void): void => {
+  const url = REAL_SERVER_URL;
+  if (url === undefined) console.info(`[eventstoredb] real-server ${what} SKIPPED: EVENTSTOREDB_URL is not set (only the loopback gRPC server was tested).`);
+  else console.info(`[eventstoredb] running the ${what} against the real server at ${describeUrl(url)}`);
+  // The placeholder URL is never dialled: a skipped describe runs none of its hooks or tests.
+  describe.skipIf(url === undefined)(`${what}, real server (EVENTSTOREDB_URL)`, () => register(url ?? 'esdb://unset.invalid:2113'));
 };
