@@ -3,7 +3,7 @@
  * (R1: anyone else is refused `forbidden`, so no business ever sees another's conversations).
  *
  * A page is computed from the indexes, never by sorting the whole business:
- * - the restrictions (search, filters, and the folder's candidate set for `unread` and `archived`) are
+ * - the restrictions (search, filters, and the folder of the view for this viewer) are
  *   posting lists, intersected smallest first;
  * - few candidates: their rows are fetched and sorted; many (or none, the plain inbox): the conversations
  *   are walked in inbox order from the cursor (or from the end of the date range) and the walk stops
@@ -21,8 +21,10 @@ import type { BusinessId, StaffId } from '../domain/values/ids.js';
 import type { E164 } from '../domain/values/phone-number.js';
 import { Timestamp } from '../domain/values/timestamp.js';
 import {
+  INDEXED_PREFIX,
   compareOrderKeys,
   orderKeyAt,
+  staffFolderKey,
   type BusinessInbox,
   type ClientCard,
   type ConversationRecord,
@@ -32,7 +34,7 @@ import {
   type OrderKey,
 } from './inbox.js';
 import type { PHashMap, PSortedMap } from './persistent.js';
-import { NO_POSTINGS, forEachOrdinal, intersectAll, membership, sizeOf, unionAll, type Postings } from './postings.js';
+import { NO_POSTINGS, differenceOf, forEachOrdinal, intersectAll, membership, sizeOf, unionAll, type Postings } from './postings.js';
 import { isFormattedPhoneQuery, phoneDigits, phoneQueryDigits, queryWords } from './search-text.js';
 
 // ------------------------------------------------------------------------------------------------ types
@@ -195,8 +197,12 @@ export const searchEntries = (b: BusinessInbox, query: string): Postings | null 
   const universe = b.entries.size;
   const perWord = words.map((w) => {
     const lists: Postings[] = [];
-    prefixPostings(b.profileWords, w, lists);
-    prefixPostings(b.textWords, w, lists);
+    if (w.length <= INDEXED_PREFIX) {
+      for (const p of [b.profilePrefixes.get(w), b.textPrefixes.get(w)]) if (p !== undefined) lists.push(p);
+    } else {
+      prefixPostings(b.profileWords, w, lists);
+      prefixPostings(b.textWords, w, lists);
+    }
     return unionAll(lists, universe);
   });
   const byWords = intersectAll(perWord, universe) ?? NO_POSTINGS;
@@ -213,6 +219,18 @@ const anyOf = (index: PHashMap<Postings>, values: ReadonlyArray<string> | undefi
         }),
         universe,
       );
+
+// ------------------------------------------------------------------------------------------------ folders
+
+/** V4–V7: exactly the conversations in `folder` for this viewer (see `folderKeysOf`). */
+export const folderPostings = (b: BusinessInbox, viewer: StaffId, folder: Folder): Postings => {
+  const get = (key: string): Postings => b.folders.get(key) ?? NO_POSTINGS;
+  if (folder === 'archived') return get('archived');
+  if (!b.individual) return get(`shared:${folder}`);
+  const universe = b.entries.size;
+  const unmarked = differenceOf(get(`fresh:${folder}`), get(staffFolderKey(viewer, 'marked')), universe);
+  return unionAll([unmarked, get(staffFolderKey(viewer, folder))], universe);
+};
 
 // ------------------------------------------------------------------------------------------------ pages
 
@@ -263,10 +281,9 @@ export const inboxPage = (state: InboxState, query: InboxQuery): E.Either<Domain
   ])
     if (p !== null) restrictions.push(p);
   const plain = view === 'all' && restrictions.length === 0 && from === undefined && to === undefined;
-  if (view === 'unread') restrictions.push(b.unreadCandidates);
-  if (view === 'archived') restrictions.push(b.archived);
-
   const viewer = query.viewer.staffId;
+  if (view !== 'all') restrictions.push(folderPostings(b, viewer, view));
+
   const inView = (r: ConversationRecord): boolean => (view === 'all' ? !r.archived : folderFor(r, viewer, b.individual) === view);
   const want = limit + 1;
   const hits: Hit[] = [];

@@ -18,7 +18,7 @@ import type { Author } from '../domain/actor.js';
 import type { ConversationEvent, ConversationId, DeliveryStatus } from '../domain/conversation/events.js';
 import { UNREAD_MARK, type ReadMark, type SubscriptionStatus } from '../domain/conversation/state.js';
 import { nextDeliveryStatus } from '../domain/policies/delivery-status.js';
-import { unreadCountFor, type FolderFacts } from '../domain/policies/folder.js';
+import { folderForMark, unreadCountFor, type Folder, type FolderFacts } from '../domain/policies/folder.js';
 import { StaffId, type BusinessId, type ClientId, type MessageId } from '../domain/values/ids.js';
 import type { E164 } from '../domain/values/phone-number.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
@@ -133,15 +133,21 @@ export interface BusinessInbox {
   readonly profileWords: PSortedMap<string, Postings>;
   /** R2: the words of every message body, in and out (only ever grows). */
   readonly textWords: PSortedMap<string, Postings>;
+  /**
+   * R2: the first 1 to {@link INDEXED_PREFIX} characters of the profile words and of the message words.
+   * A short query word ("m", "ma": search as you type) is a prefix of thousands of words; these answer it
+   * with one posting list each instead of a union of all of theirs.
+   */
+  readonly profilePrefixes: PHashMap<Postings>;
+  readonly textPrefixes: PHashMap<Postings>;
   /** R2: three-digit windows of the conversation's number and the client's current cell phone. */
   readonly phoneTrigrams: PHashMap<Postings>;
   /** R3 */
   readonly clientTypes: PHashMap<Postings>;
   readonly groups: PHashMap<Postings>;
   readonly homeLocations: PHashMap<Postings>;
-  readonly archived: Postings;
-  /** Not archived, with inbound since the last outbound or a mark-unread: the only ones any viewer can see as unread. */
-  readonly unreadCandidates: Postings;
+  /** V4–V7: the conversations of each folder, for every viewer; keys and use in {@link folderKeysOf}. */
+  readonly folders: PHashMap<Postings>;
   readonly badge: BadgeTotals;
 }
 
@@ -173,12 +179,13 @@ const emptyBusiness = (businessId: BusinessId): BusinessInbox => ({
   pinnedOrder: PSortedMap.empty(compareOrderKeys),
   profileWords: PSortedMap.empty(compareStrings),
   textWords: PSortedMap.empty(compareStrings),
+  profilePrefixes: PHashMap.empty(),
+  textPrefixes: PHashMap.empty(),
   phoneTrigrams: PHashMap.empty(),
   clientTypes: PHashMap.empty(),
   groups: PHashMap.empty(),
   homeLocations: PHashMap.empty(),
-  archived: NO_POSTINGS,
-  unreadCandidates: NO_POSTINGS,
+  folders: PHashMap.empty(),
   badge: NO_BADGE,
 });
 
@@ -427,11 +434,43 @@ const contributionOf = (r: ConversationRecord | null): Contribution => {
   return { shared: unreadCountFor(r, ANYONE, false), fresh, staff };
 };
 
-const isUnreadCandidate = (r: ConversationRecord | null): boolean => {
-  if (r === null || r.archived) return false;
-  if (r.inboundSinceLastOutbound.length > 0 || r.sharedRead.markedUnread) return true;
-  for (const mark of r.staffRead.values()) if (mark.markedUnread) return true;
-  return false;
+/** The folder index of one staff member: `marked` (they have a read mark there) or one of their folders. */
+export const staffFolderKey = (staffId: StaffId, folder: Folder | 'marked'): string => `${staffId}\u0000${folder}`;
+
+/**
+ * V4–V7: the keys of `folders` that list a conversation. `archived` is the same for everyone. Otherwise
+ * `shared:<folder>` is its folder under the shared mark (B3 off); `fresh:<folder>` its folder for a staff
+ * member without a mark of their own (B3 on); and for each staff member with a mark, `<id>␀marked` and
+ * `<id>␀<folder>`. With B3 on, a viewer's folder F is then `fresh:F` minus their `marked`, plus their `F`:
+ * exact sets, so a folder that is small for its viewer is a small page to find.
+ */
+export const folderKeysOf = (r: ConversationRecord | null): ReadonlySet<string> => {
+  const keys = new Set<string>();
+  if (r === null) return keys;
+  if (r.archived) {
+    keys.add('archived');
+    return keys;
+  }
+  keys.add(`shared:${folderForMark(r, r.sharedRead)}`);
+  keys.add(`fresh:${folderForMark(r, UNREAD_MARK)}`);
+  for (const [staffId, mark] of r.staffRead) {
+    keys.add(staffFolderKey(staffId, 'marked'));
+    keys.add(staffFolderKey(staffId, folderForMark(r, mark)));
+  }
+  return keys;
+};
+
+/** How many leading characters of each word {@link BusinessInbox.profilePrefixes} keeps. */
+export const INDEXED_PREFIX = 3;
+
+const addPrefixes = (word: string, into: Set<string>): void => {
+  for (let n = 1; n <= INDEXED_PREFIX && n <= word.length; n += 1) into.add(word.slice(0, n));
+};
+
+const prefixesOf = (words: ReadonlySet<string>): ReadonlySet<string> => {
+  const prefixes = new Set<string>();
+  for (const w of words) addPrefixes(w, prefixes);
+  return prefixes;
 };
 
 const profileWordsOf = (e: InboxEntry | undefined): ReadonlySet<string> =>
@@ -471,18 +510,15 @@ const finishBusiness = (d: BusinessDraft, edit: Edit): BusinessInbox => {
   let order = base.order;
   let pinnedOrder = base.pinnedOrder;
   const profile = new PostingChanges();
+  const profilePrefixes = new PostingChanges();
   const phones = new PostingChanges();
   const types = new PostingChanges();
   const groups = new PostingChanges();
   const locations = new PostingChanges();
-  const flags = new PostingChanges();
+  const folders = new PostingChanges();
   let shared = base.badge.shared;
   let fresh = base.badge.fresh;
   let staff: Map<StaffId, number> | null = null;
-  const flag = (key: string, ordinal: number, before: boolean, after: boolean): void => {
-    if (before && !after) flags.remove(key, ordinal);
-    if (after && !before) flags.add(key, ordinal);
-  };
 
   for (const ordinal of d.dirty) {
     const before = base.entries.get(ordinal);
@@ -498,8 +534,7 @@ const finishBusiness = (d: BusinessDraft, edit: Edit): BusinessInbox => {
       if (oldKey !== null && was?.pinned === true && (newKey === null || now?.pinned !== true || compareOrderKeys(oldKey, newKey) !== 0))
         pinnedOrder = pinnedOrder.delete(oldKey, edit);
       if (newKey !== null && now?.pinned === true) pinnedOrder = pinnedOrder.set(newKey, ordinal, edit);
-      flag('archived', ordinal, was?.archived === true, now?.archived === true);
-      flag('unread', ordinal, isUnreadCandidate(was), isUnreadCandidate(now));
+      folders.diff(ordinal, folderKeysOf(was), folderKeysOf(now));
       const c0 = contributionOf(was);
       const c1 = contributionOf(now);
       shared += c1.shared - c0.shared;
@@ -512,7 +547,10 @@ const finishBusiness = (d: BusinessDraft, edit: Edit): BusinessInbox => {
       }
     }
     if (before?.client !== after.client) {
-      profile.diff(ordinal, profileWordsOf(before), profileWordsOf(after));
+      const wordsBefore = profileWordsOf(before);
+      const wordsAfter = profileWordsOf(after);
+      profile.diff(ordinal, wordsBefore, wordsAfter);
+      profilePrefixes.diff(ordinal, prefixesOf(wordsBefore), prefixesOf(wordsAfter));
       types.diff(ordinal, valuesOf([before?.client?.clientType ?? null]), valuesOf([after.client?.clientType ?? null]));
       groups.diff(ordinal, valuesOf(before?.client?.groups ?? []), valuesOf(after.client?.groups ?? []));
       locations.diff(ordinal, valuesOf([before?.client?.homeLocation ?? null]), valuesOf([after.client?.homeLocation ?? null]));
@@ -522,14 +560,17 @@ const finishBusiness = (d: BusinessDraft, edit: Edit): BusinessInbox => {
   }
 
   const text = new PostingChanges();
-  for (const [word, ordinals] of d.text) text.byKey.set(word, { add: ordinals, remove: [] });
+  const textPrefixes = new PostingChanges();
+  const prefixes = new Set<string>();
+  for (const [word, ordinals] of d.text) {
+    text.byKey.set(word, { add: ordinals, remove: [] });
+    prefixes.clear();
+    addPrefixes(word, prefixes);
+    for (const p of prefixes) for (const ordinal of ordinals) textPrefixes.add(p, ordinal);
+  }
   // Zero corrections are dropped, so the totals do not depend on how the history was batched.
   if (staff !== null) for (const [id, delta] of staff) if (delta === 0) staff.delete(id);
   const universe = d.entries.size;
-  const flagOf = (key: string, old: Postings): Postings => {
-    const c = flags.byKey.get(key);
-    return c === undefined ? old : applyChanges(old, c.add, c.remove, universe);
-  };
 
   return {
     businessId: base.businessId,
@@ -541,12 +582,13 @@ const finishBusiness = (d: BusinessDraft, edit: Edit): BusinessInbox => {
     pinnedOrder,
     profileWords: applyAll(base.profileWords, profile, universe, edit),
     textWords: applyAll(base.textWords, text, universe, edit),
+    profilePrefixes: applyAll(base.profilePrefixes, profilePrefixes, universe, edit),
+    textPrefixes: applyAll(base.textPrefixes, textPrefixes, universe, edit),
     phoneTrigrams: applyAll(base.phoneTrigrams, phones, universe, edit),
     clientTypes: applyAll(base.clientTypes, types, universe, edit),
     groups: applyAll(base.groups, groups, universe, edit),
     homeLocations: applyAll(base.homeLocations, locations, universe, edit),
-    archived: flagOf('archived', base.archived),
-    unreadCandidates: flagOf('unread', base.unreadCandidates),
+    folders: applyAll(base.folders, folders, universe, edit),
     badge: shared === base.badge.shared && fresh === base.badge.fresh && staff === null ? base.badge : { shared, fresh, staff: staff ?? base.badge.staff },
   };
 };

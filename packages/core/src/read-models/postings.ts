@@ -119,6 +119,8 @@ export const applyChanges = (
   universe: number,
 ): Postings => {
   const base = old ?? NO_POSTINGS;
+  // Most batches add conversations a common word already lists: keep the posting instead of copying it.
+  if (old !== undefined && add.every((x) => has(base, x)) && !remove.some((x) => has(base, x))) return base;
   if (base instanceof Int32Array) {
     const merged = mergeLists(base, sortedUnique(add), sortedUnique(remove));
     return prefersBits(merged.length, universe) ? listToBits(merged, universe) : merged;
@@ -201,6 +203,18 @@ export const unionAll = (lists: ReadonlyArray<Postings>, universe: number): Post
   let count = 0;
   for (const v of words) if (v !== 0) count += popcount(v);
   return { words, count };
+};
+
+/** a ∖ b. */
+export const differenceOf = (a: Postings, b: Postings, universe: number): Postings => {
+  if (sizeOf(a) === 0 || sizeOf(b) === 0) return a;
+  if (a instanceof Int32Array) return a.filter((x) => !has(b, x));
+  const words = new Uint32Array(a.words);
+  if (b instanceof Int32Array) for (const x of b) words[x >>> 5] = (words[x >>> 5] ?? 0) & ~(1 << (x & 31));
+  else for (let w = 0; w < words.length; w += 1) words[w] = (words[w] ?? 0) & ~(b.words[w] ?? 0);
+  let count = 0;
+  for (const v of words) if (v !== 0) count += popcount(v);
+  return count * 64 < universe ? toSortedArray({ words, count }) : { words, count };
 };
 
 /** Membership test for a walk over the inbox order. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { BusinessId, type StaffActor } from '@message-center/core';
+import { BusinessId, FOLDERS, StaffId, type StaffActor } from '@message-center/core';
 import { emptyInbox, foldInbox, type InboxState } from '../../src/read-models/inbox.js';
-import { inboxConversation, inboxPage, unreadBadge, type InboxPage, type InboxQuery, type InboxRow, type InboxView } from '../../src/read-models/inbox-query.js';
+import { folderPostings, inboxConversation, inboxPage, unreadBadge, type InboxPage, type InboxQuery, type InboxRow, type InboxView } from '../../src/read-models/inbox-query.js';
+import { forEachOrdinal } from '../../src/read-models/postings.js';
 import { compareConversations, conversationsOf, foldSplit, referenceRow } from './support.js';
 import { B1, B2, BUSINESSES, S1, STAFF, cutsArb, must, viewerOf, worldArb } from './world.js';
 
@@ -49,6 +50,33 @@ describe('R1 inbox views', () => {
             referenceRow(c, staffId, individual),
           );
         }
+      }
+    },
+  );
+
+  // A staff member of the business who never opens anything: with B3 on, nearly every folder of theirs differs from the others'.
+  const NEVER_OPENED = must(StaffId.is, 'never-opened');
+
+  test.prop([worldArb(), cutsArb], { numRuns: 60 })(
+    'V4–V7 the folder index lists exactly the conversations of each folder, for every viewer (also one who never opened anything)',
+    (world, cuts) => {
+      const state = foldSplit(emptyInbox, foldInbox, world.log, cuts);
+      for (const businessId of BUSINESSES) {
+        const b = state.businesses.get(businessId);
+        if (b === undefined) continue;
+        const individual = world.individual.get(businessId) ?? false;
+        for (const staffId of [...STAFF, NEVER_OPENED])
+          for (const folder of FOLDERS) {
+            const listed: string[] = [];
+            forEachOrdinal(folderPostings(b, staffId, folder), (ordinal) => {
+              const id = b.entries.get(ordinal)?.conversation?.conversationId;
+              listed.push(id ?? `entry ${ordinal} without a conversation`);
+            });
+            const expected = conversationsOf(world, businessId)
+              .filter((c) => referenceRow(c, staffId, individual).folder === folder)
+              .map((c) => c.conversationId);
+            expect(listed.sort()).toEqual([...expected].sort());
+          }
       }
     },
   );

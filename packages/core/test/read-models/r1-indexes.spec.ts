@@ -5,7 +5,7 @@
 import { describe, expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import { PHashMap, PSortedMap, PVector, compareNumbers, withEdit } from '../../src/read-models/persistent.js';
-import { applyChanges, forEachOrdinal, intersectAll, postingsOf, sizeOf, toSortedArray, unionAll, type Postings } from '../../src/read-models/postings.js';
+import { applyChanges, differenceOf, forEachOrdinal, intersectAll, postingsOf, sizeOf, toSortedArray, unionAll, type Postings } from '../../src/read-models/postings.js';
 
 type Op = { readonly kind: 'set'; readonly key: number; readonly value: number } | { readonly kind: 'delete'; readonly key: number } | { readonly kind: 'batch' };
 
@@ -163,12 +163,14 @@ describe('R1 index structures', () => {
   });
 
   test.prop([fc.integer({ min: 1, max: 3000 }).chain((u) => fc.tuple(fc.constant(u), fc.array(setArb(u), { maxLength: 5 })))], { numRuns: 60 })(
-    'R2 R3 intersections and unions of posting lists are those of the sets',
+    'R2 R3 V4 intersections, unions and differences of posting lists are those of the sets',
     ([universe, sets]) => {
       const lists = sets.map((s) => postingsOf(s, universe));
       const inter = intersectAll(lists, universe);
       expect(inter === null ? null : toSet(inter)).toEqual(sets.length === 0 ? null : sorted(sets.reduce((a, b) => a.filter((x) => b.includes(x)))));
       expect(toSet(unionAll(lists, universe))).toEqual(sorted(sets.flat()));
+      const [a = [], b = []] = sets;
+      expect(toSet(differenceOf(postingsOf(a, universe), postingsOf(b, universe), universe))).toEqual(sorted(a.filter((x) => !b.includes(x))));
     },
   );
 });

@@ -59,8 +59,9 @@ export const snapshotInbox = (s: InboxState): unknown => ({
     clientTypes: hashEntries(b.clientTypes, list),
     groups: hashEntries(b.groups, list),
     homeLocations: hashEntries(b.homeLocations, list),
-    archived: list(b.archived),
-    unreadCandidates: list(b.unreadCandidates),
+    profilePrefixes: hashEntries(b.profilePrefixes, list),
+    textPrefixes: hashEntries(b.textPrefixes, list),
+    folders: hashEntries(b.folders, list),
     badge: { shared: b.badge.shared, fresh: b.badge.fresh, staff: byKey([...b.badge.staff].map(([k, v]) => [k, v] as const)) },
   })),
 });

@@ -23,22 +23,31 @@ export const readMarkFor = (facts: FolderFacts, viewer: StaffId, individual: boo
   individual ? (facts.staffRead.get(viewer) ?? UNREAD_MARK) : facts.sharedRead;
 
 /**
- * V6: inbound messages after both the last outbound and the viewer's read position. Marked unread, it
+ * V6: inbound messages after both the last outbound and the read position of `mark`. Marked unread, it
  * shows every client response since the last outbound message (which may be 0).
  */
-export const unreadCountFor = (facts: FolderFacts, viewer: StaffId, individual: boolean): number => {
-  const mark = readMarkFor(facts, viewer, individual);
+export const unreadCountForMark = (facts: FolderFacts, mark: ReadMark): number => {
   if (mark.markedUnread) return facts.inboundSinceLastOutbound.length;
   let n = 0;
   for (const seq of facts.inboundSinceLastOutbound) if (seq > mark.readUpToSeq) n += 1;
   return n;
 };
 
-/** V4: archived if archived; else unread if unread inbound or marked unread; else replied if the last message is outbound; else read. */
-export const folderFor = (facts: FolderFacts, viewer: StaffId, individual: boolean): Folder => {
+/** V6 for one viewer (V7 picks their mark). */
+export const unreadCountFor = (facts: FolderFacts, viewer: StaffId, individual: boolean): number =>
+  unreadCountForMark(facts, readMarkFor(facts, viewer, individual));
+
+/**
+ * V4 for a read mark: archived if archived; else unread if unread inbound or marked unread; else replied
+ * if the last message is outbound; else read. (Indexes that keep one set per mark use this directly.)
+ */
+export const folderForMark = (facts: FolderFacts, mark: ReadMark): Folder => {
   if (facts.archived) return 'archived';
-  const mark = readMarkFor(facts, viewer, individual);
-  if (mark.markedUnread || unreadCountFor(facts, viewer, individual) > 0) return 'unread';
+  if (mark.markedUnread || unreadCountForMark(facts, mark) > 0) return 'unread';
   if (facts.lastSeq > 0 && facts.lastOutboundSeq === facts.lastSeq) return 'replied';
   return 'read';
 };
+
+/** V4 for one viewer (V7 picks their mark). */
+export const folderFor = (facts: FolderFacts, viewer: StaffId, individual: boolean): Folder =>
+  folderForMark(facts, readMarkFor(facts, viewer, individual));
