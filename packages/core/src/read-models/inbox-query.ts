@@ -21,7 +21,8 @@ import type { BusinessId, StaffId } from '../domain/values/ids.js';
 import type { E164 } from '../domain/values/phone-number.js';
 import { Timestamp } from '../domain/values/timestamp.js';
 import {
-  INDEXED_PREFIX,
+  PROFILE_PREFIX,
+  TEXT_PREFIX,
   compareOrderKeys,
   orderKeyAt,
   staffFolderKey,
@@ -197,12 +198,12 @@ export const searchEntries = (b: BusinessInbox, query: string): Postings | null 
   const universe = b.entries.size;
   const perWord = words.map((w) => {
     const lists: Postings[] = [];
-    if (w.length <= INDEXED_PREFIX) {
-      for (const p of [b.profilePrefixes.get(w), b.textPrefixes.get(w)]) if (p !== undefined) lists.push(p);
-    } else {
-      prefixPostings(b.profileWords, w, lists);
-      prefixPostings(b.textWords, w, lists);
-    }
+    const profile = w.length <= PROFILE_PREFIX ? b.profilePrefixes.get(w) : undefined;
+    if (w.length > PROFILE_PREFIX) prefixPostings(b.profileWords, w, lists);
+    else if (profile !== undefined) lists.push(profile);
+    const text = w.length <= TEXT_PREFIX ? b.textPrefixes.get(w) : undefined;
+    if (w.length > TEXT_PREFIX) prefixPostings(b.textWords, w, lists);
+    else if (text !== undefined) lists.push(text);
     return unionAll(lists, universe);
   });
   const byWords = intersectAll(perWord, universe) ?? NO_POSTINGS;

@@ -134,9 +134,10 @@ export interface BusinessInbox {
   /** R2: the words of every message body, in and out (only ever grows). */
   readonly textWords: PSortedMap<string, Postings>;
   /**
-   * R2: the first 1 to {@link INDEXED_PREFIX} characters of the profile words and of the message words.
-   * A short query word ("m", "ma": search as you type) is a prefix of thousands of words; these answer it
-   * with one posting list each instead of a union of all of theirs.
+   * R2: the first 1 to {@link PROFILE_PREFIX} characters of the profile words, and 1 to
+   * {@link TEXT_PREFIX} of the message words. A short query word ("m", "gra": search as you type) is a
+   * prefix of thousands of words (every e-mail address is a word of its own); these answer it with one
+   * posting list instead of the union of all of theirs.
    */
   readonly profilePrefixes: PHashMap<Postings>;
   readonly textPrefixes: PHashMap<Postings>;
@@ -378,6 +379,8 @@ interface BusinessDraft {
   readonly dirty: Set<number>;
   /** Words of the messages of this batch: word → ordinals (repeats are merged when applied). */
   readonly text: Map<string, number[]>;
+  /** Their prefixes (up to {@link TEXT_PREFIX}) → ordinals. */
+  readonly textPrefixes: Map<string, number[]>;
 }
 
 const entryOf = (e: InboxEntry, client: ClientCard | null, conversation: ConversationRecord | null): InboxEntry => ({
@@ -460,17 +463,24 @@ export const folderKeysOf = (r: ConversationRecord | null): ReadonlySet<string> 
   return keys;
 };
 
-/** How many leading characters of each word {@link BusinessInbox.profilePrefixes} keeps. */
-export const INDEXED_PREFIX = 3;
+/**
+ * How many leading characters of each word the prefix indexes keep. Profiles change seldom, so theirs go
+ * further (names typed as you search); every message adds to the text's, so those stay short: a longer
+ * query word matches few enough message words to union them.
+ */
+export const PROFILE_PREFIX = 4;
+export const TEXT_PREFIX = 2;
 
-const addPrefixes = (word: string, into: Set<string>): void => {
-  for (let n = 1; n <= INDEXED_PREFIX && n <= word.length; n += 1) into.add(word.slice(0, n));
+const prefixesOf = (words: ReadonlySet<string>, length: number): Set<string> => {
+  const prefixes = new Set<string>();
+  for (const w of words) for (let n = 1; n <= length && n <= w.length; n += 1) prefixes.add(w.slice(0, n));
+  return prefixes;
 };
 
-const prefixesOf = (words: ReadonlySet<string>): ReadonlySet<string> => {
-  const prefixes = new Set<string>();
-  for (const w of words) addPrefixes(w, prefixes);
-  return prefixes;
+const addOrdinal = (index: Map<string, number[]>, key: string, ordinal: number): void => {
+  const ordinals = index.get(key);
+  if (ordinals === undefined) index.set(key, [ordinal]);
+  else ordinals.push(ordinal);
 };
 
 const profileWordsOf = (e: InboxEntry | undefined): ReadonlySet<string> =>
@@ -550,7 +560,7 @@ const finishBusiness = (d: BusinessDraft, edit: Edit): BusinessInbox => {
       const wordsBefore = profileWordsOf(before);
       const wordsAfter = profileWordsOf(after);
       profile.diff(ordinal, wordsBefore, wordsAfter);
-      profilePrefixes.diff(ordinal, prefixesOf(wordsBefore), prefixesOf(wordsAfter));
+      profilePrefixes.diff(ordinal, prefixesOf(wordsBefore, PROFILE_PREFIX), prefixesOf(wordsAfter, PROFILE_PREFIX));
       types.diff(ordinal, valuesOf([before?.client?.clientType ?? null]), valuesOf([after.client?.clientType ?? null]));
       groups.diff(ordinal, valuesOf(before?.client?.groups ?? []), valuesOf(after.client?.groups ?? []));
       locations.diff(ordinal, valuesOf([before?.client?.homeLocation ?? null]), valuesOf([after.client?.homeLocation ?? null]));
@@ -560,14 +570,9 @@ const finishBusiness = (d: BusinessDraft, edit: Edit): BusinessInbox => {
   }
 
   const text = new PostingChanges();
+  for (const [word, ordinals] of d.text) text.byKey.set(word, { add: ordinals, remove: [] });
   const textPrefixes = new PostingChanges();
-  const prefixes = new Set<string>();
-  for (const [word, ordinals] of d.text) {
-    text.byKey.set(word, { add: ordinals, remove: [] });
-    prefixes.clear();
-    addPrefixes(word, prefixes);
-    for (const p of prefixes) for (const ordinal of ordinals) textPrefixes.add(p, ordinal);
-  }
+  for (const [prefix, ordinals] of d.textPrefixes) textPrefixes.byKey.set(prefix, { add: ordinals, remove: [] });
   // Zero corrections are dropped, so the totals do not depend on how the history was batched.
   if (staff !== null) for (const [id, delta] of staff) if (delta === 0) staff.delete(id);
   const universe = d.entries.size;
@@ -618,6 +623,7 @@ export const foldInbox = (state: InboxState, batch: ReadonlyArray<EventEnvelope>
               entries: base.entries,
               dirty: new Set(),
               text: new Map(),
+              textPrefixes: new Map(),
             };
             drafts.set(businessId, d);
           }
@@ -677,11 +683,8 @@ export const foldInbox = (state: InboxState, batch: ReadonlyArray<EventEnvelope>
               if (event.type === 'InboundReceived' || event.type === 'OutboundSent') {
                 const words = new Set<string>();
                 addWords(event.data.body, words);
-                for (const w of words) {
-                  const ordinals = d.text.get(w);
-                  if (ordinals === undefined) d.text.set(w, [ref.ordinal]);
-                  else ordinals.push(ref.ordinal);
-                }
+                for (const w of words) addOrdinal(d.text, w, ref.ordinal);
+                for (const p of prefixesOf(words, TEXT_PREFIX)) addOrdinal(d.textPrefixes, p, ref.ordinal);
               }
               break;
             }
