@@ -35,8 +35,8 @@ import {
   type OrderKey,
 } from './inbox.js';
 import type { PHashMap, PSortedMap } from './persistent.js';
-import { NO_POSTINGS, differenceOf, forEachOrdinal, intersectAll, membership, sizeOf, unionAll, type Postings } from './postings.js';
-import { isFormattedPhoneQuery, phoneDigits, phoneQueryDigits, queryWords } from './search-text.js';
+import { NO_POSTINGS, differenceOf, forEachOrdinal, forEachOrdinalDescending, intersectAll, membership, sizeOf, unionAll, type Postings } from './postings.js';
+import { isFormattedPhoneQuery, phoneQueryDigits, queryWords } from './search-text.js';
 
 // ------------------------------------------------------------------------------------------------ types
 
@@ -166,13 +166,12 @@ const prefixPostings = (words: PSortedMap<string, Postings>, prefix: string, int
     },
   );
 
-/** The numbers an entry is found by: the client's current cell phone and the conversation's number. */
-const phonesOf = (entry: InboxEntry): ReadonlyArray<string> => {
-  const phones: string[] = [];
-  if (entry.client?.phone != null) phones.push(phoneDigits(entry.client.phone));
-  if (entry.conversation !== null) phones.push(phoneDigits(entry.conversation.phone));
-  return phones;
-};
+/**
+ * The entry is found by these digits in the client's current cell phone or the conversation's number.
+ * E.164 is "+" and digits, so the digits are looked for in it as it is (no copy per candidate).
+ */
+const hasPhoneDigits = (entry: InboxEntry, digits: string): boolean =>
+  (entry.client?.phone?.includes(digits) ?? false) || (entry.conversation?.phone.includes(digits) ?? false);
 
 const phoneMatches = (b: BusinessInbox, digits: string): Postings => {
   const lists: Postings[] = [];
@@ -181,7 +180,7 @@ const phoneMatches = (b: BusinessInbox, digits: string): Postings => {
   // Trigrams only narrow the candidates down; the digits must appear as a whole.
   forEachOrdinal(intersectAll(lists, b.entries.size) ?? NO_POSTINGS, (ordinal) => {
     const entry = b.entries.get(ordinal);
-    if (entry !== undefined && phonesOf(entry).some((p) => p.includes(digits))) found.push(ordinal);
+    if (entry !== undefined && hasPhoneDigits(entry, digits)) found.push(ordinal);
   });
   return Int32Array.from(found);
 };
@@ -313,16 +312,37 @@ export const inboxPage = (state: InboxState, query: InboxQuery): E.Either<Domain
     const restrict = intersectAll(restrictions, universe);
 
     if (restrict !== null && sizeOf(restrict) <= SORT_AT_MOST) {
-      const few: Hit[] = [];
-      forEachOrdinal(restrict, (ordinal) => {
+      // The first `room` of the candidates in inbox order, kept sorted as they are found. Newest entries
+      // first (they are the likeliest to be active lately), so most candidates are compared with the
+      // last kept one only, instead of sorting them all.
+      const room = want - hits.length;
+      const best: Hit[] = [];
+      forEachOrdinalDescending(restrict, (ordinal) => {
         const entry = b.entries.get(ordinal);
         const record = entry?.conversation;
-        if (entry === undefined || record == null || !accept(record)) return;
+        if (entry === undefined || record == null) return;
         const key = record.orderKey;
-        if (started(key) && !beforeRange(key)) few.push({ segment: 1, key, entry, record });
+        const last = best[best.length - 1];
+        if (best.length === room && last !== undefined && compareOrderKeys(key, last.key) >= 0) return;
+        if (!accept(record) || !started(key) || beforeRange(key)) return;
+        let lo = 0;
+        let hi = best.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          const other = best[mid];
+          if (other !== undefined && compareOrderKeys(other.key, key) < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        // Shifted by hand: `splice` allocates an array for what it removes, at every insertion.
+        const hit: Hit = { segment: 1, key, entry, record };
+        if (best.length < room) best.push(hit);
+        for (let i = best.length - 1; i > lo; i -= 1) {
+          const moved = best[i - 1];
+          if (moved !== undefined) best[i] = moved;
+        }
+        best[lo] = hit;
       });
-      few.sort((x, y) => compareOrderKeys(x.key, y.key));
-      hits.push(...few.slice(0, want - hits.length));
+      hits.push(...best);
     } else {
       const allowed = restrict === null ? null : membership(restrict, universe);
       b.order.forEachFrom(started, (key, ordinal) => {

@@ -53,6 +53,23 @@ export const forEachOrdinal = (p: Postings, visit: (x: number) => void): void =>
   }
 };
 
+/** Visits the ordinals in descending order (newest entries first). */
+export const forEachOrdinalDescending = (p: Postings, visit: (x: number) => void): void => {
+  if (p instanceof Int32Array) {
+    for (let i = p.length - 1; i >= 0; i -= 1) visit(p[i] ?? 0);
+    return;
+  }
+  const { words } = p;
+  for (let w = words.length - 1; w >= 0; w -= 1) {
+    let v = words[w] ?? 0;
+    while (v !== 0) {
+      const high = 31 - Math.clz32(v);
+      visit(w * 32 + high);
+      v ^= 1 << high;
+    }
+  }
+};
+
 export const toSortedArray = (p: Postings): Int32Array => {
   if (p instanceof Int32Array) return p;
   const out = new Int32Array(p.count);

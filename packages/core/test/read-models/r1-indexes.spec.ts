@@ -5,7 +5,7 @@
 import { describe, expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import { PHashMap, PSortedMap, PVector, compareNumbers, withEdit } from '../../src/read-models/persistent.js';
-import { applyChanges, differenceOf, forEachOrdinal, intersectAll, postingsOf, sizeOf, toSortedArray, unionAll, type Postings } from '../../src/read-models/postings.js';
+import { applyChanges, differenceOf, forEachOrdinal, forEachOrdinalDescending, intersectAll, postingsOf, sizeOf, toSortedArray, unionAll, type Postings } from '../../src/read-models/postings.js';
 
 type Op = { readonly kind: 'set'; readonly key: number; readonly value: number } | { readonly kind: 'delete'; readonly key: number } | { readonly kind: 'batch' };
 
@@ -159,6 +159,9 @@ describe('R1 index structures', () => {
       const seen: number[] = [];
       forEachOrdinal(p, (x) => seen.push(x));
       expect(seen).toEqual(sorted(model));
+      const backwards: number[] = [];
+      forEachOrdinalDescending(p, (x) => backwards.push(x));
+      expect(backwards).toEqual(sorted(model).reverse());
     }
   });
 
