@@ -39,7 +39,7 @@ export const has = (p: Postings, x: number): boolean => {
 /** Visits the ordinals in ascending order. */
 export const forEachOrdinal = (p: Postings, visit: (x: number) => void): void => {
   if (p instanceof Int32Array) {
-    for (const x of p) visit(x);
+    for (let i = 0; i < p.length; i += 1) visit(p[i] ?? 0);
     return;
   }
   const { words } = p;
@@ -96,7 +96,7 @@ const sortedUnique = (xs: ReadonlyArray<number>): Int32Array => {
 
 const listToBits = (list: Int32Array, universe: number): Bitset => {
   const words = new Uint32Array((universe + 31) >>> 5);
-  for (const x of list) words[x >>> 5] = (words[x >>> 5] ?? 0) | (1 << (x & 31));
+  setBits(words, list);
   return { words, count: list.length };
 };
 
@@ -180,6 +180,24 @@ export const intersectAll = (lists: ReadonlyArray<Postings>, universe: number): 
   return count * 64 < universe ? toSortedArray({ words, count }) : { words, count };
 };
 
+// Indexed loops over typed arrays: a `for…of` there may allocate an iterator result per element when
+// V8 does not optimise it away, which made a one-letter search allocate 50 kB.
+const setBits = (words: Uint32Array, list: Int32Array): void => {
+  for (let i = 0; i < list.length; i += 1) {
+    const x = list[i] ?? 0;
+    words[x >>> 5] = (words[x >>> 5] ?? 0) | (1 << (x & 31));
+  }
+};
+
+const countBits = (words: Uint32Array): number => {
+  let count = 0;
+  for (let w = 0; w < words.length; w += 1) {
+    const v = words[w] ?? 0;
+    if (v !== 0) count += popcount(v);
+  }
+  return count;
+};
+
 const popcount = (v: number): number => {
   let x = v - ((v >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -214,12 +232,11 @@ export const unionAll = (lists: ReadonlyArray<Postings>, universe: number): Post
   }
   const words = new Uint32Array((universe + 31) >>> 5);
   for (const l of lists) {
-    if (l instanceof Int32Array) for (const x of l) words[x >>> 5] = (words[x >>> 5] ?? 0) | (1 << (x & 31));
+    if (l instanceof Int32Array) setBits(words, l);
     else for (let w = 0; w < l.words.length && w < words.length; w += 1) words[w] = (words[w] ?? 0) | (l.words[w] ?? 0);
   }
   let count = 0;
-  for (const v of words) if (v !== 0) count += popcount(v);
-  return { words, count };
+  return { words, count: countBits(words) };
 };
 
 /** a ∖ b. */
@@ -227,10 +244,13 @@ export const differenceOf = (a: Postings, b: Postings, universe: number): Postin
   if (sizeOf(a) === 0 || sizeOf(b) === 0) return a;
   if (a instanceof Int32Array) return a.filter((x) => !has(b, x));
   const words = new Uint32Array(a.words);
-  if (b instanceof Int32Array) for (const x of b) words[x >>> 5] = (words[x >>> 5] ?? 0) & ~(1 << (x & 31));
+  if (b instanceof Int32Array)
+    for (let i = 0; i < b.length; i += 1) {
+      const x = b[i] ?? 0;
+      words[x >>> 5] = (words[x >>> 5] ?? 0) & ~(1 << (x & 31));
+    }
   else for (let w = 0; w < words.length; w += 1) words[w] = (words[w] ?? 0) & ~(b.words[w] ?? 0);
-  let count = 0;
-  for (const v of words) if (v !== 0) count += popcount(v);
+  const count = countBits(words);
   return count * 64 < universe ? toSortedArray({ words, count }) : { words, count };
 };
 
