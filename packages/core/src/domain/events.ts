@@ -9,6 +9,29 @@ export const DomainEvent = t.union([BusinessEvent, NumberEvent, ClientEvent, Con
 export type DomainEvent = t.TypeOf<typeof DomainEvent>;
 export type DomainEventType = DomainEvent['type'];
 
+// Every conversation event type, once; the mapped type makes a missing or unknown one a compile error.
+const CONVERSATION_EVENT_TYPES: { readonly [K in ConversationEvent['type']]: true } = {
+  ConversationStarted: true,
+  InboundReceived: true,
+  OutboundSent: true,
+  OutboundDispatched: true,
+  OutboundDispatchFailed: true,
+  DeliveryStatusUpdated: true,
+  ClientUnsubscribed: true,
+  ClientResubscribed: true,
+  ConversationRead: true,
+  ConversationMarkedUnread: true,
+  ConversationArchived: true,
+  ConversationUnarchived: true,
+  ConversationMuted: true,
+  ConversationUnmuted: true,
+  ConversationPinned: true,
+  ConversationUnpinned: true,
+};
+
+/** An event of a conversation stream, by its type alone (cheap enough for a fold's inner loop). */
+export const isConversationEvent = (event: DomainEvent): event is ConversationEvent => Object.hasOwn(CONVERSATION_EVENT_TYPES, event.type);
+
 /**
  * The current schema version of each event type, written into every stored event's metadata. When an
  * event's data changes shape, its version goes up and an upcaster turns the older data into the new

@@ -22,7 +22,7 @@ import { conversationDecider } from '../domain/conversation/decider.js';
 import type { ConversationEvent, DeliveryStatus } from '../domain/conversation/events.js';
 import type { ConversationState } from '../domain/conversation/state.js';
 import type { DomainError } from '../domain/errors.js';
-import type { DomainEvent } from '../domain/events.js';
+import { isConversationEvent, type DomainEvent } from '../domain/events.js';
 import { nextDeliveryStatus } from '../domain/policies/delivery-status.js';
 import type { BusinessId, ClientId, MessageId, ProviderMessageId } from '../domain/values/ids.js';
 import type { E164 } from '../domain/values/phone-number.js';
@@ -102,32 +102,10 @@ export const eventTime = (event: DomainEvent): Timestamp => event.data.at;
 const split = (events: ReadonlyArray<DomainEvent>): { readonly client: ClientEvent[]; readonly conversation: ConversationEvent[] } => {
   const client: ClientEvent[] = [];
   const conversation: ConversationEvent[] = [];
-  for (const e of events)
-    switch (e.type) {
-      case 'ClientProfileRecorded':
-        client.push(e);
-        break;
-      case 'ConversationStarted':
-      case 'InboundReceived':
-      case 'OutboundSent':
-      case 'OutboundDispatched':
-      case 'OutboundDispatchFailed':
-      case 'DeliveryStatusUpdated':
-      case 'ClientUnsubscribed':
-      case 'ClientResubscribed':
-      case 'ConversationRead':
-      case 'ConversationMarkedUnread':
-      case 'ConversationArchived':
-      case 'ConversationUnarchived':
-      case 'ConversationMuted':
-      case 'ConversationUnmuted':
-      case 'ConversationPinned':
-      case 'ConversationUnpinned':
-        conversation.push(e);
-        break;
-      default:
-        break;
-    }
+  for (const e of events) {
+    if (e.type === 'ClientProfileRecorded') client.push(e);
+    else if (isConversationEvent(e)) conversation.push(e);
+  }
   return { client, conversation };
 };
 

@@ -23,6 +23,7 @@ import { StaffId, type BusinessId, type ClientId, type MessageId } from '../doma
 import type { E164 } from '../domain/values/phone-number.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
 import type { ClientEvent } from '../domain/client/events.js';
+import { isConversationEvent } from '../domain/events.js';
 import type { EventEnvelope } from './directory.js';
 import { PHashMap, PSortedMap, PVector, compareStrings, withEdit, type Edit } from './persistent.js';
 import { NO_POSTINGS, PostingChanges, applyChanges, sizeOf, type Postings } from './postings.js';
@@ -656,28 +657,15 @@ export const foldInbox = (state: InboxState, batch: ReadonlyArray<EventEnvelope>
               updateEntry(d, ordinal, edit, (e) => (e.conversation === null ? entryOf(e, e.client, newRecord(event)) : e));
               break;
             }
-            case 'InboundReceived':
-            case 'OutboundSent':
-            case 'OutboundDispatched':
-            case 'OutboundDispatchFailed':
-            case 'DeliveryStatusUpdated':
-            case 'ClientUnsubscribed':
-            case 'ClientResubscribed':
-            case 'ConversationRead':
-            case 'ConversationMarkedUnread':
-            case 'ConversationArchived':
-            case 'ConversationUnarchived':
-            case 'ConversationMuted':
-            case 'ConversationUnmuted':
-            case 'ConversationPinned':
-            case 'ConversationUnpinned': {
+            default: {
+              // Events of other aggregates (e.g. number reservations) do not show in the inbox.
+              if (!isConversationEvent(event)) break;
               const ref = streams.get(streamId);
               if (ref === undefined) break;
               const d = draftOf(ref.businessId);
-              const conversationEvent: ConversationEvent = event;
               updateEntry(d, ref.ordinal, edit, (e) => {
                 if (e.conversation === null) return e;
-                const next = evolveRecord(e.conversation, conversationEvent);
+                const next = evolveRecord(e.conversation, event);
                 return next === e.conversation ? e : entryOf(e, e.client, next);
               });
               if (event.type === 'InboundReceived' || event.type === 'OutboundSent') {
@@ -688,9 +676,6 @@ export const foldInbox = (state: InboxState, batch: ReadonlyArray<EventEnvelope>
               }
               break;
             }
-            default:
-              // Events of other aggregates (e.g. number reservations) do not show in the inbox.
-              break;
           }
         }
 
