@@ -1,11 +1,14 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { START, streamNameFilter, type AllStreamResolvedEvent, type Position } from '@eventstore/db-client';
 import {
   compareLogPositions,
+  handlerFailed,
+  handlerScope,
+  startSubscription,
   type AllSubscriptionHandlers,
   type LogPosition,
   type StoreError,
   type Subscription,
+  type SubscriptionFailureReport,
 } from '@message-center/core';
 import type { AllSubscriptionLike, EventStoreDbClientLike } from './client.js';
 import { isPermanent, unavailable } from './errors.js';
@@ -27,22 +30,6 @@ export interface AllSubscriptionOptions {
   readonly streamPrefix?: string;
 }
 
-// Lets `close()` see that it is called from inside this subscription's own handler, where waiting for the
-// handler to finish would wait for itself (same rule as the in-memory store).
-const handlerScope = new AsyncLocalStorage<symbol>();
-
-// Surfaces a failure nobody handles as an uncaught exception, like an EventEmitter 'error' without listener.
-const rethrow = (error: unknown): void =>
-  queueMicrotask(() => {
-    throw error;
-  });
-
-const handlerFailed = (cause: unknown): StoreError => ({
-  code: 'store-unavailable',
-  message: `a subscription handler failed, so the subscription ended: ${cause instanceof Error ? cause.message : String(cause)}`,
-  cause,
-});
-
 /** What ended the run loop: a handler's throw, or a failure of the subscription itself. */
 class HandlerFailure {
   constructor(readonly cause: unknown) {}
@@ -51,6 +38,14 @@ class HandlerFailure {
 class SubscriptionFailure {
   constructor(readonly error: StoreError) {}
 }
+
+/** A handler's throw reaches the host as it was thrown; the subscription's own failure as its error. */
+const reportOf = (failure: unknown): SubscriptionFailureReport => {
+  if (failure instanceof SubscriptionFailure) return { error: failure.error, uncaught: failure.error };
+  const cause = failure instanceof HandlerFailure ? failure.cause : failure;
+  const error = handlerFailed(cause);
+  return { error, uncaught: failure instanceof HandlerFailure ? cause : error };
+};
 
 /** Why one server subscription stopped delivering. */
 type Outcome =
@@ -78,7 +73,7 @@ export const subscribeToAllWithResume = (
   const initialDelay = retry.initialDelayMs ?? 100;
   const maxDelay = retry.maxDelayMs ?? 5_000;
   const maxAttempts = retry.maxAttempts ?? Number.POSITIVE_INFINITY;
-  const token = Symbol('subscription');
+  const scope = handlerScope();
   // Server-side filter by stream name; without a prefix, everything but system streams (`$…`).
   const filter = streamPrefix === undefined ? streamNameFilter({ regex: '^[^$]' }) : streamNameFilter({ prefixes: [streamPrefix] });
 
@@ -116,7 +111,7 @@ export const subscribeToAllWithResume = (
     if (lastPosition !== undefined && compareLogPositions(event.position, lastPosition) <= 0) return;
     if (!isSystemEvent(event) && (streamPrefix === undefined || event.streamId.startsWith(streamPrefix))) {
       const recorded = toRecordedEvent(event);
-      await handlerScope.run(token, () => handlers.onEvent(recorded));
+      await scope.run(() => handlers.onEvent(recorded));
     }
     lastPosition = event.position;
   };
@@ -155,7 +150,7 @@ export const subscribeToAllWithResume = (
       while (!closed) {
         if (!caughtUpReported && caughtUpAfter !== undefined && handled >= caughtUpAfter) {
           caughtUpReported = true;
-          await handlerScope.run(token, async () => handlers.onCaughtUp?.());
+          await scope.run(async () => handlers.onCaughtUp?.());
           continue;
         }
         const item = subscription.read();
@@ -198,28 +193,5 @@ export const subscribeToAllWithResume = (
     }
   };
 
-  const reportFailure = (failure: unknown): void => {
-    stop();
-    const error =
-      failure instanceof SubscriptionFailure
-        ? failure.error
-        : handlerFailed(failure instanceof HandlerFailure ? failure.cause : failure);
-    const { onError } = handlers;
-    if (onError === undefined) return rethrow(failure instanceof HandlerFailure ? failure.cause : error);
-    try {
-      onError(error);
-    } catch (thrown: unknown) {
-      rethrow(thrown);
-    }
-  };
-
-  // Started in a microtask so that the caller holds the Subscription before the first handler call.
-  const finished = Promise.resolve().then(run).then(stop, reportFailure);
-
-  return {
-    close: () => {
-      stop();
-      return handlerScope.getStore() === token ? Promise.resolve() : finished;
-    },
-  };
+  return startSubscription(scope, handlers, run, stop, reportOf);
 };

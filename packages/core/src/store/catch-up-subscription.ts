@@ -1,12 +1,11 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   compareLogPositions,
   type AllSubscriptionHandlers,
   type LogPosition,
   type RecordedEvent,
-  type StoreError,
   type Subscription,
 } from '../application/ports/event-store.js';
+import { handlerScope, startSubscription } from '../application/ports/subscription-lifecycle.js';
 
 /** The global log as a subscription sees it: append-only, indexed from 0. */
 export interface LogView {
@@ -22,26 +21,10 @@ export interface CatchUpOptions {
   readonly streamPrefix?: string;
 }
 
-// Tells `close()` whether it is called from inside this subscription's own handler, where waiting for
-// the handler to finish would wait for itself.
-const handlerScope = new AsyncLocalStorage<symbol>();
-
 // Long histories are delivered in a loop of microtasks; yielding now and then lets timers and I/O
 // (and a `close()` from a timer) run.
 const YIELD_EVERY = 256;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-// Surfaces an error nobody handles as an uncaught exception, like an EventEmitter 'error' without listener.
-const rethrow = (error: unknown): void =>
-  queueMicrotask(() => {
-    throw error;
-  });
-
-const handlerFailed = (cause: unknown): StoreError => ({
-  code: 'store-unavailable',
-  message: `a subscription handler failed, so the subscription ended: ${cause instanceof Error ? cause.message : String(cause)}`,
-  cause,
-});
 
 /**
  * A catch-up subscription over an in-memory log. One loop per subscription walks the log by index, so
@@ -49,13 +32,11 @@ const handlerFailed = (cause: unknown): StoreError => ({
  * only wakes the loop: appends never wait for subscribers, and a slow subscriber reads the log at its
  * own pace (the log is its buffer, so nothing is dropped or copied).
  *
- * A handler that throws (or rejects), `onCaughtUp` included, ends the subscription: nothing more is
- * delivered and `onError` gets a `store-unavailable` error whose `cause` is what was thrown — skipping the
- * event would let a read model silently miss it. Without an `onError` the failure is rethrown as an
- * uncaught error rather than swallowed.
+ * A handler that throws (or rejects), `onCaughtUp` included, ends the subscription (see
+ * `subscription-lifecycle.ts`, shared with the EventStoreDB adapter).
  */
 export const startCatchUpSubscription = (log: LogView, options: CatchUpOptions, handlers: AllSubscriptionHandlers): Subscription => {
-  const token = Symbol('subscription');
+  const scope = handlerScope();
   const { after, streamPrefix } = options;
   let closed = false;
   let wake: (() => void) | undefined;
@@ -96,7 +77,7 @@ export const startCatchUpSubscription = (log: LogView, options: CatchUpOptions, 
       }
       next += 1;
       if (!wanted(event)) continue;
-      await handlerScope.run(token, () => handlers.onEvent(event));
+      await scope.run(() => handlers.onEvent(event));
       sinceYield += 1;
       if (sinceYield >= YIELD_EVERY) {
         sinceYield = 0;
@@ -105,24 +86,5 @@ export const startCatchUpSubscription = (log: LogView, options: CatchUpOptions, 
     }
   };
 
-  const reportFailure = (cause: unknown): void => {
-    stop();
-    const { onError } = handlers;
-    if (onError === undefined) return rethrow(cause);
-    try {
-      onError(handlerFailed(cause));
-    } catch (error: unknown) {
-      rethrow(error);
-    }
-  };
-
-  // Started in a microtask so that the caller holds the Subscription before the first handler call.
-  const finished = Promise.resolve().then(run).then(stop, reportFailure);
-
-  return {
-    close: () => {
-      stop();
-      return handlerScope.getStore() === token ? Promise.resolve() : finished;
-    },
-  };
+  return startSubscription(scope, handlers, run, stop);
 };

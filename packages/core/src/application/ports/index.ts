@@ -3,3 +3,4 @@ export * from './sms-transport.js';
 export * from './clock.js';
 export * from './id-generator.js';
 export * from './store-errors.js';
+export * from './subscription-lifecycle.js';
