@@ -36,7 +36,7 @@ import {
 } from './inbox.js';
 import type { PHashMap, PSortedMap } from './persistent.js';
 import { NO_POSTINGS, differenceOf, forEachOrdinal, forEachOrdinalDescending, intersectAll, membership, sizeOf, unionAll, type Postings } from './postings.js';
-import { isFormattedPhoneQuery, phoneQueryDigits, queryWords } from './search-text.js';
+import { PHONE_GRAMS, isFormattedPhoneQuery, phoneQueryDigits, queryWords } from './search-text.js';
 
 // ------------------------------------------------------------------------------------------------ types
 
@@ -174,10 +174,13 @@ const hasPhoneDigits = (entry: InboxEntry, digits: string): boolean =>
   (entry.client?.phone?.includes(digits) ?? false) || (entry.conversation?.phone.includes(digits) ?? false);
 
 const phoneMatches = (b: BusinessInbox, digits: string): Postings => {
+  const longest = PHONE_GRAMS[PHONE_GRAMS.length - 1] ?? digits.length;
+  // As long as a window: the window's list is the answer.
+  if (PHONE_GRAMS.includes(digits.length)) return b.phoneGrams.get(digits) ?? NO_POSTINGS;
   const lists: Postings[] = [];
-  for (let i = 0; i + 3 <= digits.length; i += 1) lists.push(b.phoneTrigrams.get(digits.slice(i, i + 3)) ?? NO_POSTINGS);
+  for (let i = 0; i + longest <= digits.length; i += 1) lists.push(b.phoneGrams.get(digits.slice(i, i + longest)) ?? NO_POSTINGS);
   const found: number[] = [];
-  // Trigrams only narrow the candidates down; the digits must appear as a whole.
+  // Longer: the windows narrow the candidates down; the digits must appear as a whole.
   forEachOrdinal(intersectAll(lists, b.entries.size) ?? NO_POSTINGS, (ordinal) => {
     const entry = b.entries.get(ordinal);
     if (entry !== undefined && hasPhoneDigits(entry, digits)) found.push(ordinal);

@@ -2,7 +2,7 @@
  * R1–R4: the inbox of every business — one row per conversation with the client's current profile (C1),
  * the last message, the facts the folder rule needs (V4–V7), mute, pin and subscription — and the indexes
  * that make a page of it cheap over 100k conversations: the conversations (and the pinned ones) ordered by
- * last activity, posting lists for search words, phone trigrams and the filters, the sets of archived and
+ * last activity, posting lists for search words, phone digit windows and the filters, the sets of archived and
  * of possibly unread conversations, and running unread totals for the badge.
  *
  * Folding a batch has two phases. First the events update the rows (a new row object per change). Then
@@ -27,7 +27,7 @@ import { isConversationEvent } from '../domain/events.js';
 import type { EventEnvelope } from './directory.js';
 import { PHashMap, PSortedMap, PVector, compareStrings, withEdit, type Edit } from './persistent.js';
 import { NO_POSTINGS, PostingChanges, applyChanges, sizeOf, type Postings } from './postings.js';
-import { addWords, phoneDigits, previewOf, trigramsOf, wordsOf } from './search-text.js';
+import { addWords, phoneDigits, phoneGramsOf, previewOf, wordsOf } from './search-text.js';
 import { businessOfStream } from './stream-ids.js';
 import type { Projection } from './projection.js';
 
@@ -142,8 +142,8 @@ export interface BusinessInbox {
    */
   readonly profilePrefixes: PHashMap<Postings>;
   readonly textPrefixes: PHashMap<Postings>;
-  /** R2: three-digit windows of the conversation's number and the client's current cell phone. */
-  readonly phoneTrigrams: PHashMap<Postings>;
+  /** R2: the 3- and 4-digit windows of the conversation's number and the client's current cell phone. */
+  readonly phoneGrams: PHashMap<Postings>;
   /** R3 */
   readonly clientTypes: PHashMap<Postings>;
   readonly groups: PHashMap<Postings>;
@@ -183,7 +183,7 @@ const emptyBusiness = (businessId: BusinessId): BusinessInbox => ({
   textWords: PSortedMap.empty(compareStrings),
   profilePrefixes: PHashMap.empty(),
   textPrefixes: PHashMap.empty(),
-  phoneTrigrams: PHashMap.empty(),
+  phoneGrams: PHashMap.empty(),
   clientTypes: PHashMap.empty(),
   groups: PHashMap.empty(),
   homeLocations: PHashMap.empty(),
@@ -487,10 +487,10 @@ const addOrdinal = (index: Map<string, number[]>, key: string, ordinal: number):
 const profileWordsOf = (e: InboxEntry | undefined): ReadonlySet<string> =>
   e?.client == null ? new Set() : wordsOf(e.client.name, e.client.email, e.client.uid, e.client.clientId);
 
-const phoneTrigramsOf = (e: InboxEntry | undefined): ReadonlySet<string> => {
+const phoneGramsOfEntry = (e: InboxEntry | undefined): ReadonlySet<string> => {
   const keys = new Set<string>();
-  if (e?.client?.phone != null) trigramsOf(phoneDigits(e.client.phone), keys);
-  if (e?.conversation != null) trigramsOf(phoneDigits(e.conversation.phone), keys);
+  if (e?.client?.phone != null) phoneGramsOf(phoneDigits(e.client.phone), keys);
+  if (e?.conversation != null) phoneGramsOf(phoneDigits(e.conversation.phone), keys);
   return keys;
 };
 
@@ -567,7 +567,7 @@ const finishBusiness = (d: BusinessDraft, edit: Edit): BusinessInbox => {
       locations.diff(ordinal, valuesOf([before?.client?.homeLocation ?? null]), valuesOf([after.client?.homeLocation ?? null]));
     }
     if (before?.client?.phone !== after.client?.phone || (before?.conversation == null) !== (now === null))
-      phones.diff(ordinal, phoneTrigramsOf(before), phoneTrigramsOf(after));
+      phones.diff(ordinal, phoneGramsOfEntry(before), phoneGramsOfEntry(after));
   }
 
   const text = new PostingChanges();
@@ -590,7 +590,7 @@ const finishBusiness = (d: BusinessDraft, edit: Edit): BusinessInbox => {
     textWords: applyAll(base.textWords, text, universe, edit),
     profilePrefixes: applyAll(base.profilePrefixes, profilePrefixes, universe, edit),
     textPrefixes: applyAll(base.textPrefixes, textPrefixes, universe, edit),
-    phoneTrigrams: applyAll(base.phoneTrigrams, phones, universe, edit),
+    phoneGrams: applyAll(base.phoneGrams, phones, universe, edit),
     clientTypes: applyAll(base.clientTypes, types, universe, edit),
     groups: applyAll(base.groups, groups, universe, edit),
     homeLocations: applyAll(base.homeLocations, locations, universe, edit),

@@ -1,5 +1,5 @@
 /**
- * Posting lists: the entries (by their ordinal in the business) that have a word, a phone trigram, a
+ * Posting lists: the entries (by their ordinal in the business) that have a word, phone digits, a
  * client type, a flag… Two shapes, chosen by size: a sorted `Int32Array` (4 bytes an entry) while the set
  * is small, a bitset (1 bit per entry of the business) once it covers more than 1/32 of the business. A
  * common word ("appointment") then costs 12.5 kB for 100k conversations instead of 400 kB, and copying it

@@ -142,9 +142,14 @@ export const isFormattedPhoneQuery = (query: string): boolean => {
 /** E.164 without its "+". */
 export const phoneDigits = (e164: string): string => e164.replace(/\D+/g, '');
 
-/** The three-digit windows of a number, the keys of the phone index. */
-export const trigramsOf = (digits: string, into: Set<string>): void => {
-  for (let i = 0; i + 3 <= digits.length; i += 1) into.add(digits.slice(i, i + 3));
+/**
+ * The keys of the phone index: every window of 3 and of 4 digits of a number. A query of 3 or 4 digits is
+ * then one list, exact; a longer one intersects its 4-digit windows and checks the few numbers left.
+ */
+export const PHONE_GRAMS: ReadonlyArray<number> = [3, 4];
+
+export const phoneGramsOf = (digits: string, into: Set<string>): void => {
+  for (const n of PHONE_GRAMS) for (let i = 0; i + n <= digits.length; i += 1) into.add(digits.slice(i, i + n));
 };
 
 // ------------------------------------------------------------------------------------------------ previews

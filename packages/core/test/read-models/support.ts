@@ -55,7 +55,7 @@ export const snapshotInbox = (s: InboxState): unknown => ({
     pinnedOrder: sortedEntries(b.pinnedOrder, (k, o) => [k.at, k.id, o]),
     profileWords: sortedEntries(b.profileWords, (k, p) => [k, list(p)]),
     textWords: sortedEntries(b.textWords, (k, p) => [k, list(p)]),
-    phoneTrigrams: hashEntries(b.phoneTrigrams, list),
+    phoneGrams: hashEntries(b.phoneGrams, list),
     clientTypes: hashEntries(b.clientTypes, list),
     groups: hashEntries(b.groups, list),
     homeLocations: hashEntries(b.homeLocations, list),
