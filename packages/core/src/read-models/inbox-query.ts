@@ -36,7 +36,7 @@ import {
 } from './inbox.js';
 import type { PHashMap, PSortedMap } from './persistent.js';
 import { NO_POSTINGS, differenceOf, forEachOrdinal, forEachOrdinalDescending, intersectAll, membership, sizeOf, unionAll, type Postings } from './postings.js';
-import { PHONE_GRAMS, isFormattedPhoneQuery, phoneQueryDigits, queryWords } from './search-text.js';
+import { PHONE_WINDOW, isFormattedPhoneQuery, phoneQueryDigits, queryWords } from './search-text.js';
 
 // ------------------------------------------------------------------------------------------------ types
 
@@ -173,15 +173,25 @@ const prefixPostings = (words: PSortedMap<string, Postings>, prefix: string, int
 const hasPhoneDigits = (entry: InboxEntry, digits: string): boolean =>
   (entry.client?.phone?.includes(digits) ?? false) || (entry.conversation?.phone.includes(digits) ?? false);
 
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
 const phoneMatches = (b: BusinessInbox, digits: string): Postings => {
-  const longest = PHONE_GRAMS[PHONE_GRAMS.length - 1] ?? digits.length;
-  // As long as a window: the window's list is the answer.
-  if (PHONE_GRAMS.includes(digits.length)) return b.phoneGrams.get(digits) ?? NO_POSTINGS;
+  const universe = b.entries.size;
+  const window = (key: string): Postings => b.phoneGrams.get(key) ?? NO_POSTINGS;
+  if (digits.length === PHONE_WINDOW) return window(digits);
+  // Shorter: every number holding them has a window that begins or ends with them.
+  if (digits.length < PHONE_WINDOW) {
+    const lists: Postings[] = [];
+    const missing = PHONE_WINDOW - digits.length;
+    const fill = (n: number): string[] => (n === 0 ? [''] : fill(n - 1).flatMap((rest) => DIGITS.map((d) => d + rest)));
+    for (const around of fill(missing)) lists.push(window(digits + around), window(around + digits));
+    return unionAll(lists, universe);
+  }
   const lists: Postings[] = [];
-  for (let i = 0; i + longest <= digits.length; i += 1) lists.push(b.phoneGrams.get(digits.slice(i, i + longest)) ?? NO_POSTINGS);
+  for (let i = 0; i + PHONE_WINDOW <= digits.length; i += 1) lists.push(window(digits.slice(i, i + PHONE_WINDOW)));
   const found: number[] = [];
   // Longer: the windows narrow the candidates down; the digits must appear as a whole.
-  forEachOrdinal(intersectAll(lists, b.entries.size) ?? NO_POSTINGS, (ordinal) => {
+  forEachOrdinal(intersectAll(lists, universe) ?? NO_POSTINGS, (ordinal) => {
     const entry = b.entries.get(ordinal);
     if (entry !== undefined && hasPhoneDigits(entry, digits)) found.push(ordinal);
   });

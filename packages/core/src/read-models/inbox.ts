@@ -142,7 +142,7 @@ export interface BusinessInbox {
    */
   readonly profilePrefixes: PHashMap<Postings>;
   readonly textPrefixes: PHashMap<Postings>;
-  /** R2: the 3- and 4-digit windows of the conversation's number and the client's current cell phone. */
+  /** R2: the 4-digit windows of the conversation's number and of the client's current cell phone. */
   readonly phoneGrams: PHashMap<Postings>;
   /** R3 */
   readonly clientTypes: PHashMap<Postings>;

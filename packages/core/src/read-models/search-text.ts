@@ -143,13 +143,15 @@ export const isFormattedPhoneQuery = (query: string): boolean => {
 export const phoneDigits = (e164: string): string => e164.replace(/\D+/g, '');
 
 /**
- * The keys of the phone index: every window of 3 and of 4 digits of a number. A query of 3 or 4 digits is
- * then one list, exact; a longer one intersects its 4-digit windows and checks the few numbers left.
+ * The keys of the phone index: every window of 4 digits of a number (10,000 keys at most, each listing
+ * few numbers, so a batch of new clients copies short lists). Four digits are one list; three are the
+ * windows that begin or end with them (a number holds them in one or the other); more intersect their
+ * windows and check the few numbers left.
  */
-export const PHONE_GRAMS: ReadonlyArray<number> = [3, 4];
+export const PHONE_WINDOW = 4;
 
 export const phoneGramsOf = (digits: string, into: Set<string>): void => {
-  for (const n of PHONE_GRAMS) for (let i = 0; i + n <= digits.length; i += 1) into.add(digits.slice(i, i + n));
+  for (let i = 0; i + PHONE_WINDOW <= digits.length; i += 1) into.add(digits.slice(i, i + PHONE_WINDOW));
 };
 
 // ------------------------------------------------------------------------------------------------ previews

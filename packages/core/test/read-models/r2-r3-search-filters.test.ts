@@ -191,19 +191,26 @@ describe('R2 search', () => {
   );
 
   test.prop([worldArb(), cutsArb, fc.array(fc.tuple(fc.integer({ min: 3, max: 11 }), fc.nat()), { maxLength: 3 })], { numRuns: 30 })(
-    'R2 part of a number (3+ digits, any separators) finds every conversation whose number contains it',
+    'R2 part of a number (3+ digits, any separators, its last digits too) finds every conversation whose number contains it',
     (world, cuts, parts) => {
       const state = foldSplit(emptyInbox, foldInbox, world.log, cuts);
       for (const [len, at] of parts) {
         const c = [...world.conversations.values()][at % Math.max(1, world.conversations.size)];
         const digits = c === undefined ? undefined : phonesOf(world, c)[0];
         if (c === undefined || digits === undefined) continue;
-        const start = at % Math.max(1, digits.length - len);
+        // Any window, the last one included (an ending is what people type: "the number ending 671").
+        const start = at % Math.max(1, digits.length - len + 1);
         const part = digits.slice(start, start + len).replace(/^0+/, '');
         if (part.length < 3) continue;
         const q = part.replace(/(\d{3})(?=\d)/g, '$1-');
         expect(searched(state, c.businessId, q).has(c.conversationId)).toBe(true);
       }
+      for (const c of world.conversations.values())
+        for (const digits of phonesOf(world, c))
+          for (const len of [3, 4]) {
+            const ending = digits.slice(-len);
+            expect(searched(state, c.businessId, ending).has(c.conversationId), `ending ${ending} of ${digits}`).toBe(true);
+          }
     },
   );
 
