@@ -34,6 +34,7 @@ import {
   type ExpectedRevision,
   type StaffActor,
   type Timestamp,
+  DEFAULT_CATCH_UP_PAGE,
   createProjectionRunner,
   foldText,
   inboxPage,
@@ -57,7 +58,8 @@ const WITH_STORE = process.env['BENCH_INBOX_STORE'] !== '0';
 /** Appending into the in-memory store runs at ~25k events/s (setup, unmeasured), so the store part takes the head of the log. */
 const STORE_EVENTS = Number(process.env['BENCH_INBOX_STORE_EVENTS'] ?? 250_000);
 /** As the projection runner reads and folds. */
-const BATCH = 4096;
+// Batches as the projection runner reads them when catching up (`BENCH_INBOX_BATCH` to compare).
+const BATCH = Number(process.env['BENCH_INBOX_BATCH'] ?? DEFAULT_CATCH_UP_PAGE);
 const PAGE = 50;
 const TARGET_P99_MS = 5;
 
@@ -694,7 +696,7 @@ interface Pass {
   readonly census: Census;
 }
 
-/** Folds the log (or its first `limit` events) with `readModelsProjection()`, 4096 events a batch. */
+/** Folds the log (or its first `limit` events) with `readModelsProjection()`, BATCH events a batch. */
 const foldStream = (world: World, limit = Infinity): Pass => {
   const projection = readModelsProjection();
   const stream = new LogStream(world);
@@ -977,7 +979,7 @@ const rebuildFigures = (world: World): Pass => {
   if (last === null) throw new Error('no rebuild round ran (BENCH_INBOX_ROUNDS < 1)');
   rates.sort((a, b) => a - b);
   console.log(
-    `  ${'rebuild: readModelsProjection().fold, batches of 4096'.padEnd(56)} ${fmt(rates[Math.floor(rates.length / 2)] ?? 0).padStart(12)} events/s (median of ${rates.length}; best ${fmt(rates[rates.length - 1] ?? 0)})`,
+    `  ${`rebuild: readModelsProjection().fold, batches of ${BATCH}`.padEnd(56)} ${fmt(rates[Math.floor(rates.length / 2)] ?? 0).padStart(12)} events/s (median of ${rates.length}; best ${fmt(rates[rates.length - 1] ?? 0)})`,
   );
   return last;
 };

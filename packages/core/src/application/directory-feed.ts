@@ -6,6 +6,7 @@ import { emptyDirectory, foldDirectory, type Directory, type EventEnvelope } fro
 import { makeEventDecoder, type Upcaster } from './event-codec.js';
 import type { MessageCenterError } from './errors.js';
 import type { EventStore } from './ports/event-store.js';
+import { DEFAULT_CATCH_UP_PAGE } from './projections.js';
 
 /**
  * What a read model does with an event type it does not know (written by a newer version of the
@@ -20,7 +21,8 @@ export interface DirectoryFeed {
   readonly skippedUnknown: () => number;
 }
 
-const PAGE = 4096;
+// The same page as the read models' catch-up, for the same reason.
+const PAGE = DEFAULT_CATCH_UP_PAGE;
 
 export const createDirectoryFeed = (
   store: EventStore,
