@@ -5,9 +5,9 @@
  * A page is computed from the indexes, never by sorting the whole business:
  * - the restrictions (search, filters, and the folder of the view for this viewer) are
  *   posting lists, intersected smallest first;
- * - few candidates: their rows are fetched and sorted; many (or none, the plain inbox): the conversations
- *   are walked in inbox order from the cursor (or from the end of the date range) and the walk stops
- *   as soon as the page is full.
+ * - few candidates: their rows are fetched and the first of them kept in inbox order; many (or none, the
+ *   plain inbox): the conversations are walked in inbox order from the cursor (or from the end of the
+ *   date range) and the walk stops as soon as the page is full.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -166,6 +166,13 @@ const prefixPostings = (words: PSortedMap<string, Postings>, prefix: string, int
     },
   );
 
+/** A query word up to `indexed` characters long is one list of the prefix index; a longer one a prefix scan. */
+const wordPostings = (words: PSortedMap<string, Postings>, prefixes: PHashMap<Postings>, indexed: number, w: string, into: Postings[]): void => {
+  if (w.length > indexed) return prefixPostings(words, w, into);
+  const p = prefixes.get(w);
+  if (p !== undefined) into.push(p);
+};
+
 /**
  * The entry is found by these digits in the client's current cell phone or the conversation's number.
  * E.164 is "+" and digits, so the digits are looked for in it as it is (no copy per candidate).
@@ -175,6 +182,9 @@ const hasPhoneDigits = (entry: InboxEntry, digits: string): boolean =>
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
+/** Every string of `n` digits. */
+const digitStrings = (n: number): ReadonlyArray<string> => (n === 0 ? [''] : digitStrings(n - 1).flatMap((rest) => DIGITS.map((d) => d + rest)));
+
 const phoneMatches = (b: BusinessInbox, digits: string): Postings => {
   const universe = b.entries.size;
   const window = (key: string): Postings => b.phoneGrams.get(key) ?? NO_POSTINGS;
@@ -182,9 +192,7 @@ const phoneMatches = (b: BusinessInbox, digits: string): Postings => {
   // Shorter: every number holding them has a window that begins or ends with them.
   if (digits.length < PHONE_WINDOW) {
     const lists: Postings[] = [];
-    const missing = PHONE_WINDOW - digits.length;
-    const fill = (n: number): string[] => (n === 0 ? [''] : fill(n - 1).flatMap((rest) => DIGITS.map((d) => d + rest)));
-    for (const around of fill(missing)) lists.push(window(digits + around), window(around + digits));
+    for (const around of digitStrings(PHONE_WINDOW - digits.length)) lists.push(window(digits + around), window(around + digits));
     return unionAll(lists, universe);
   }
   const lists: Postings[] = [];
@@ -210,12 +218,8 @@ export const searchEntries = (b: BusinessInbox, query: string): Postings | null 
   const universe = b.entries.size;
   const perWord = words.map((w) => {
     const lists: Postings[] = [];
-    const profile = w.length <= PROFILE_PREFIX ? b.profilePrefixes.get(w) : undefined;
-    if (w.length > PROFILE_PREFIX) prefixPostings(b.profileWords, w, lists);
-    else if (profile !== undefined) lists.push(profile);
-    const text = w.length <= TEXT_PREFIX ? b.textPrefixes.get(w) : undefined;
-    if (w.length > TEXT_PREFIX) prefixPostings(b.textWords, w, lists);
-    else if (text !== undefined) lists.push(text);
+    wordPostings(b.profileWords, b.profilePrefixes, PROFILE_PREFIX, w, lists);
+    wordPostings(b.textWords, b.textPrefixes, TEXT_PREFIX, w, lists);
     return unionAll(lists, universe);
   });
   const byWords = intersectAll(perWord, universe) ?? NO_POSTINGS;

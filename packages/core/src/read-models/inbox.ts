@@ -2,8 +2,8 @@
  * R1–R4: the inbox of every business — one row per conversation with the client's current profile (C1),
  * the last message, the facts the folder rule needs (V4–V7), mute, pin and subscription — and the indexes
  * that make a page of it cheap over 100k conversations: the conversations (and the pinned ones) ordered by
- * last activity, posting lists for search words, phone digit windows and the filters, the sets of archived and
- * of possibly unread conversations, and running unread totals for the badge.
+ * last activity, posting lists for search words and their prefixes, phone digit windows and the filters,
+ * the conversations of each folder for every viewer, and running unread totals for the badge.
  *
  * Folding a batch has two phases. First the events update the rows (a new row object per change). Then
  * every row the batch touched is compared with its version before the batch, and the indexes are moved by
@@ -26,7 +26,7 @@ import type { ClientEvent } from '../domain/client/events.js';
 import { isConversationEvent } from '../domain/events.js';
 import type { EventEnvelope } from './directory.js';
 import { PHashMap, PSortedMap, PVector, compareStrings, withEdit, type Edit } from './persistent.js';
-import { NO_POSTINGS, PostingChanges, applyChanges, sizeOf, type Postings } from './postings.js';
+import { PostingChanges, applyChanges, sizeOf, type Postings } from './postings.js';
 import { addWords, phoneDigits, phoneGramsOf, previewOf, wordsOf } from './search-text.js';
 import { businessOfStream } from './stream-ids.js';
 import type { Projection } from './projection.js';
@@ -570,10 +570,8 @@ const finishBusiness = (d: BusinessDraft, edit: Edit): BusinessInbox => {
       phones.diff(ordinal, phoneGramsOfEntry(before), phoneGramsOfEntry(after));
   }
 
-  const text = new PostingChanges();
-  for (const [word, ordinals] of d.text) text.byKey.set(word, { add: ordinals, remove: [] });
-  const textPrefixes = new PostingChanges();
-  for (const [prefix, ordinals] of d.textPrefixes) textPrefixes.byKey.set(prefix, { add: ordinals, remove: [] });
+  const text = PostingChanges.additions(d.text);
+  const textPrefixes = PostingChanges.additions(d.textPrefixes);
   // Zero corrections are dropped, so the totals do not depend on how the history was batched.
   if (staff !== null) for (const [id, delta] of staff) if (delta === 0) staff.delete(id);
   const universe = d.entries.size;

@@ -264,6 +264,13 @@ export const membership = (p: Postings, universe: number): ((x: number) => boole
 export class PostingChanges {
   readonly byKey = new Map<string, { readonly add: number[]; readonly remove: number[] }>();
 
+  /** Only additions: key → the ordinals to add. */
+  static additions(adds: ReadonlyMap<string, number[]>): PostingChanges {
+    const changes = new PostingChanges();
+    for (const [key, add] of adds) changes.byKey.set(key, { add, remove: [] });
+    return changes;
+  }
+
   private of(key: string): { readonly add: number[]; readonly remove: number[] } {
     let c = this.byKey.get(key);
     if (c === undefined) {
