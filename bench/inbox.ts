@@ -26,6 +26,7 @@ import {
   timestampFromMillis,
   unreadCountFor,
   type Author,
+  type CellPhone,
   type ConversationId,
   type DeliveryStatus,
   type DomainEvent,
@@ -397,38 +398,15 @@ const slotEvents = (client: Client, census: Census): Pending[] => {
   const profileStream = clientStream(BUSINESS, client.id);
   // Clients without a conversation: half have a number that cannot receive SMS.
   const noSms = client.telPhone !== null && client.index % 100 === 99;
-  add(profileStream, client.recordedAt, {
+  const profile = (ms: number, cellPhone: CellPhone, clientType: string, groups: ReadonlyArray<string>): DomainEvent => ({
     type: 'ClientProfileRecorded',
-    data: {
-      businessId: BUSINESS,
-      clientId: client.id,
-      uid: client.uid,
-      name: client.name,
-      email: client.email,
-      cellPhone: noSms ? { raw: '555-0100', e164: null, problem: 'invalid-number' } : { raw: nationalFormat(client.phone), e164: client.phone, problem: null },
-      clientType: client.clientType,
-      groups: client.groups,
-      homeLocation: client.homeLocation,
-      at: at(client.recordedAt),
-    },
+    data: { businessId: BUSINESS, clientId: client.id, uid: client.uid, name: client.name, email: client.email, cellPhone, clientType, groups, homeLocation: client.homeLocation, at: at(ms) },
   });
+  const cell = (phone: E164): CellPhone => ({ raw: nationalFormat(phone), e164: phone, problem: null });
+  add(profileStream, client.recordedAt, profile(client.recordedAt, noSms ? { raw: '555-0100', e164: null, problem: 'invalid-number' } : cell(client.phone), client.clientType, client.groups));
   if (client.changedAt !== null)
     // C1: the later profile (new groups and type, maybe a new phone) shows on the past conversation too.
-    add(profileStream, client.changedAt, {
-      type: 'ClientProfileRecorded',
-      data: {
-        businessId: BUSINESS,
-        clientId: client.id,
-        uid: client.uid,
-        name: client.name,
-        email: client.email,
-        cellPhone: { raw: nationalFormat(client.laterPhone), e164: client.laterPhone, problem: null },
-        clientType: pick(random, CLIENT_TYPES),
-        groups: groupsFor(random),
-        homeLocation: client.homeLocation,
-        at: at(client.changedAt),
-      },
-    });
+    add(profileStream, client.changedAt, profile(client.changedAt, cell(client.laterPhone), pick(random, CLIENT_TYPES), groupsFor(random)));
 
   const { telPhone, changedAt } = client;
   const phoneAt = (ms: number): E164 => telPhone ?? (changedAt !== null && ms >= changedAt ? client.laterPhone : client.phone);
