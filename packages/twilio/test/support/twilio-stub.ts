@@ -67,7 +67,7 @@ export const startTwilioStub = async (
 ): Promise<TwilioStub> => {
   const accountSid = options.accountSid ?? TEST_ACCOUNT_SID;
   const authToken = options.authToken ?? TEST_AUTH_TOKEN;
-  const api: OpenApi | null = loadOpenApi();
+  const api: OpenApi = loadOpenApi();
   const requests: Array<CapturedRequest> = [];
   const scripts = new Map<string, Array<StubReply>>();
   let counter = 0;
@@ -78,7 +78,7 @@ export const startTwilioStub = async (
     switch (operationId) {
       case 'CreateMessage': {
         const sid = `SM${hex32(counter)}`;
-        const example = record(api?.example('CreateMessage', '201', 'create'));
+        const example = record(api.example('CreateMessage', '201', 'create'));
         return {
           status: 201,
           body: {
@@ -96,7 +96,7 @@ export const startTwilioStub = async (
       }
       case 'ListAvailablePhoneNumberLocal': {
         const country = /AvailablePhoneNumbers\/([^/]+)\//.exec(path)?.[1] ?? 'US';
-        const example = record(api?.example('ListAvailablePhoneNumberLocal', '200', 'readFull'));
+        const example = record(api.example('ListAvailablePhoneNumberLocal', '200', 'readFull'));
         const first = record(Array.isArray(example['available_phone_numbers']) ? example['available_phone_numbers'][0] : undefined);
         const numbers: Record<string, ReadonlyArray<string>> = {
           US: ['+14155550101', '+14155550102'],
@@ -121,7 +121,7 @@ export const startTwilioStub = async (
         };
       }
       case 'CreateIncomingPhoneNumber': {
-        const example = record(api?.example('CreateIncomingPhoneNumber', '201', 'create'));
+        const example = record(api.example('CreateIncomingPhoneNumber', '201', 'create'));
         return {
           status: 201,
           body: {
@@ -146,10 +146,7 @@ export const startTwilioStub = async (
     const contentType = req.headers['content-type'] ?? null;
     const form: Pairs = raw === '' ? [] : [...new URLSearchParams(raw)];
     const query: Pairs = [...url.searchParams];
-    const report: ShapeReport = api?.validate({ method: req.method ?? 'GET', path: url.pathname, query, form, contentType }) ?? {
-      operationId: null,
-      problems: [],
-    };
+    const report: ShapeReport = api.validate({ method: req.method ?? 'GET', path: url.pathname, query, form, contentType });
     requests.push({ method: req.method ?? 'GET', path: url.pathname, query, form, authorization: req.headers.authorization ?? null, report });
 
     const send = (status: number, body: unknown): void => {
