@@ -11,16 +11,44 @@ const project = (name: string) => ({
   test: {
     name,
     root: `./packages/${name}`,
-    include: ['{src,test}/**/*.test.ts'],
+    include: ['test/**/*.test.ts'],
     setupFiles: [new URL('./scripts/fast-check-setup.ts', import.meta.url).pathname],
   },
 });
+
+// The EventStoreDB adapter runs once per client (`@kurrent/kurrentdb-client`, `@eventstore/db-client`),
+// chosen by MC_ESDB_CLIENT. The two clients must never share a process (their protobuf classes share one
+// global namespace: issue 9), so every test file gets its own forked process (`forks`, `isolate`).
+const eventStoreDbProject = (client: 'kurrentdb' | 'eventstore-db', label: string) => {
+  const base = project('eventstoredb');
+  return { ...base, test: { ...base.test, name: `eventstoredb (${label})`, env: { MC_ESDB_CLIENT: client }, pool: 'forks' as const, isolate: true } };
+};
 
 export default defineConfig({
   test: {
     // A run that collects no test is a broken run, not a green one.
     passWithNoTests: false,
     reporters: ['default', './scripts/plain-summary-reporter.ts'],
-    projects: [project('core'), project('testing'), project('eventstoredb'), project('twilio')],
+    projects: [
+      project('core'),
+      project('testing'),
+      eventStoreDbProject('kurrentdb', 'kurrentdb-client'),
+      eventStoreDbProject('eventstore-db', 'db-client'),
+      project('twilio'),
+      // The repository's own tooling (the plain summary reporter); it imports no package.
+      { test: { name: 'scripts', root: './scripts', include: ['*.test.ts'] } },
+      // The packages as a service installs them: packed (which builds them), installed with plain npm outside
+      // the workspace, imported, required and type-checked; and their public API against the committed reports.
+      {
+        test: {
+          name: 'packaging',
+          root: './test/packaging',
+          include: ['**/*.test.ts'],
+          globalSetup: ['./support/global-pack.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
   },
 });

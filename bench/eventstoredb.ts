@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createInMemoryEventStore, encodeEvent, STREAM_PREFIX, type EventStore, type EventToAppend, type StoreError } from '@message-center/core';
+import { createInMemoryEventStore, type EventStore, type EventToAppend, type StoreError } from '@message-center/core';
+import { encodeEvent, STREAM_PREFIX } from '@message-center/core/internals';
 import { connectEventStoreDb } from '@message-center/eventstoredb';
 // Test-only code, used here on purpose: the loopback gRPC server from the adapter's test folder stands
 // in for EventStoreDB, which cannot be installed on our machines. It is never used outside tests/bench.

@@ -1,4 +1,4 @@
-import { conversationDecider, type ConversationState } from '@message-center/core';
+import { conversationDecider, type ConversationState } from '@message-center/core/internals';
 import { generateWorkload } from './workload.js';
 import { mutableFold } from './mutable-fold.js';
 import { fmt, gc, heapMiB, measure } from './report.js';

@@ -1,4 +1,5 @@
-import { nextDeliveryStatus, type ConversationEvent, type DeliveryStatus } from '@message-center/core';
+import { type DeliveryStatus } from '@message-center/core';
+import { nextDeliveryStatus, type ConversationEvent } from '@message-center/core/internals';
 
 /**
  * The same fold as the conversation decider, hand-written with plain mutation: the baseline the real

@@ -6,8 +6,8 @@ import {
   StaffId,
   E164,
   timestampFromMillis,
-  type ConversationEvent,
 } from '@message-center/core';
+import { type ConversationEvent } from '@message-center/core/internals';
 
 const must = <A>(is: (u: unknown) => u is A, value: string): A => {
   if (!is(value)) throw new RangeError(`workload value rejected by its codec: ${value}`);

@@ -13,13 +13,12 @@ import {
   StaffId,
   createInMemorySmsTransport,
   createMessageCenter,
-  folderFor,
   timestampFromMillis,
   type Clock,
-  type ConversationState,
   type HistoryEntry,
   type MessageCenterError,
 } from '@message-center/core';
+import { folderFor, type ConversationState } from '@message-center/core/internals';
 import { storeFromEnvironment } from '../shared/store.js';
 import { AUTOMATIONS, BUSINESS, CLIENTS, FOCUS, LANDLINE_CLIENT, STAFF, generateHistory, type Step } from './history.js';
 

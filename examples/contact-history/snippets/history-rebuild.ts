@@ -1,6 +1,12 @@
 // Replay = incremental: read models rebuilt from scratch answer exactly as the ones kept up to date.
 import * as E from 'fp-ts/lib/Either.js';
-import { createMessageCenter, createProjectionRunner, InboxQueryInput, inboxPage, readModelsProjection, type ReadModels } from '@message-center/core';
+import { createMessageCenter, InboxQueryInput } from '@message-center/core';
+import {
+  createProjectionRunner,
+  inboxPage,
+  readModelsProjection,
+  type ReadModels,
+} from '@message-center/core/internals';
 import { businessId, dana, eli, openSalon, run } from './salon.js';
 
 const { mc, store, clock, later, inbound } = await openSalon();

@@ -1,42 +1,123 @@
-// Ports and the embedded (in-memory) store.
-export * from './application/ports/index.js';
-export * from './store/index.js';
+/**
+ * `@message-center/core`: what a service that embeds the Message Center uses — the facade, its inputs,
+ * views and errors, the ports an adapter implements, and the embedded (in-memory) store and transport.
+ * Deciders, codecs and folds are in `@message-center/core/internals`.
+ *
+ * @packageDocumentation
+ */
 
 // The facade.
-export * from './application/message-center.js';
-export * from './application/errors.js';
-export * from './application/inputs.js';
-export * from './application/in-memory-transport.js';
-export * from './application/event-codec.js';
-export * from './application/command-handler.js';
-export * from './application/directory-feed.js';
+export { createMessageCenter } from './application/message-center.js';
+export type {
+  ConversationView,
+  DispatchReport,
+  MessageCenter,
+  MessageCenterOptions,
+  ReceivedMessage,
+  RecordedClient,
+  RecordedDeliveryStatus,
+  Result,
+  SentMessage,
+} from './application/message-center-api.js';
 
-// The pure domain: values, events, commands, deciders, policies.
-export * from './domain/values/index.js';
-export * from './domain/errors.js';
-export * from './domain/actor.js';
-export * from './domain/authorization.js';
-export * from './domain/decider.js';
-export * from './domain/events.js';
-export * from './domain/streams.js';
-export * from './domain/business/events.js';
-export * from './domain/business/commands.js';
-export * from './domain/business/state.js';
-export * from './domain/business/decider.js';
-export * from './domain/number/events.js';
-export * from './domain/number/decider.js';
-export * from './domain/client/events.js';
-export * from './domain/client/commands.js';
-export * from './domain/client/state.js';
-export * from './domain/client/decider.js';
-export * from './domain/conversation/events.js';
-export * from './domain/conversation/commands.js';
-export * from './domain/conversation/state.js';
-export * from './domain/conversation/decider.js';
-export * from './domain/policies/index.js';
-export * from './domain/policies/folder.js';
+// Inputs: each an io-ts codec (the facade decodes every input with it) and the type a caller passes.
+export {
+  AlertsQueryInput,
+  BadgeQueryInput,
+  ChangeNumberInput,
+  ChangePlanInput,
+  ContactHistoryQueryInput,
+  ConversationActionInput,
+  ConversationQueryInput,
+  EnableMessageCenterInput,
+  InboxQueryInput,
+  ReceiveInboundInput,
+  RecordClientInput,
+  RecordDeliveryStatusInput,
+  SendMessageInput,
+  SetIndividualReadStatusInput,
+  StaffConversationActionInput,
+  UsageQueryInput,
+} from './application/inputs.js';
+export { Actor, AutomationActor, SEND_PERMISSION, StaffActor } from './domain/actor.js';
+export { AllotmentCodec, NonNegativeInt, type AllotmentData, type NonNegativeIntBrand } from './domain/business/events.js';
+export { OptOutTypeCodec } from './domain/conversation/commands.js';
 
-// Read models.
-export * from './read-models/directory.js';
-export * from './read-models/index.js';
-export * from './application/projections.js';
+// Values.
+export {
+  BusinessId,
+  ClientId,
+  MessageId,
+  ProviderMessageId,
+  StaffId,
+  type BusinessIdBrand,
+  type ClientIdBrand,
+  type MessageIdBrand,
+  type ProviderMessageIdBrand,
+  type StaffIdBrand,
+} from './domain/values/ids.js';
+export { CountryCode, type CountryCodeBrand } from './domain/values/country.js';
+export { E164, type E164Brand } from './domain/values/phone-number.js';
+export { Timestamp, timestampFromDate, timestampFromMillis, type TimestampBrand } from './domain/values/timestamp.js';
+export {
+  ConversationId,
+  TelConversationId,
+  type DeliveryStatus,
+  type TelConversationIdBrand,
+} from './domain/conversation/events.js';
+
+// Views.
+export type { ConversationIdentity, ConversationState, OutboundDelivery, ReadMark, SubscriptionStatus } from './domain/conversation/state.js';
+export type { ClientProfile } from './domain/client/state.js';
+export { CellPhoneCodec, type CellPhone } from './domain/client/events.js';
+export { Author } from './domain/actor.js';
+export { DELIVERY_STATUSES } from './domain/policies/delivery-status.js';
+export type { ClientCard, MessageAuthor, MessagePreview } from './read-models/inbox.js';
+export { FOLDERS, type Folder } from './domain/policies/folder.js';
+export { INBOX_VIEWS, type InboxFilters, type InboxPage, type InboxRow, type InboxView } from './read-models/inbox-query.js';
+export type { Alert, AlertsPage } from './read-models/alerts.js';
+export type { PeriodUsage } from './read-models/usage.js';
+export type {
+  ContactHistoryView,
+  Delivery,
+  HistoryEntry,
+  InboundEntry,
+  OutboundEntry,
+  SubscriptionEntry,
+} from './read-models/contact-history.js';
+
+// Errors.
+export type { MessageCenterError, MessageCenterErrorCode } from './application/errors.js';
+export type { DomainError, DomainErrorCode } from './domain/errors.js';
+export type { EventDecodeError, Upcaster } from './application/event-codec.js';
+export type { UnknownEventPolicy } from './application/directory-feed.js';
+
+// Ports: what a store, a transport, a clock or an id source implements.
+export {
+  compareLogPositions,
+  type AllSubscriptionHandlers,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type LogPosition,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StoreError,
+  type Subscription,
+} from './application/ports/event-store.js';
+export { appendTooLarge, concurrencyConflict, invalidRequest, streamDeleted } from './application/ports/store-errors.js';
+export type { OutgoingSms, SmsAccepted, SmsTransport, TransportError } from './application/ports/sms-transport.js';
+export { systemClock, type Clock } from './application/ports/clock.js';
+export { randomIds, type IdGenerator } from './application/ports/id-generator.js';
+
+// The embedded default: an in-memory store and transport.
+export {
+  createInMemoryEventStore,
+  DEFAULT_MAX_APPEND_SIZE,
+  type InMemoryEventStore,
+  type InMemoryEventStoreOptions,
+} from './store/in-memory-event-store.js';
+export { createInMemorySmsTransport, type InMemorySmsTransport } from './application/in-memory-transport.js';

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { expect } from 'vitest';
-import type { Decider, DomainError, DomainErrorCode } from '@message-center/core';
+import type { DomainError, DomainErrorCode } from '@message-center/core';
+import type { Decider } from '@message-center/core/internals';
 
 export interface Then<Ev> {
   /** The command produces exactly these events, or is refused with this error code. */

@@ -36,75 +36,14 @@ import { contactHistoryOf, type ContactHistoryView } from '../read-models/contac
 import { DomainEvent } from '../domain/events.js';
 import { makeEventDecoder, type Upcaster } from './event-codec.js';
 import type { MessageCenterError } from './errors.js';
+import type { ConversationView, DispatchReport, MessageCenter, MessageCenterOptions, ReceivedMessage, Result, SentMessage } from './message-center-api.js';
 import * as In from './inputs.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { compareLogPositions, type EventStore, type RecordedEvent } from './ports/event-store.js';
 import { randomIds, type IdGenerator } from './ports/id-generator.js';
 import type { SmsTransport } from './ports/sms-transport.js';
 
-export interface MessageCenterOptions {
-  readonly store: EventStore;
-  /** Without one, outbound messages are recorded and stay `pending` until `dispatchPending` with a transport. */
-  readonly transport?: SmsTransport;
-  readonly clock?: Clock;
-  readonly ids?: IdGenerator;
-  /** Load → decide → append attempts per command when writers race (default 10). */
-  readonly maxAttempts?: number;
-  readonly unknownEvents?: UnknownEventPolicy;
-  readonly upcasters?: ReadonlyArray<Upcaster>;
-  /** Folded states kept per aggregate kind (least recently used evicted first; default 10,000). */
-  readonly cachedStates?: number;
-  /**
-   * R7: called once per new alert (an inbound message in an unmuted conversation) as read models catch up,
-   * for messages recorded after this facade was created (a restart does not push old alerts again).
-   */
-  readonly onAlert?: (alert: Alert) => void;
-  /** Alerts kept per business for `alerts` (default 500). */
-  readonly alertRetention?: number;
-}
 
-export interface ConversationView {
-  readonly businessId: BusinessId;
-  readonly conversationId: ConversationId;
-  readonly clientId: ClientId | null;
-  readonly phone: E164;
-  /** V4–V7, for the viewer who asked. */
-  readonly folder: Folder;
-  readonly unreadCount: number;
-  readonly archived: boolean;
-  readonly pinned: boolean;
-  readonly muted: boolean;
-  readonly subscription: SubscriptionStatus;
-  readonly messageCount: number;
-  readonly lastActivityAt: Timestamp | null;
-  readonly lastMessageDirection: 'inbound' | 'outbound';
-  readonly deliveries: ReadonlyArray<{ readonly messageId: MessageId } & OutboundDelivery>;
-}
-
-export interface SentMessage {
-  readonly conversationId: ConversationId;
-  readonly messageId: MessageId;
-  /** `pending` without a transport, or when the transport asked to retry later. */
-  readonly status: DeliveryStatus;
-}
-
-export interface ReceivedMessage {
-  readonly businessId: BusinessId;
-  readonly conversationId: ConversationId;
-  readonly messageId: MessageId;
-  /** True when this provider message id had been recorded already (a redelivered webhook). */
-  readonly duplicate: boolean;
-  readonly subscription: SubscriptionStatus;
-}
-
-
-export interface DispatchReport {
-  readonly dispatched: number;
-  readonly failed: number;
-  readonly retryLater: number;
-}
-
-type Result<A> = TE.TaskEither<MessageCenterError, A>;
 
 const fromEither = <A>(e: E.Either<DomainError, A>): Result<A> => TE.fromEither(e);
 
@@ -115,7 +54,7 @@ const decoded =
 
 const notEnabled: DomainError = { code: 'message-center-not-enabled', message: 'the Message Center is not enabled for this business' };
 
-export const createMessageCenter = (options: MessageCenterOptions) => {
+export const createMessageCenter = (options: MessageCenterOptions): MessageCenter => {
   const { store, transport } = options;
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
@@ -646,7 +585,6 @@ export const createMessageCenter = (options: MessageCenterOptions) => {
   }
 };
 
-export type MessageCenter = ReturnType<typeof createMessageCenter>;
 
 /** V2: several clients may share a phone (a family); the reply goes to the one last written to. */
 const chooseClient = (dir: Directory, businessId: BusinessId, phone: E164): ClientId | null => {

@@ -4,15 +4,13 @@
 import { fc, test } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect } from 'vitest';
+import { E164, NonNegativeInt, type DomainErrorCode } from '@message-center/core';
 import {
-  E164,
-  NonNegativeInt,
   businessDecider,
   conversationStream,
   type BusinessCommand,
   type BusinessEvent,
-  type DomainErrorCode,
-} from '@message-center/core';
+} from '@message-center/core/internals';
 import { mobileArb, staff, timestampArb } from '@message-center/testing';
 import {
   GB_NUMBER_COUNTRIES,
@@ -27,6 +25,7 @@ import {
   type LabelledNumber,
 } from '../facade/phones.js';
 import { B1, B2, clientId, enableUs, globalLog, must, newWorld, ok, refusedAppendingNothing, storedEvents } from '../facade/support.js';
+import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 const includes = (list: ReadonlyArray<string>, value: string): boolean => list.includes(value);
 
@@ -266,7 +265,7 @@ describe('B4 plan allotment', () => {
     numbers: fc.uniqueArray(mobileArb('US'), { minLength: 2, maxLength: 2 }),
   });
 
-  test.prop([planRunArb], { numRuns: 30 })(
+  test.prop([planRunArb], { numRuns: heavyRuns(30) })(
     'B4 with allotment N every message counts 1; beyond N sends are allotment-exhausted (nothing appended) or, with overage allowed, sent and flagged overage; inbound is always recorded; usage reports the counts',
     async ({ limit, overage, ops, numbers }) => {
       const [businessNumber, clientPhone] = numbers;
@@ -307,5 +306,6 @@ describe('B4 plan allotment', () => {
         expect(usage).toMatchObject({ inbound, outbound, used: inbound + outbound, limit, overagePolicy: overage, period: '2026-03' });
       }
     },
+    HEAVY_TIMEOUT,
   );
 });

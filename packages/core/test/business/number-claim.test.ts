@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type * as t from 'io-ts';
-import { createInMemoryEventStore, createMessageCenter, NumberCommand, NumberEvent, numberDecider } from '@message-center/core';
+import { createInMemoryEventStore, createMessageCenter } from '@message-center/core';
+import { NumberCommand, NumberEvent, numberDecider } from '@message-center/core/internals';
 import { deciderSpec } from '@message-center/testing';
 
 const allotment = { messagesPerPeriod: 100, overage: 'refuse' as const };

@@ -4,14 +4,8 @@
 import { fc, test } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect } from 'vitest';
-import {
-  ClientId,
-  E164,
-  clientDecider,
-  conversationStream,
-  type ClientCommand,
-  type RecordClientInput,
-} from '@message-center/core';
+import { ClientId, E164, type RecordClientInput } from '@message-center/core';
+import { clientDecider, conversationStream, type ClientCommand } from '@message-center/core/internals';
 import { mobileArb, staff, timestampArb } from '@message-center/testing';
 import { MC_COUNTRIES, countryCode, garbagePhoneArb, landlineArb, mcMobileArb, writtenIn } from '../facade/phones.js';
 import { B1, clientId, enableUs, globalLog, must, newWorld, ok, refusedAppendingNothing, storedEvents, type World } from '../facade/support.js';

@@ -9,23 +9,25 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { describe, expect } from 'vitest';
 import {
-  BusinessCommand,
   BusinessId,
   ClientId,
-  ConversationCommand,
   CountryCode,
-  DomainEvent,
-  EVENT_SCHEMA_VERSIONS,
   NonNegativeInt,
-  RecordClient,
   createInMemoryEventStore,
-  encodeEvent,
-  isDomainEventType,
-  makeEventDecoder,
   type EventToAppend,
   type RecordedEvent,
   type Upcaster,
 } from '@message-center/core';
+import {
+  BusinessCommand,
+  ConversationCommand,
+  DomainEvent,
+  EVENT_SCHEMA_VERSIONS,
+  RecordClient,
+  encodeEvent,
+  isDomainEventType,
+  makeEventDecoder,
+} from '@message-center/core/internals';
 import { conversationCommandArb, domainEventArb, mobileArb, timestampArb } from '@message-center/testing';
 
 const decodeAll = makeEventDecoder(DomainEvent);

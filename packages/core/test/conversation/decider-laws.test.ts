@@ -5,9 +5,11 @@
 import { describe, expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { ConversationEvent, conversationDecider, type ConversationState } from '@message-center/core';
+import { type ConversationState } from '@message-center/core';
+import { ConversationEvent, conversationDecider } from '@message-center/core/internals';
 import { conversationCommandArb, conversationEventArb, historyArb } from '@message-center/testing';
 import { momentsOf } from './support.js';
+import { HEAVY_TIMEOUT } from '../heavy-property.js';
 
 const { fold, evolve, decide, initialState } = conversationDecider;
 
@@ -31,6 +33,7 @@ describe('conversation decider laws', () => {
       expect(history.events.reduce(evolve, initialState)).toStrictEqual(batch);
       expect(batch).toStrictEqual(history.state);
     },
+    HEAVY_TIMEOUT,
   );
 
   test.prop([historyArb(40), historyArb(40), cutsArb])(

@@ -14,20 +14,22 @@ import {
   ProviderMessageId,
   SEND_PERMISSION,
   StaffId,
-  conversationDecider,
   timestampFromMillis,
   type Actor,
-  type ConversationCommand,
-  type ConversationEvent,
   type ConversationState,
   type DeliveryStatus,
   type DomainError,
   type Folder,
-  type OptOutType,
-  type SendContext,
   type StaffActor,
   type Timestamp,
 } from '@message-center/core';
+import {
+  conversationDecider,
+  type ConversationCommand,
+  type ConversationEvent,
+  type OptOutType,
+  type SendContext,
+} from '@message-center/core/internals';
 import { FIXTURE, commandsArb, runCommands, staff, timestampsArb, type History } from '@message-center/testing';
 
 export type Decision = E.Either<DomainError, ReadonlyArray<ConversationEvent>>;

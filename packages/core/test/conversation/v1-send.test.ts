@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import {
-  SEND_PERMISSION,
-  conversationDecider,
-  type Actor,
-  type Author,
-  type ConversationEvent,
-  type DomainErrorCode,
-} from '@message-center/core';
+import { SEND_PERMISSION, type Actor, type Author, type DomainErrorCode } from '@message-center/core';
+import { conversationDecider, type ConversationEvent } from '@message-center/core/internals';
 import { FIXTURE, bodyArb, deciderSpec, historyArb, messageIdArb } from '@message-center/testing';
 import {
   accepted,

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import {
-  DELIVERY_STATUSES,
-  conversationDecider,
-  deliveryRank,
-  nextDeliveryStatus,
-  type ConversationState,
-  type DeliveryStatus,
-  type MessageId,
-} from '@message-center/core';
+import { DELIVERY_STATUSES, type ConversationState, type DeliveryStatus, type MessageId } from '@message-center/core';
+import { conversationDecider, deliveryRank, nextDeliveryStatus } from '@message-center/core/internals';
 import { deciderSpec, historyArb, messageIdArb } from '@message-center/testing';
 import {
   accepted,
@@ -27,6 +20,7 @@ import {
   step,
   types,
 } from './support.js';
+import { HEAVY_TIMEOUT } from '../heavy-property.js';
 
 const spec = deciderSpec(conversationDecider);
 
@@ -138,6 +132,7 @@ describe('V10 delivery status', () => {
       }
       expect(new Map([...history.state.outbound].map(([id, d]) => [id, d.status]))).toEqual(statuses);
     },
+    HEAVY_TIMEOUT,
   );
 
   test.prop([historyArb(40), fc.oneof(messageIdArb, fc.constant(messageId('m-unknown'))), statusArb])(

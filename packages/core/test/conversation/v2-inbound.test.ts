@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { conversationDecider, segmentCount, telConversationId, type ConversationEvent } from '@message-center/core';
+import {
+  conversationDecider,
+  segmentCount,
+  telConversationId,
+  type ConversationEvent,
+} from '@message-center/core/internals';
 import { FIXTURE, bodyArb, deciderSpec, historyArb, mobileArb, optOutTypeArb, providerMessageIdArb } from '@message-center/testing';
 import { accepted, at, decide, fold, inbound, initial, messageId, okContext, outcome, recorded, send, types } from './support.js';
+import { HEAVY_TIMEOUT } from '../heavy-property.js';
 
 const spec = deciderSpec(conversationDecider);
 
@@ -23,6 +29,7 @@ describe('V2 inbound', () => {
       expect(outcome(decide(inbound({ sid, body, optOutType }), after))).toEqual([]);
       expect(outcome(decide(inbound({ sid, body: body2, optOutType: optOutType2 }), after))).toEqual([]);
     },
+    HEAVY_TIMEOUT,
   );
 
   test.prop([historyArb(40)])(

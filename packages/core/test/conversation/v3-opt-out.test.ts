@@ -8,7 +8,7 @@ import {
   type ConversationCommand,
   type ConversationEvent,
   type OptOutType,
-} from '@message-center/core';
+} from '@message-center/core/internals';
 import {
   FIXTURE,
   conversationCommandArb,

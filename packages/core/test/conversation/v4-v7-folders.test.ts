@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import { conversationDecider, folderFor, unreadCountFor, type ConversationEvent, type ConversationState, type StaffId } from '@message-center/core';
+import { type ConversationState, type StaffId } from '@message-center/core';
+import { conversationDecider, folderFor, unreadCountFor, type ConversationEvent } from '@message-center/core/internals';
 import { FIXTURE, bodyArb, deciderSpec, historyArb, staff } from '@message-center/testing';
 import {
   VIEWERS,
@@ -22,6 +23,7 @@ import {
   viewer,
   type ReferenceView,
 } from './support.js';
+import { HEAVY_TIMEOUT } from '../heavy-property.js';
 
 const spec = deciderSpec(conversationDecider);
 
@@ -60,6 +62,7 @@ describe('V4–V7 folders and unread counts', () => {
         expect(actual).toEqual(expected);
       }
     },
+    HEAVY_TIMEOUT,
   );
 
   test.prop([startedHistoryArb(40)])(

@@ -5,9 +5,11 @@
 import { fc, test } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect } from 'vitest';
-import { ConversationEvent, E164, conversationStream, type Actor } from '@message-center/core';
+import { E164, type Actor } from '@message-center/core';
+import { ConversationEvent, conversationStream } from '@message-center/core/internals';
 import { staff } from '@message-center/testing';
 import { B1, clientId, must, newWorld, ok, refusedAppendingNothing, storedEvents, type World } from './support.js';
+import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 const BUSINESS_NUMBER = must(E164.is, '+12015550123');
 const CLIENT_PHONE = must(E164.is, '+14155552671');
@@ -44,7 +46,7 @@ describe('V3 OptOutType', () => {
     automation: fc.boolean(),
   });
 
-  test.prop([fc.array(inboundArb, { minLength: 1, maxLength: 10 })], { numRuns: 30 })(
+  test.prop([fc.array(inboundArb, { minLength: 1, maxLength: 10 })], { numRuns: heavyRuns(30) })(
     'V3 inbound with an OptOutType: the field is authoritative over the body (STOP unsubscribes, START resubscribes, HELP changes nothing); while unsubscribed every send is client-unsubscribed and appends nothing',
     async (inbounds) => {
       const world = await withClient();
@@ -67,6 +69,7 @@ describe('V3 OptOutType', () => {
       // The inbound messages were all recorded, whatever they meant.
       expect((await conversationEvents(world)).filter((e) => e.type === 'InboundReceived')).toHaveLength(inbounds.length);
     },
+    HEAVY_TIMEOUT,
   );
 });
 

@@ -4,7 +4,8 @@
  */
 import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { parsePhone, type CountryCode, type E164 } from '@message-center/core';
+import { type CountryCode, type E164 } from '@message-center/core';
+import { parsePhone } from '@message-center/core/internals';
 import { country, formattingsOf, mobileArb } from '@message-center/testing';
 
 export const MC_COUNTRIES = ['US', 'CA', 'AU', 'GB'] as const;

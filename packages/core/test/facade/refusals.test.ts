@@ -11,12 +11,12 @@ import {
   ReceiveInboundInput,
   SEND_PERMISSION,
   SendMessageInput,
-  decodeInput,
   type Actor,
   type MessageCenterError,
   type MessageCenterErrorCode,
   type StaffActor,
 } from '@message-center/core';
+import { decodeInput } from '@message-center/core/internals';
 import { actorArb, bodyArb, staff, viewerArb } from '@message-center/testing';
 import { B1, B2, globalLog, must, newWorld, ok, refusedAppendingNothing, type World } from './support.js';
 

@@ -7,13 +7,11 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   BusinessId,
   ClientId,
-  DomainEvent,
   SEND_PERMISSION,
   StaffId,
   createInMemoryEventStore,
   createInMemorySmsTransport,
   createMessageCenter,
-  makeEventDecoder,
   timestampFromMillis,
   type Clock,
   type E164,
@@ -25,6 +23,7 @@ import {
   type RecordedEvent,
   type StaffActor,
 } from '@message-center/core';
+import { DomainEvent, makeEventDecoder } from '@message-center/core/internals';
 
 /** Narrows a fixture value with its codec's guard; a fixture the codec refuses is a bug in the test. */
 export const must = <A>(is: (u: unknown) => u is A, value: unknown): A => {

@@ -9,6 +9,7 @@ import { expect } from 'vitest';
 import { E164, type ConversationView, type MessageCenterError, type StaffActor } from '@message-center/core';
 import { staff } from '@message-center/testing';
 import { B1, clientId, must, newWorld, ok, type World } from '../facade/support.js';
+import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 // ---------------------------------------------------------------- the reference model
 
@@ -265,9 +266,10 @@ const commandArbs: ReadonlyArray<fc.Arbitrary<Cmd>> = [
   fc.boolean().map((individual) => new SetIndividual(individual)),
 ];
 
-test.prop([fc.commands([...commandArbs], { maxCommands: 25, size: '+1' })], { numRuns: 30 })(
+test.prop([fc.commands([...commandArbs], { maxCommands: 25, size: '+1' })], { numRuns: heavyRuns(30) })(
   'V4–V7 model: every viewer\'s folder and unread count follow the reference model through sends, inbound, redeliveries, read/unread by s1–s3, archive/unarchive and B3 toggles',
   async (commands) => {
     await fc.asyncModelRun(setup, commands);
   },
+  HEAVY_TIMEOUT,
 );

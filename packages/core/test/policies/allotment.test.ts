@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import { billingPeriodOf, checkOutboundAllotment, type Allotment } from './allotment.js';
+import { billingPeriodOf, checkOutboundAllotment, type Allotment } from '../../src/domain/policies/allotment.js';
 
 const limit = fc.nat({ max: 10_000 });
 const used = fc.nat({ max: 20_000 });

@@ -6,7 +6,7 @@ import {
   allowedNumberCountries,
   checkAvailability,
   describeAvailabilityProblem,
-} from './availability.js';
+} from '../../src/domain/policies/availability.js';
 
 const MC = ['US', 'CA', 'AU', 'GB'];
 const GB_ONLY = ['IE', 'IM', 'JE', 'GG'];

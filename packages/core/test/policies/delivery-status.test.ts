@@ -6,7 +6,7 @@ import {
   isDeliveryStatus,
   nextDeliveryStatus,
   type DeliveryStatus,
-} from './delivery-status.js';
+} from '../../src/domain/policies/delivery-status.js';
 
 const FAILURES: ReadonlyArray<DeliveryStatus> = ['undelivered', 'failed', 'canceled'];
 const isTerminal = (s: DeliveryStatus): boolean => deliveryRank(s) >= 5;

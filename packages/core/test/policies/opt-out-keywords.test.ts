@@ -8,7 +8,7 @@ import {
   subscriptionIntent,
   type OptOutType,
   type SubscriptionIntent,
-} from './opt-out-keywords.js';
+} from '../../src/domain/policies/opt-out-keywords.js';
 
 // Written out independently of the implementation: every code point with the Unicode White_Space property,
 // plus U+FEFF.

@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import { encodedLength, encodingOf, segmentCount } from './segments.js';
+import { encodedLength, encodingOf, segmentCount } from '../../src/domain/policies/segments.js';
 
 // GSM 03.38 written out by code point, independently of the implementation's string literal.
 const BASIC_CODE_POINTS = [

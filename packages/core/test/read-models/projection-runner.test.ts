@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import {
-  DomainEvent,
-  compareLogPositions,
-  createInMemoryEventStore,
-  encodeEvent,
-  makeEventDecoder,
-  type EventEnvelope,
-  type InMemoryEventStore,
-} from '@message-center/core';
+import { compareLogPositions, createInMemoryEventStore, type InMemoryEventStore } from '@message-center/core';
+import { DomainEvent, encodeEvent, makeEventDecoder, type EventEnvelope } from '@message-center/core/internals';
 import { createProjectionRunner } from '../../src/application/projections.js';
 import { readModelsProjection, type ReadModels } from '../../src/read-models/read-models.js';
 import { snapshotAlerts, snapshotInbox, snapshotUsage } from './support.js';
 import { cutsArb, splitAt, worldArb, type World } from './world.js';
+import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 const uuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 let ids = 0;
@@ -57,7 +51,7 @@ const caughtUp = async (run: () => Promise<E.Either<unknown, ReadModels>>): Prom
 const halves = (world: World, cuts: ReadonlyArray<number>): ReadonlyArray<ReadonlyArray<EventEnvelope>> => splitAt(world.log, cuts);
 
 describe('R1–R7 projection runner', () => {
-  test.prop([worldArb(40), cutsArb, fc.integer({ min: 1, max: 9 })], { numRuns: 15 })(
+  test.prop([worldArb(40), cutsArb, fc.integer({ min: 1, max: 9 })], { numRuns: heavyRuns(15) })(
     'R1–R7 catch-ups after each append (pages of any size) reach the state of one pure fold of the store; rebuild gives the same',
     async (world, cuts, pageSize) => {
       const store = createInMemoryEventStore();
@@ -75,9 +69,10 @@ describe('R1–R7 projection runner', () => {
       const resumed = createProjectionRunner(store, readModelsProjection(), { from: checkpoint });
       expect(snapshot(await caughtUp(resumed.catchUp()))).toEqual(snapshot(await expectedFrom(store)));
     },
+    HEAVY_TIMEOUT,
   );
 
-  test.prop([worldArb(30), cutsArb], { numRuns: 8 })('R1–R7 a live subscription keeps the state current and folds nothing twice', async (world, cuts) => {
+  test.prop([worldArb(30), cutsArb], { numRuns: heavyRuns(8) })('R1–R7 a live subscription keeps the state current and folds nothing twice', async (world, cuts) => {
     const store = createInMemoryEventStore();
     const updates: number[] = [];
     const runner = createProjectionRunner(store, readModelsProjection(), { onUpdate: (u) => updates.push(u.batch.length) });
@@ -98,7 +93,7 @@ describe('R1–R7 projection runner', () => {
     await runner.stopLive();
     expect(snapshot(runner.current().state)).toEqual(snapshot(await expectedFrom(store)));
     expect(updates.reduce((a, b) => a + b, 0)).toBe(world.log.length);
-  });
+  }, HEAVY_TIMEOUT);
 
   it('R1–R7 an event type from a newer version stops the catch-up (fail) or is passed over and counted (skip)', async () => {
     const world = fc.sample(worldArb(30), { numRuns: 1, seed: 9 })[0];

@@ -7,6 +7,7 @@ import { folderPostings, inboxConversation, inboxPage, unreadBadge, type InboxPa
 import { forEachOrdinal } from '../../src/read-models/postings.js';
 import { compareConversations, conversationsOf, foldSplit, referenceRow } from './support.js';
 import { B1, B2, BUSINESSES, S1, STAFF, cutsArb, must, viewerOf, worldArb } from './world.js';
+import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 const VIEWS: ReadonlyArray<InboxView> = ['all', 'unread', 'read', 'replied', 'archived'];
 
@@ -32,7 +33,7 @@ const allRows = (state: InboxState, query: InboxQuery): ReadonlyArray<InboxRow> 
 const viewerArb = fc.constantFrom(...STAFF);
 
 describe('R1 inbox views', () => {
-  test.prop([worldArb(), cutsArb, viewerArb], { numRuns: 60 })(
+  test.prop([worldArb(), cutsArb, viewerArb], { numRuns: heavyRuns(60) })(
     'R1 V4–V7 the folder and unread count of every row equal folderFor/unreadCountFor on the decider state, for every viewer',
     (world, cuts, staffId) => {
       const state = foldSplit(emptyInbox, foldInbox, world.log, cuts);
@@ -52,12 +53,13 @@ describe('R1 inbox views', () => {
         }
       }
     },
+    HEAVY_TIMEOUT,
   );
 
   // A staff member of the business who never opens anything: with B3 on, nearly every folder of theirs differs from the others'.
   const NEVER_OPENED = must(StaffId.is, 'never-opened');
 
-  test.prop([worldArb(), cutsArb], { numRuns: 60 })(
+  test.prop([worldArb(), cutsArb], { numRuns: heavyRuns(60) })(
     'V4–V7 the folder index lists exactly the conversations of each folder, for every viewer (also one who never opened anything)',
     (world, cuts) => {
       const state = foldSplit(emptyInbox, foldInbox, world.log, cuts);
@@ -79,9 +81,10 @@ describe('R1 inbox views', () => {
           }
       }
     },
+    HEAVY_TIMEOUT,
   );
 
-  test.prop([worldArb(), cutsArb, viewerArb, fc.constantFrom(...VIEWS), fc.integer({ min: 1, max: 4 })], { numRuns: 60 })(
+  test.prop([worldArb(), cutsArb, viewerArb, fc.constantFrom(...VIEWS), fc.integer({ min: 1, max: 4 })], { numRuns: heavyRuns(60) })(
     'R1 V9 each view lists exactly its conversations, newest activity first, pinned first only in the plain inbox, across pages',
     (world, cuts, staffId, view, limit) => {
       const state = foldSplit(emptyInbox, foldInbox, world.log, cuts);
@@ -101,9 +104,10 @@ describe('R1 inbox views', () => {
       expect(rows.map((r) => r.conversationId)).toEqual(expected.map((c) => c.conversationId));
       if (view !== 'all') expect(rows.some((r) => r.pinned)).toBe(false);
     },
+    HEAVY_TIMEOUT,
   );
 
-  test.prop([worldArb(), cutsArb], { numRuns: 40 })('R1 C1 rows show the latest profile, the last message and the decider\'s flags', (world, cuts) => {
+  test.prop([worldArb(), cutsArb], { numRuns: heavyRuns(40) })('R1 C1 rows show the latest profile, the last message and the decider\'s flags', (world, cuts) => {
     const state = foldSplit(emptyInbox, foldInbox, world.log, cuts);
     for (const businessId of BUSINESSES) {
       const viewer = viewerOf(businessId, S1);
@@ -133,9 +137,9 @@ describe('R1 inbox views', () => {
         }
       }
     }
-  });
+  }, HEAVY_TIMEOUT);
 
-  test.prop([worldArb(40), cutsArb, viewerArb], { numRuns: 30 })(
+  test.prop([worldArb(40), cutsArb, viewerArb], { numRuns: heavyRuns(30) })(
     'R1 a viewer who is not staff of the business is refused (forbidden) by every query',
     (world, cuts, staffId) => {
       const state = foldSplit(emptyInbox, foldInbox, world.log, cuts);
@@ -149,6 +153,7 @@ describe('R1 inbox views', () => {
         expect(code(inboxConversation(state, { viewer: outsider, businessId: b1, conversationId: c.conversationId }))).toBe('forbidden');
       expect(code(inboxPage(state, { viewer: viewerOf(b1, staffId), businessId: b1 }))).toBe('allowed');
     },
+    HEAVY_TIMEOUT,
   );
 });
 

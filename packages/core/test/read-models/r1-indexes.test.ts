@@ -6,6 +6,7 @@ import { describe, expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import { PHashMap, PSortedMap, PVector, compareNumbers, withEdit } from '../../src/read-models/persistent.js';
 import { applyChanges, differenceOf, forEachOrdinal, forEachOrdinalDescending, intersectAll, postingsOf, sizeOf, toSortedArray, unionAll, type Postings } from '../../src/read-models/postings.js';
+import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 type Op = { readonly kind: 'set'; readonly key: number; readonly value: number } | { readonly kind: 'delete'; readonly key: number } | { readonly kind: 'batch' };
 
@@ -60,7 +61,7 @@ const runSorted = (ops: ReadonlyArray<Op>) => {
 const sortedModel = (model: Map<number, number>): Array<[number, number]> => [...model].sort(([a], [b]) => a - b);
 
 describe('R1 index structures', () => {
-  test.prop([opsArb(2000)], { numRuns: 20 })('R1 a persistent sorted map is a sorted Map, and every earlier version stays as it was', (ops) => {
+  test.prop([opsArb(2000)], { numRuns: heavyRuns(20) })('R1 a persistent sorted map is a sorted Map, and every earlier version stays as it was', (ops) => {
     const versions = runSorted(ops);
     for (const { map, model } of versions.filter((_, i) => i % 7 === 0 || i === versions.length - 1)) {
       expect(entriesOf(map)).toEqual(sortedModel(model));
@@ -69,9 +70,9 @@ describe('R1 index structures', () => {
     const last = versions[versions.length - 1];
     if (last === undefined) return;
     for (let k = -1; k <= 2001; k += 97) expect(last.map.get(k)).toBe(last.model.get(k));
-  });
+  }, HEAVY_TIMEOUT);
 
-  test.prop([opsArb(600), fc.integer({ min: -5, max: 605 })], { numRuns: 20 })('R1 ordered walks start at the first key a monotone predicate accepts', (ops, from) => {
+  test.prop([opsArb(600), fc.integer({ min: -5, max: 605 })], { numRuns: heavyRuns(20) })('R1 ordered walks start at the first key a monotone predicate accepts', (ops, from) => {
     const versions = runSorted(ops);
     const last = versions[versions.length - 1];
     if (last === undefined) return;
@@ -84,9 +85,9 @@ describe('R1 index structures', () => {
       },
     );
     expect(walked).toEqual(sortedModel(last.model).map(([k]) => k).filter((k) => k >= from).slice(0, 50));
-  });
+  }, HEAVY_TIMEOUT);
 
-  test.prop([fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.option(fc.integer(), { nil: null }), fc.boolean()), { maxLength: 300 })], { numRuns: 40 })(
+  test.prop([fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.option(fc.integer(), { nil: null }), fc.boolean()), { maxLength: 300 })], { numRuns: heavyRuns(40) })(
     'R1 a persistent hash map is a Map, and earlier versions stay as they were',
     (ops) => {
       let map = PHashMap.empty<number>();
@@ -107,9 +108,10 @@ describe('R1 index structures', () => {
         for (const k of expected.keys()) expect(m.get(k)).toBe(expected.get(k));
       }
     },
+    HEAVY_TIMEOUT,
   );
 
-  test.prop([fc.array(fc.oneof(fc.integer(), fc.tuple(fc.nat(), fc.integer())), { minLength: 1100, maxLength: 3000, size: 'max' })], { numRuns: 30 })(
+  test.prop([fc.array(fc.oneof(fc.integer(), fc.tuple(fc.nat(), fc.integer())), { minLength: 1100, maxLength: 3000, size: 'max' })], { numRuns: heavyRuns(30) })(
     'R1 a persistent vector is an array, and earlier versions stay as they were',
     (ops) => {
       let v = PVector.empty<number>();
@@ -135,6 +137,7 @@ describe('R1 index structures', () => {
         expect(actual).toEqual(expected);
       }
     },
+    HEAVY_TIMEOUT,
   );
 
   const setArb = (universe: number) => fc.uniqueArray(fc.nat({ max: universe - 1 }), { maxLength: universe, size: 'max' });
@@ -143,7 +146,7 @@ describe('R1 index structures', () => {
 
   test.prop(
     [fc.integer({ min: 1, max: 3000 }).chain((u) => fc.tuple(fc.constant(u), setArb(u), fc.array(fc.tuple(setArb(u), setArb(u)), { maxLength: 5 })))],
-    { numRuns: 60 },
+    { numRuns: heavyRuns(60) },
   )('R2 posting lists (sorted list or bitset) apply additions and removals like a Set', ([universe, initial, changes]) => {
     let p: Postings = postingsOf(initial, universe);
     const model = new Set(initial);
@@ -163,9 +166,9 @@ describe('R1 index structures', () => {
       forEachOrdinalDescending(p, (x) => backwards.push(x));
       expect(backwards).toEqual(sorted(model).reverse());
     }
-  });
+  }, HEAVY_TIMEOUT);
 
-  test.prop([fc.integer({ min: 1, max: 3000 }).chain((u) => fc.tuple(fc.constant(u), fc.array(setArb(u), { maxLength: 5 })))], { numRuns: 60 })(
+  test.prop([fc.integer({ min: 1, max: 3000 }).chain((u) => fc.tuple(fc.constant(u), fc.array(setArb(u), { maxLength: 5 })))], { numRuns: heavyRuns(60) })(
     'R2 R3 V4 intersections, unions and differences of posting lists are those of the sets',
     ([universe, sets]) => {
       const lists = sets.map((s) => postingsOf(s, universe));
@@ -175,5 +178,6 @@ describe('R1 index structures', () => {
       const [a = [], b = []] = sets;
       expect(toSet(differenceOf(postingsOf(a, universe), postingsOf(b, universe), universe))).toEqual(sorted(a.filter((x) => !b.includes(x))));
     },
+    HEAVY_TIMEOUT,
   );
 });

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { ClientId, folderFor, unreadCountFor } from '@message-center/core';
+import { ClientId } from '@message-center/core';
+import { folderFor, unreadCountFor } from '@message-center/core/internals';
 import { mobileArb } from '@message-center/testing';
 import { emptyInbox, foldInbox, type InboxState } from '../../src/read-models/inbox.js';
 import { inboxPage, unreadBadge, type InboxQuery, type InboxRow, type InboxView } from '../../src/read-models/inbox-query.js';

@@ -27,6 +27,7 @@ import {
   type World,
   type WorldCommand,
 } from './world.js';
+import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 // ---------------------------------------------------------------------------------------------- reference
 
@@ -158,7 +159,7 @@ const refFilter = (world: World, c: ConversationFacts, f: InboxFilters): boolean
 // ---------------------------------------------------------------------------------------------- properties
 
 describe('R2 search', () => {
-  test.prop([worldArb(), cutsArb, fc.array(queryArb, { minLength: 1, maxLength: 8 })], { numRuns: 60 })(
+  test.prop([worldArb(), cutsArb, fc.array(queryArb, { minLength: 1, maxLength: 8 })], { numRuns: heavyRuns(60) })(
     'R2 the search index finds exactly what the documented rules find (name, e-mail, UID, id, message text, phone), after every profile change (C1)',
     (world, cuts, queries) => {
       const state = foldSplit(emptyInbox, foldInbox, world.log, cuts);
@@ -169,9 +170,10 @@ describe('R2 search', () => {
           expect([...searched(state, businessId, q)].sort(), `query ${JSON.stringify(q)}`).toEqual([...expected].sort());
         }
     },
+    HEAVY_TIMEOUT,
   );
 
-  test.prop([worldArb(), cutsArb, fc.nat(), fc.nat()], { numRuns: 60 })(
+  test.prop([worldArb(), cutsArb, fc.nat(), fc.nat()], { numRuns: heavyRuns(60) })(
     'R2 searching by any formatting of a client\'s number finds the conversation (in its view, unless pinned: V9)',
     (world, cuts, pick, style) => {
       const state = foldSplit(emptyInbox, foldInbox, world.log, cuts);
@@ -188,9 +190,10 @@ describe('R2 search', () => {
         expect(rows.some((r) => r.conversationId === c.conversationId)).toBe(!c.state.pinned);
       }
     },
+    HEAVY_TIMEOUT,
   );
 
-  test.prop([worldArb(), cutsArb, fc.array(fc.tuple(fc.integer({ min: 3, max: 11 }), fc.nat()), { maxLength: 3 })], { numRuns: 30 })(
+  test.prop([worldArb(), cutsArb, fc.array(fc.tuple(fc.integer({ min: 3, max: 11 }), fc.nat()), { maxLength: 3 })], { numRuns: heavyRuns(30) })(
     'R2 part of a number (3+ digits, any separators, its last digits too) finds every conversation whose number contains it',
     (world, cuts, parts) => {
       const state = foldSplit(emptyInbox, foldInbox, world.log, cuts);
@@ -212,6 +215,7 @@ describe('R2 search', () => {
             expect(searched(state, c.businessId, ending).has(c.conversationId), `ending ${ending} of ${digits}`).toBe(true);
           }
     },
+    HEAVY_TIMEOUT,
   );
 
   it('R2 names are found case- and accent-insensitively, partially; e-mail, UID, id and message words too', () => {
@@ -276,7 +280,7 @@ describe('R2 search', () => {
 
 describe('R3 filters', () => {
   test.prop([worldArb(), cutsArb, filtersArb, fc.constantFrom<InboxView>('all', 'unread', 'read', 'replied', 'archived'), fc.option(queryArb, { nil: undefined })], {
-    numRuns: 80,
+    numRuns: heavyRuns(80),
   })('R3 V9 filters, a view and a search combine as a conjunction; pinned rows are hidden under any of them', (world, cuts, filters, view, search) => {
     const state = foldSplit(emptyInbox, foldInbox, world.log, cuts);
     const individual = world.individual.get(B1) ?? false;
@@ -297,5 +301,5 @@ describe('R3 filters', () => {
     });
     expect(rows.map((r) => r.conversationId).sort()).toEqual(expected.map((c) => c.conversationId).sort());
     if (restricted) expect(rows.some((r) => r.pinned)).toBe(false);
-  });
+  }, HEAVY_TIMEOUT);
 });

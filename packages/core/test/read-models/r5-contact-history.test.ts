@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
+import { timestampFromMillis, type DeliveryStatus, type Timestamp } from '@message-center/core';
 import {
   clientDecider,
   conversationDecider,
   nextDeliveryStatus,
-  timestampFromMillis,
   type ClientEvent,
   type ConversationEvent,
-  type DeliveryStatus,
   type DomainEvent,
-  type Timestamp,
-} from '@message-center/core';
+} from '@message-center/core/internals';
 import {
   contactHistoryAsOf,
   contactHistoryOf,
@@ -21,6 +19,7 @@ import {
   type HistoryEntry,
 } from '../../src/read-models/contact-history.js';
 import { B1, B2, BUSINESSES, C1, CLIENTS, S1, STAFF, cutsArb, splitAt, viewerOf, worldArb, type World } from './world.js';
+import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 const conversationEvents = (events: ReadonlyArray<DomainEvent>): ConversationEvent[] =>
   events.flatMap((e) => (e.type === 'ClientProfileRecorded' || e.type === 'MessageCenterEnabled' || e.type === 'ReadStatusModeChanged' || e.type === 'PlanChanged' || e.type === 'BusinessNumberChanged' || e.type === 'NumberAssigned' || e.type === 'NumberReleased' ? [] : [e]));
@@ -95,7 +94,7 @@ const momentsOf = (events: ReadonlyArray<DomainEvent>): ReadonlyArray<Timestamp>
 };
 
 describe('R5 contact history', () => {
-  test.prop([worldArb(), fc.nat()], { numRuns: 30 })(
+  test.prop([worldArb(), fc.nat()], { numRuns: heavyRuns(30) })(
     'R5 asOf(t) equals the fold of the events up to t: the conversation state, the profile and every entry',
     (world, pick) => {
       const clients = clientsWithHistory(world);
@@ -113,18 +112,19 @@ describe('R5 contact history', () => {
       }
       expect(plain(contactHistoryAsOf(c.events, null).entries)).toEqual(referenceEntries(c.events));
     },
+    HEAVY_TIMEOUT,
   );
 
-  test.prop([worldArb(), fc.nat(), cutsArb], { numRuns: 30 })('R5 folding a history in any split equals folding it at once', (world, pick, cuts) => {
+  test.prop([worldArb(), fc.nat(), cutsArb], { numRuns: heavyRuns(30) })('R5 folding a history in any split equals folding it at once', (world, pick, cuts) => {
     const clients = clientsWithHistory(world);
     const c = clients[pick % Math.max(1, clients.length)];
     if (c === undefined) return;
     const whole = foldContactHistory(emptyContactHistory, c.events);
     const split = splitAt(c.events, cuts).reduce(foldContactHistory, emptyContactHistory);
     expect(split).toEqual(whole);
-  });
+  }, HEAVY_TIMEOUT);
 
-  test.prop([worldArb(40), fc.constantFrom(...STAFF)], { numRuns: 20 })('R1 R5 contact history is refused to a viewer of another business', (world, staffId) => {
+  test.prop([worldArb(40), fc.constantFrom(...STAFF)], { numRuns: heavyRuns(20) })('R1 R5 contact history is refused to a viewer of another business', (world, staffId) => {
     const [b1, b2] = [B1, B2];
     for (const clientId of CLIENTS) {
       const events = world.clientEvents(b1, clientId);
@@ -133,7 +133,7 @@ describe('R5 contact history', () => {
       const member = contactHistoryOf({ viewer: viewerOf(b1, staffId), businessId: b1, clientId }, events);
       expect(E.isLeft(member) ? member.left.code : 'found').toBe(events.length === 0 ? 'client-not-found' : 'found');
     }
-  });
+  }, HEAVY_TIMEOUT);
 
   it('R5 a time before the client existed gives an empty history', () => {
     const world = fc.sample(worldArb(30), { numRuns: 1, seed: 11 })[0];

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { BusinessId, billingPeriodOf, type EventEnvelope } from '@message-center/core';
+import { BusinessId } from '@message-center/core';
+import { billingPeriodOf, type EventEnvelope } from '@message-center/core/internals';
 import { emptyUsage, foldUsage, usageHistory, usageOfPeriod } from '../../src/read-models/usage.js';
 import { foldSplit } from './support.js';
 import { B1, B2, BUSINESSES, S1, cutsArb, must, viewerOf, worldArb } from './world.js';
+import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 interface Counts {
   inbound: number;
@@ -62,7 +64,7 @@ const reference = (log: ReadonlyArray<EventEnvelope>, businessId: BusinessId) =>
 
 
 describe('R6 usage', () => {
-  test.prop([worldArb(), cutsArb], { numRuns: 50 })(
+  test.prop([worldArb(), cutsArb], { numRuns: heavyRuns(50) })(
     'R6 B4 every message counts 1 in its billing period, against the allotment of the plan in force at the period\'s end',
     (world, cuts) => {
       const state = foldSplit(emptyUsage, foldUsage, world.log, cuts);
@@ -76,6 +78,7 @@ describe('R6 usage', () => {
         }
       }
     },
+    HEAVY_TIMEOUT,
   );
 
   it('R6 R1 refusals: another business\'s staff (forbidden), a malformed period, a business without the Message Center', () => {

@@ -1,9 +1,11 @@
 import { describe, expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import type { BusinessId, EventEnvelope } from '@message-center/core';
+import type { BusinessId } from '@message-center/core';
+import type { EventEnvelope } from '@message-center/core/internals';
 import { alertsAfter, emptyAlerts, foldAlerts, foldAlertsWith, newAlerts, type Alert, type AlertsState } from '../../src/read-models/alerts.js';
 import { B1, B2, BUSINESSES, S1, cutsArb, splitAt, viewerOf, worldArb } from './world.js';
+import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 /** R7/V8 from the log: one alert per inbound message while its conversation is not muted. */
 const reference = (log: ReadonlyArray<EventEnvelope>, businessId: BusinessId) => {
@@ -57,15 +59,16 @@ const poll = (state: AlertsState, businessId: BusinessId, limit: number): Readon
 };
 
 describe('R7 alerts', () => {
-  test.prop([worldArb(), cutsArb, fc.integer({ min: 1, max: 4 })], { numRuns: 50 })(
+  test.prop([worldArb(), cutsArb, fc.integer({ min: 1, max: 4 })], { numRuns: heavyRuns(50) })(
     'R7 V8 one alert per inbound message in a conversation that was not muted at the time, oldest first, through cursors',
     (world, cuts, limit) => {
       const state = splitAt(world.log, cuts).reduce((s, b) => foldAlerts(s, b, 10_000), emptyAlerts);
       for (const businessId of BUSINESSES) expect(poll(state, businessId, limit).map(view)).toEqual(reference(world.log, businessId));
     },
+    HEAVY_TIMEOUT,
   );
 
-  test.prop([worldArb(), cutsArb, fc.integer({ min: 1, max: 6 })], { numRuns: 30 })(
+  test.prop([worldArb(), cutsArb, fc.integer({ min: 1, max: 6 })], { numRuns: heavyRuns(30) })(
     'R7 only the latest alerts are kept; each batch reports the alerts it raised',
     (world, cuts, retain) => {
       let state = emptyAlerts;
@@ -84,14 +87,15 @@ describe('R7 alerts', () => {
         expect(raised.filter((a) => a.businessId === businessId).map(view)).toEqual(expected);
       }
     },
+    HEAVY_TIMEOUT,
   );
 
-  test.prop([worldArb(30)], { numRuns: 10 })('R1 R7 alerts are refused to another business\'s staff; a bad cursor is invalid-input', (world) => {
+  test.prop([worldArb(30)], { numRuns: heavyRuns(10) })('R1 R7 alerts are refused to another business\'s staff; a bad cursor is invalid-input', (world) => {
     const state = foldAlerts(emptyAlerts, world.log);
     const [b1, b2] = [B1, B2];
     const outsider = alertsAfter(state, { viewer: viewerOf(b2, S1), businessId: b1 });
     expect(E.isLeft(outsider) && outsider.left.code).toBe('forbidden');
     const bad = alertsAfter(state, { viewer: viewerOf(b1, S1), businessId: b1, after: 'nope' });
     expect(E.isLeft(bad) && bad.left.code).toBe('invalid-input');
-  });
+  }, HEAVY_TIMEOUT);
 });

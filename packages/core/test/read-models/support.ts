@@ -3,8 +3,9 @@
  * collections happen to be chunked, so states folded in different batches compare equal), folds over
  * splits, and brute-force references written from the rules, not from the indexes.
  */
-import type { BusinessId, ConversationId, EventEnvelope, Folder, StaffId } from '@message-center/core';
-import { folderFor, unreadCountFor } from '@message-center/core';
+import type { BusinessId, ConversationId, Folder, StaffId } from '@message-center/core';
+import type { EventEnvelope } from '@message-center/core/internals';
+import { folderFor, unreadCountFor } from '@message-center/core/internals';
 import type { AlertsState } from '../../src/read-models/alerts.js';
 import type { InboxEntry, InboxState } from '../../src/read-models/inbox.js';
 import type { PHashMap, PSortedMap } from '../../src/read-models/persistent.js';

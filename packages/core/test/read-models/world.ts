@@ -15,6 +15,17 @@ import {
   ProviderMessageId,
   SEND_PERMISSION,
   StaffId,
+  timestampFromMillis,
+  type Actor,
+  type ClientProfile,
+  type ConversationId,
+  type ConversationState,
+  type DeliveryStatus,
+  type E164,
+  type StaffActor,
+  type Timestamp,
+} from '@message-center/core';
+import {
   billingPeriodOf,
   businessDecider,
   businessStream,
@@ -23,22 +34,13 @@ import {
   conversationDecider,
   conversationStream,
   telConversationId,
-  timestampFromMillis,
-  type Actor,
   type BusinessState,
-  type ClientProfile,
   type ClientState,
   type ConversationCommand,
   type ConversationEvent,
-  type ConversationId,
-  type ConversationState,
-  type DeliveryStatus,
   type DomainEvent,
-  type E164,
   type EventEnvelope,
-  type StaffActor,
-  type Timestamp,
-} from '@message-center/core';
+} from '@message-center/core/internals';
 import { mobileArb } from '@message-center/testing';
 
 export const must = <A>(is: (u: unknown) => u is A, value: unknown): A => {

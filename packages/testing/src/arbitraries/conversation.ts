@@ -9,15 +9,17 @@ import {
   E164,
   NonNegativeInt,
   SEND_PERMISSION,
-  conversationDecider,
   type Actor,
-  type ConversationCommand,
-  type ConversationEvent,
-  type ConversationState,
   type DomainError,
   type StaffActor,
   type Timestamp,
 } from '@message-center/core';
+import {
+  conversationDecider,
+  type ConversationCommand,
+  type ConversationEvent,
+  type ConversationState,
+} from '@message-center/core/internals';
 import { messageIdArb, providerMessageIdArb, staffIdArb, timestampsArb } from './values.js';
 
 const must = <A>(is: (u: unknown) => u is A, value: string): A => {
@@ -26,7 +28,13 @@ const must = <A>(is: (u: unknown) => u is A, value: string): A => {
 };
 
 /** The conversation every generated command is about: client c1 of business b1. */
-export const FIXTURE = {
+export const FIXTURE: {
+  readonly businessId: BusinessId;
+  readonly otherBusinessId: BusinessId;
+  readonly conversationId: ClientId;
+  readonly clientPhone: E164;
+  readonly businessNumber: E164;
+} = {
   businessId: must(BusinessId.is, 'b1'),
   otherBusinessId: must(BusinessId.is, 'b2'),
   conversationId: must(ClientId.is, 'c1'),

@@ -7,6 +7,8 @@ import {
   ProviderMessageId,
   StaffId,
   TelConversationId,
+} from '@message-center/core';
+import {
   DELIVERY_STATUSES,
   type Author,
   type BusinessEvent,
@@ -14,7 +16,7 @@ import {
   type ConversationEvent,
   type DomainEvent,
   type NumberEvent,
-} from '@message-center/core';
+} from '@message-center/core/internals';
 import { anyIdArb, country, mobileArb, timestampArb } from './values.js';
 
 const id = <A>(is: (s: string) => s is string & A) => anyIdArb.filter(is);

@@ -7,22 +7,22 @@ import {
   MessageId,
   ProviderMessageId,
   StaffId,
-  parseCellPhone,
   timestampFromMillis,
   type E164,
   type Timestamp,
 } from '@message-center/core';
+import { parseCellPhone } from '@message-center/core/internals';
 
 /** Keeps only values the codec accepts, so generators never hand out something the domain would refuse as malformed. */
-const branded = <A>(arb: fc.Arbitrary<string>, is: (s: string) => s is string & A): fc.Arbitrary<string & A> =>
+const branded = <A extends string>(arb: fc.Arbitrary<string>, is: (s: string) => s is A): fc.Arbitrary<A> =>
   arb.filter(is);
 
 /** Ids come from small pools so that generated histories revisit the same clients, staff and messages. */
-export const businessIdArb = branded(fc.constantFrom('b1', 'b2', 'b3'), BusinessId.is);
-export const clientIdArb = branded(fc.constantFrom('c1', 'c2', 'c3', 'c4'), ClientId.is);
-export const staffIdArb = branded(fc.constantFrom('s1', 's2', 's3'), StaffId.is);
-export const messageIdArb = branded(fc.constantFrom('m1', 'm2', 'm3', 'm4', 'm5', 'm6'), MessageId.is);
-export const providerMessageIdArb = branded(
+export const businessIdArb: fc.Arbitrary<BusinessId> = branded(fc.constantFrom('b1', 'b2', 'b3'), BusinessId.is);
+export const clientIdArb: fc.Arbitrary<ClientId> = branded(fc.constantFrom('c1', 'c2', 'c3', 'c4'), ClientId.is);
+export const staffIdArb: fc.Arbitrary<StaffId> = branded(fc.constantFrom('s1', 's2', 's3'), StaffId.is);
+export const messageIdArb: fc.Arbitrary<MessageId> = branded(fc.constantFrom('m1', 'm2', 'm3', 'm4', 'm5', 'm6'), MessageId.is);
+export const providerMessageIdArb: fc.Arbitrary<ProviderMessageId> = branded(
   fc.constantFrom('SM01', 'SM02', 'SM03', 'SM04', 'SM05', 'SM06'),
   ProviderMessageId.is,
 );

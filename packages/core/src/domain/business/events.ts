@@ -4,11 +4,16 @@ import { CountryCode } from '../values/country.js';
 import { E164 } from '../values/phone-number.js';
 import { Timestamp } from '../values/timestamp.js';
 
+/** Named and exported so that declaration files can refer to the brand (an inline one cannot be named). */
+export interface NonNegativeIntBrand {
+  readonly NonNegativeInt: unique symbol;
+}
 export const NonNegativeInt = t.brand(
   t.number,
-  (n): n is t.Branded<number, { readonly NonNegativeInt: unique symbol }> => Number.isSafeInteger(n) && n >= 0,
+  (n): n is t.Branded<number, NonNegativeIntBrand> => Number.isSafeInteger(n) && n >= 0,
   'NonNegativeInt',
 );
+export type NonNegativeInt = t.TypeOf<typeof NonNegativeInt>;
 
 /** B4: messages per billing period, and whether sending beyond it is refused or billed as overage. */
 export const AllotmentCodec = t.readonly(

@@ -1,0 +1,184 @@
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { Alert, AlertsPage } from '../read-models/alerts.js';
+import type { ContactHistoryView } from '../read-models/contact-history.js';
+import type { InboxPage } from '../read-models/inbox-query.js';
+import type { PeriodUsage } from '../read-models/usage.js';
+import type { ConversationId, DeliveryStatus } from '../domain/conversation/events.js';
+import type { OutboundDelivery, SubscriptionStatus } from '../domain/conversation/state.js';
+import type { Folder } from '../domain/policies/folder.js';
+import type { BusinessId, ClientId, MessageId } from '../domain/values/ids.js';
+import type { E164 } from '../domain/values/phone-number.js';
+import type { Timestamp } from '../domain/values/timestamp.js';
+import type { UnknownEventPolicy } from './directory-feed.js';
+import type { MessageCenterError } from './errors.js';
+import type { Upcaster } from './event-codec.js';
+import type {
+  AlertsQueryInput,
+  BadgeQueryInput,
+  ChangeNumberInput,
+  ChangePlanInput,
+  ContactHistoryQueryInput,
+  ConversationActionInput,
+  ConversationQueryInput,
+  EnableMessageCenterInput,
+  InboxQueryInput,
+  ReceiveInboundInput,
+  RecordClientInput,
+  RecordDeliveryStatusInput,
+  SendMessageInput,
+  SetIndividualReadStatusInput,
+  StaffConversationActionInput,
+  UsageQueryInput,
+} from './inputs.js';
+import type { Clock } from './ports/clock.js';
+import type { EventStore } from './ports/event-store.js';
+import type { IdGenerator } from './ports/id-generator.js';
+import type { SmsTransport } from './ports/sms-transport.js';
+
+/**
+ * The answer of every command and query: run it with `()` to get an `Either`. A refusal or a failure is a
+ * {@link MessageCenterError} on the left; the facade never throws.
+ */
+export type Result<A> = TE.TaskEither<MessageCenterError, A>;
+
+/** What {@link MessageCenter} is built from: only `store` is required. */
+export interface MessageCenterOptions {
+  /** Where events live: `createInMemoryEventStore()` (the embedded default) or an adapter such as EventStoreDB. */
+  readonly store: EventStore;
+  /** Without one, outbound messages are recorded and stay `pending` until `dispatchPending` with a transport. */
+  readonly transport?: SmsTransport;
+  /** The time stamped on every command (default: the system clock). */
+  readonly clock?: Clock;
+  /** Message and event ids (default: random UUIDs). */
+  readonly ids?: IdGenerator;
+  /** Load → decide → append attempts per command when writers race (default 10). */
+  readonly maxAttempts?: number;
+  /** What read models do with an event type this version does not know (default `'fail'`). */
+  readonly unknownEvents?: UnknownEventPolicy;
+  /** Upgrades of older stored event versions, applied as events are read. */
+  readonly upcasters?: ReadonlyArray<Upcaster>;
+  /** Folded states kept per aggregate kind (least recently used evicted first; default 10,000). */
+  readonly cachedStates?: number;
+  /**
+   * R7: called once per new alert (an inbound message in an unmuted conversation) as read models catch up,
+   * for messages recorded after this facade was created (a restart does not push old alerts again).
+   */
+  readonly onAlert?: (alert: Alert) => void;
+  /** Alerts kept per business for `alerts` (default 500). */
+  readonly alertRetention?: number;
+}
+
+/** One conversation as one staff member sees it (V4–V9). */
+export interface ConversationView {
+  readonly businessId: BusinessId;
+  readonly conversationId: ConversationId;
+  readonly clientId: ClientId | null;
+  readonly phone: E164;
+  /** V4–V7, for the viewer who asked. */
+  readonly folder: Folder;
+  readonly unreadCount: number;
+  readonly archived: boolean;
+  readonly pinned: boolean;
+  readonly muted: boolean;
+  readonly subscription: SubscriptionStatus;
+  readonly messageCount: number;
+  readonly lastActivityAt: Timestamp | null;
+  readonly lastMessageDirection: 'inbound' | 'outbound';
+  readonly deliveries: ReadonlyArray<{ readonly messageId: MessageId } & OutboundDelivery>;
+}
+
+/** The answer to `sendMessage`. */
+export interface SentMessage {
+  readonly conversationId: ConversationId;
+  readonly messageId: MessageId;
+  /** `pending` without a transport, or when the transport asked to retry later. */
+  readonly status: DeliveryStatus;
+}
+
+/** The answer to `receiveInbound`. */
+export interface ReceivedMessage {
+  readonly businessId: BusinessId;
+  readonly conversationId: ConversationId;
+  readonly messageId: MessageId;
+  /** True when this provider message id had been recorded already (a redelivered webhook). */
+  readonly duplicate: boolean;
+  readonly subscription: SubscriptionStatus;
+}
+
+/** What one `dispatchPending` run did with the outbox. */
+export interface DispatchReport {
+  readonly dispatched: number;
+  readonly failed: number;
+  readonly retryLater: number;
+}
+
+/** The answer to `recordClient`: the cell phone as parsed (C2), or why it cannot receive SMS. */
+export interface RecordedClient {
+  readonly cellPhone: E164 | null;
+  readonly phoneProblem: string | null;
+}
+
+/** The answer to `recordDeliveryStatus` (V10: statuses only move forward). */
+export interface RecordedDeliveryStatus {
+  readonly status: DeliveryStatus;
+  readonly changed: boolean;
+}
+
+/**
+ * The Message Center of one host service: commands that record what happens, queries that answer from the
+ * read models. Made by `createMessageCenter`. Each method validates its input (`invalid-input` names every
+ * faulty field) and returns a {@link Result}.
+ */
+export interface MessageCenter {
+  /** B1: enables the Message Center for a business with its number, country and plan. */
+  readonly enableMessageCenter: (input: EnableMessageCenterInput) => Result<{ readonly number: E164 }>;
+  /** B2: moves the business to another number; messages to the old one are refused from then on. */
+  readonly changeNumber: (input: ChangeNumberInput) => Result<{ readonly number: E164 }>;
+  /** B3: whether each staff member sees their own read/unread status. */
+  readonly setIndividualReadStatus: (input: SetIndividualReadStatusInput) => Result<void>;
+  /** B4: the plan's allotment per billing period and the overage policy. */
+  readonly changePlan: (input: ChangePlanInput) => Result<void>;
+  /** C1–C2: a client's profile as the host application has it. */
+  readonly recordClient: (input: RecordClientInput) => Result<RecordedClient>;
+  /** V1: staff or an automation texts a client (starting the conversation if there is none). */
+  readonly sendMessage: (input: SendMessageInput) => Result<SentMessage>;
+  /** V2–V3: an SMS from a client to the business number (idempotent per provider message id). */
+  readonly receiveInbound: (input: ReceiveInboundInput) => Result<ReceivedMessage>;
+  /** V10: a delivery status callback from the provider. */
+  readonly recordDeliveryStatus: (input: RecordDeliveryStatusInput) => Result<RecordedDeliveryStatus>;
+  /** V6–V7: the staff member opened the conversation. */
+  readonly markRead: (input: StaffConversationActionInput) => Result<void>;
+  /** V6: the conversation shows as new inbound again. */
+  readonly markUnread: (input: StaffConversationActionInput) => Result<void>;
+  /** V5 */
+  readonly archive: (input: ConversationActionInput) => Result<void>;
+  /** V5 */
+  readonly unarchive: (input: ConversationActionInput) => Result<void>;
+  /** V8: no alerts and no badge count for new inbound messages. */
+  readonly mute: (input: ConversationActionInput) => Result<void>;
+  /** V8 */
+  readonly unmute: (input: ConversationActionInput) => Result<void>;
+  /** V9: at the top of the unfiltered inbox. */
+  readonly pin: (input: ConversationActionInput) => Result<void>;
+  /** V9 */
+  readonly unpin: (input: ConversationActionInput) => Result<void>;
+  /** Hands every outbox entry that has not reached the transport yet to it (after a restart, or once a transport is configured). */
+  readonly dispatchPending: () => Result<DispatchReport>;
+  /** A conversation as one staff member sees it (V4–V9). */
+  readonly conversation: (query: ConversationQueryInput) => Result<ConversationView>;
+  /** R1–R3: one page of the inbox as a viewer sees it: a view, a search, filters, cursor paging. */
+  readonly inbox: (query: InboxQueryInput) => Result<InboxPage>;
+  /** R4: unread inbound messages for the viewer across conversations, muted ones excluded. */
+  readonly unreadBadge: (query: BadgeQueryInput) => Result<number>;
+  /** R7: the business's alerts after a cursor, oldest first. */
+  readonly alerts: (query: AlertsQueryInput) => Result<AlertsPage>;
+  /** R6 (B4): messages counted against the allotment in a billing period (default: the current one). */
+  readonly usage: (query: UsageQueryInput) => Result<PeriodUsage>;
+  /** R5: every message in and out with author and delivery status, and opt-out/opt-in changes; `asOf` a past moment. */
+  readonly contactHistory: (query: ContactHistoryQueryInput) => Result<ContactHistoryView>;
+  /** Keeps the read models current from a catch-up subscription (alerts then arrive without a query). */
+  readonly startLive: (onError?: (error: MessageCenterError) => void) => void;
+  readonly stopLive: () => Promise<void>;
+  /** How many events of unknown types read models have passed over (with `unknownEvents: 'skip'`). */
+  readonly skippedUnknownEvents: () => number;
+}
