@@ -222,7 +222,11 @@ const decide = (c: ConversationCommand, s: ConversationState): Decision => {
     case 'Unmute':
       return toggle(c, s, s.muted, false, (data) => ({ type: 'ConversationUnmuted', data }));
     case 'Pin':
-      return toggle(c, s, s.pinned, true, (data) => ({ type: 'ConversationPinned', data }));
+      // The mirror of archiving: pinning an archived conversation unarchives it, so pinned and archived never
+      // hold together and the pinned row is on top of "all" rather than in no view.
+      return E.map((events: ReadonlyArray<ConversationEvent>) =>
+        events.length > 0 && s.archived ? [{ type: 'ConversationUnarchived' as const, data: { by: authorOf(c.actor), at: c.at } }, ...events] : events,
+      )(toggle(c, s, s.pinned, true, (data) => ({ type: 'ConversationPinned', data })));
     case 'Unpin':
       return toggle(c, s, s.pinned, false, (data) => ({ type: 'ConversationUnpinned', data }));
   }
