@@ -1,16 +1,7 @@
-import { START, streamNameFilter, type AllStreamResolvedEvent, type Position } from '@eventstore/db-client';
-import {
-  compareLogPositions,
-  handlerFailed,
-  handlerScope,
-  startSubscription,
-  type AllSubscriptionHandlers,
-  type LogPosition,
-  type StoreError,
-  type Subscription,
-  type SubscriptionFailureReport,
-} from '@message-center/core';
-import type { AllSubscriptionLike, EventStoreDbClientLike } from './client.js';
+import { compareLogPositions, type AllSubscriptionHandlers, type LogPosition, type StoreError, type Subscription } from '@message-center/core';
+// The subscription machinery every store shares (handler scope, failure reports): not on the front door.
+import { handlerFailed, handlerScope, startSubscription, type SubscriptionFailureReport } from '@message-center/core/internals';
+import { START, STREAM_NAME, type AllSubscriptionLike, type ClientAllResolvedEvent, type EventStoreDbClientLike, type StreamNameFilter } from './client.js';
 import { isPermanent, unavailable } from './errors.js';
 import { isSystemEvent, toRecordedEvent } from './recorded-event.js';
 
@@ -74,15 +65,19 @@ export const subscribeToAllWithResume = (
   const maxDelay = retry.maxDelayMs ?? 5_000;
   const maxAttempts = retry.maxAttempts ?? Number.POSITIVE_INFINITY;
   const scope = handlerScope();
-  // Server-side filter by stream name; without a prefix, everything but system streams (`$…`).
-  const filter = streamPrefix === undefined ? streamNameFilter({ regex: '^[^$]' }) : streamNameFilter({ prefixes: [streamPrefix] });
+  // Server-side filter by stream name; without a prefix, everything but system streams (`$…`). Built as
+  // the clients' `streamNameFilter()` builds it (checkpoints every page), without loading a client.
+  const filter: StreamNameFilter =
+    streamPrefix === undefined
+      ? { filterOn: STREAM_NAME, checkpointInterval: 1, regex: '^[^$]' }
+      : { filterOn: STREAM_NAME, checkpointInterval: 1, prefixes: [streamPrefix] };
 
   let closed = false;
   let current: AllSubscriptionLike | undefined;
   let wake: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   // The resume point: the checkpoint given, then the last event delivered (or skipped as not wanted).
-  let lastPosition: Position | undefined = options.after;
+  let lastPosition: LogPosition | undefined = options.after;
   let caughtUpReported = false;
 
   const wakeUp = (): void => {
@@ -104,7 +99,7 @@ export const subscribeToAllWithResume = (
     wakeUp();
   };
 
-  const deliver = async (resolved: AllStreamResolvedEvent): Promise<void> => {
+  const deliver = async (resolved: ClientAllResolvedEvent): Promise<void> => {
     const event = resolved.event;
     if (event === undefined) return;
     // A server that resent an event before the resume point would otherwise deliver it twice.

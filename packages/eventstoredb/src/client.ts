@@ -1,33 +1,123 @@
-import type {
-  AllStreamResolvedEvent,
-  AppendExpectedRevision,
-  AppendResult,
-  AppendToStreamOptions,
-  EventData,
-  ReadAllOptions,
-  ReadStreamOptions,
-  ResolvedEvent,
-  SubscribeToAllOptions,
-  TombstoneStreamOptions,
-  DeleteResult,
-} from '@eventstore/db-client';
+/**
+ * The part of a gRPC client the adapter uses, typed structurally and without importing either client
+ * package: `KurrentDBClient` (`@kurrent/kurrentdb-client` 1.x) and `EventStoreDBClient`
+ * (`@eventstore/db-client` 6) both fit, which `test/client-types.test.ts` checks against their real
+ * declarations. The adapter never loads a client package itself unless `connectEventStoreDb` is asked to.
+ */
 
 /**
- * Append options understood by both clients: `@eventstore/db-client` 6 reads `expectedRevision`,
- * `@kurrent/kurrentdb-client` 1.x renamed it `streamState`. The adapter always sets both; each client
- * destructures the one it knows and ignores the other (v6: `streams/appendToStream/index.js`).
+ * The clients' constants, by value. Both packages define the same strings in `dist/constants.js`
+ * (`ANY = "any"`, `NO_STREAM = "no_stream"`, `STREAM_EXISTS = "stream_exists"`, `START = "start"`,
+ * `END = "end"`, `FORWARDS = "forwards"`, `BACKWARDS = "backwards"`, filter `STREAM_NAME = "streamName"`)
+ * and compare options with `===` or `switch` on them, so the adapter's own copies are what each expects.
+ * `test/client-types.test.ts` compares them with the installed client's.
  */
-export type AppendOptions = AppendToStreamOptions & { readonly streamState?: AppendExpectedRevision };
+export const ANY = 'any';
+export const NO_STREAM = 'no_stream';
+export const STREAM_EXISTS = 'stream_exists';
+export const START = 'start';
+export const END = 'end';
+export const FORWARDS = 'forwards';
+export const BACKWARDS = 'backwards';
+export const STREAM_NAME = 'streamName';
 
-/** Same two names for the tombstone's expected revision. */
-export type TombstoneOptions = TombstoneStreamOptions & { readonly streamState?: AppendExpectedRevision };
+/** A position in `$all`. */
+export interface ClientPosition {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+/** An expected revision: v6 calls the option `expectedRevision`, KurrentDB 1.x `streamState`. */
+export type AppendExpectation = typeof ANY | typeof NO_STREAM | typeof STREAM_EXISTS | bigint;
+
+/** What the clients accept as the data (and metadata) of a JSON event (`JSONType`). */
+export type JsonBody = Record<string | number, unknown> | unknown[] | string;
+
+/** A JSON event to append (the clients' `JSONEventData`, what their `jsonEvent()` builds). */
+export interface ClientEventData {
+  readonly id: string;
+  readonly contentType: 'application/json';
+  readonly type: string;
+  readonly data: JsonBody;
+  readonly metadata: JsonBody;
+}
+
+/**
+ * Append options understood by both clients: the adapter always sets both names; each client
+ * destructures the one it knows and ignores the other (`streams/appendToStream/index.js` in each).
+ */
+export interface AppendOptions {
+  readonly expectedRevision?: AppendExpectation;
+  readonly streamState?: AppendExpectation;
+}
+
+/** Both clients read `expectedRevision` for a tombstone (`streams/tombstoneStream.js`). */
+export interface TombstoneOptions {
+  readonly expectedRevision?: AppendExpectation;
+}
+
+export interface ClientAppendResult {
+  /** False only from a client built with `throwOnAppendFailure: false`, for a wrong expected version. */
+  readonly success?: boolean;
+  readonly nextExpectedRevision: bigint;
+  /** Absent when the server wrote nothing (`no_position`). */
+  readonly position?: ClientPosition;
+}
+
+export interface ClientRecordedEvent {
+  readonly streamId: string;
+  readonly id: string;
+  readonly revision: bigint;
+  readonly type: string;
+  readonly created: Date;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  /** Servers before 22.6 send no position on stream reads. */
+  readonly position?: ClientPosition;
+}
+
+export interface ClientResolvedEvent {
+  readonly event?: ClientRecordedEvent;
+}
+
+/** An event read from `$all`: it always carries its position. */
+export interface ClientAllResolvedEvent {
+  readonly event?: ClientRecordedEvent & { readonly position: ClientPosition };
+}
+
+export interface ClientReadStreamOptions {
+  readonly fromRevision?: typeof START | typeof END | bigint;
+  readonly direction?: typeof FORWARDS | typeof BACKWARDS;
+  readonly maxCount?: number;
+}
+
+export interface ClientReadAllOptions {
+  readonly fromPosition?: typeof START | typeof END | ClientPosition;
+  readonly direction?: typeof FORWARDS | typeof BACKWARDS;
+  readonly maxCount?: number;
+}
+
+/**
+ * The server-side filter of a `$all` subscription, in the shape both clients' `streamNameFilter()`
+ * builds and their `subscribeToAll` reads (`"prefixes" in filter`, `"regex" in filter`, `filterOn`,
+ * `checkpointInterval` > 0, `utils/filter.js` and `streams/subscribeToAll.js`).
+ */
+export type StreamNameFilter =
+  | { readonly filterOn: typeof STREAM_NAME; readonly checkpointInterval: number; prefixes: string[] }
+  | { readonly filterOn: typeof STREAM_NAME; readonly checkpointInterval: number; readonly regex: string };
+
+export interface ClientSubscribeToAllOptions {
+  readonly fromPosition?: typeof START | typeof END | ClientPosition;
+  readonly resolveLinkTos?: boolean;
+  readonly filter?: StreamNameFilter;
+}
 
 /**
  * The catch-up subscription as the adapter consumes it: a pull loop over `read()` (see
  * `all-subscription.ts` for why not `for await`) and the client's `confirmation` / `caughtUp` events.
  */
 export interface AllSubscriptionLike {
-  read(): AllStreamResolvedEvent | null;
+  read(): ClientAllResolvedEvent | null;
   readonly readableLength: number;
   on(event: 'readable' | 'end' | 'confirmation' | 'caughtUp', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -36,14 +126,18 @@ export interface AllSubscriptionLike {
 }
 
 /**
- * The part of `EventStoreDBClient` the adapter uses, typed structurally so that a second copy of the
- * client package, or `KurrentDBClient` from `@kurrent/kurrentdb-client` 1.x (same wire protocol, same
- * method names), can be passed in.
+ * The part of `KurrentDBClient` / `EventStoreDBClient` the adapter uses. Typed structurally, so that
+ * either client, or a second copy of one, can be passed in.
  */
 export interface EventStoreDbClientLike {
-  appendToStream(streamName: string, events: EventData[], options?: AppendOptions): Promise<AppendResult>;
-  readStream(streamName: string, options?: ReadStreamOptions): AsyncIterable<ResolvedEvent>;
-  readAll(options?: ReadAllOptions): AsyncIterable<AllStreamResolvedEvent>;
-  subscribeToAll(options?: SubscribeToAllOptions): AllSubscriptionLike;
-  tombstoneStream(streamName: string, options?: TombstoneOptions): Promise<DeleteResult>;
+  appendToStream(streamName: string, events: ClientEventData[], options?: AppendOptions): Promise<ClientAppendResult>;
+  readStream(streamName: string, options?: ClientReadStreamOptions): AsyncIterable<ClientResolvedEvent>;
+  readAll(options?: ClientReadAllOptions): AsyncIterable<ClientAllResolvedEvent>;
+  subscribeToAll(options?: ClientSubscribeToAllOptions): AllSubscriptionLike;
+  tombstoneStream(streamName: string, options?: TombstoneOptions): Promise<unknown>;
+}
+
+/** A client `connectEventStoreDb` built: the adapter's part, plus `dispose()` to close it. */
+export interface DisposableEventStoreDbClient extends EventStoreDbClientLike {
+  dispose(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { appendTooLarge, concurrencyConflict, streamDeleted, type ExpectedRevision, type StoreError } from '@message-center/core';
 
-export { invalidRequest, streamDeleted } from '@message-center/core';
+export { concurrencyConflict, invalidRequest, streamDeleted } from '@message-center/core';
 
 /** A property of a thrown value, without trusting its class: errors may come from another copy of the client. */
 const field = (value: unknown, key: string): unknown =>

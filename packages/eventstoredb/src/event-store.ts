@@ -1,21 +1,5 @@
 import {
-  ANY,
-  BACKWARDS,
-  END,
-  FORWARDS,
-  NO_STREAM,
-  START,
-  STREAM_EXISTS,
-  type AppendExpectedRevision,
-  type EventData,
-  type JSONType,
-  type Position,
-  type ReadPosition,
-  type ReadStreamOptions,
-} from '@eventstore/db-client';
-import {
   compareLogPositions,
-  type AppendResult,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
@@ -26,10 +10,24 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { subscribeToAllWithResume, type ResubscribeOptions } from './all-subscription.js';
-import type { EventStoreDbClientLike } from './client.js';
-import { appendError, invalidRequest, isStreamDeleted, isStreamNotFound, streamDeleted, unavailable } from './errors.js';
+import {
+  ANY,
+  FORWARDS,
+  NO_STREAM,
+  START,
+  STREAM_EXISTS,
+  type AppendExpectation,
+  type ClientEventData,
+  type ClientPosition,
+  type ClientReadStreamOptions,
+  type EventStoreDbClientLike,
+  type JsonBody,
+} from './client.js';
+import { emptyAppend } from './empty-append.js';
+import { appendError, concurrencyConflict, invalidRequest, isStreamDeleted, isStreamNotFound, streamDeleted, unavailable } from './errors.js';
 import { jsonText } from './json.js';
-import { isSystemEvent, toRecordedEvent, UNKNOWN_POSITION } from './recorded-event.js';
+import { isSystemEvent, toRecordedEvent } from './recorded-event.js';
+import { lastEventOf, positionOf } from './stream-head.js';
 
 /** EventStoreDB's default `MaxAppendSize` (`--max-append-size`), 1 MiB. */
 export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
@@ -58,11 +56,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const isCount = (n: number | undefined): boolean => n === undefined || (Number.isSafeInteger(n) && n >= 0);
 
-/** Object, array or string: what the client's `JSONType` accepts as the data of a JSON event. */
-const isJsonBody = (value: unknown): value is JSONType => typeof value === 'string' || (typeof value === 'object' && value !== null);
+/** Object, array or string: what the clients' `JSONType` accepts as the data of a JSON event. */
+const isJsonBody = (value: unknown): value is JsonBody => typeof value === 'string' || (typeof value === 'object' && value !== null);
 
 /** The port's expected revision in the client's terms (`constants.js`: `no_stream`, `stream_exists`, `any`). */
-const toClientRevision = (expected: ExpectedRevision): AppendExpectedRevision | undefined => {
+const toClientRevision = (expected: ExpectedRevision): AppendExpectation | undefined => {
   switch (expected) {
     case 'no-stream':
       return NO_STREAM;
@@ -76,13 +74,13 @@ const toClientRevision = (expected: ExpectedRevision): AppendExpectedRevision | 
 };
 
 interface PreparedBatch {
-  readonly events: EventData[];
+  readonly events: ClientEventData[];
   readonly bytes: number;
 }
 
 /** Validates and serialises the whole batch first, so that nothing is sent unless all of it can be. */
 const prepareBatch = (events: ReadonlyArray<EventToAppend>): E.Either<string, PreparedBatch> => {
-  const prepared: EventData[] = [];
+  const prepared: ClientEventData[] = [];
   let bytes = 0;
   for (const [index, event] of events.entries()) {
     const at = `event ${index}`;
@@ -103,13 +101,15 @@ const prepareBatch = (events: ReadonlyArray<EventToAppend>): E.Either<string, Pr
   return E.right({ events: prepared, bytes });
 };
 
-const toPosition = (position: Position): LogPosition => ({ commit: position.commit, prepare: position.prepare });
+const toPosition = (position: ClientPosition): LogPosition => ({ commit: position.commit, prepare: position.prepare });
 
 /**
- * The EventStore port on `@eventstore/db-client` 6 (EventStoreDB 22.10+ / KurrentDB over gRPC).
+ * The EventStore port on EventStoreDB 22.10+ / KurrentDB over gRPC, through the host's client:
+ * `KurrentDBClient` (`@kurrent/kurrentdb-client` 1.x) or `EventStoreDBClient` (`@eventstore/db-client` 6).
  *
  * - Events are JSON; metadata is `{ schemaVersion, correlationId?, causationId? }`; ids are the writer's
  *   UUIDs, so EventStoreDB's idempotent append (same ids at the same expected revision) applies.
+ * - An empty append is answered from a read and never sent (`empty-append.ts`).
  * - A missing stream reads as empty; a tombstoned one answers `stream-deleted`.
  * - `readAll` pages through `$all` and filters by stream prefix on the client: v6's `readAll` has no
  *   server-side filter (`streams/readAll.js` always sends `no_filter`). `$`-prefixed system streams and
@@ -123,25 +123,16 @@ export const createEventStoreDbEventStore = (client: EventStoreDbClientLike, opt
   const pageSize = options.readPageSize ?? 500;
 
   /**
-   * The stream's last event (`nextExpectedRevision`/`position`), or the head of `$all` if it has none.
-   * Reads are always drained to their end: a client read left unconsumed never finishes, and the
-   * client's `dispose()` waits for it.
+   * A client built with `throwOnAppendFailure: false` resolves a wrong expected version with
+   * `success: false` instead of throwing. Its `nextExpectedRevision` is not the stream's revision on
+   * BatchAppend (both clients compute `BigInt(hasCurrentStreamRevision())`), so the revision is read.
    */
-  const lastEventOf = async (streamId: string): Promise<AppendResult> => {
-    let last: { readonly revision: bigint; readonly position: LogPosition } | undefined;
-    try {
-      for await (const resolved of client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
-        if (resolved.event !== undefined) last = { revision: resolved.event.revision, position: resolved.event.position ?? UNKNOWN_POSITION };
-      }
-    } catch (error: unknown) {
-      if (!isStreamNotFound(error)) throw error;
-    }
-    if (last !== undefined) return { nextExpectedRevision: last.revision, position: last.position };
-    let head: LogPosition = { commit: 0n, prepare: 0n };
-    for await (const resolved of client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) {
-      if (resolved.event !== undefined) head = toPosition(resolved.event.position);
-    }
-    return { nextExpectedRevision: -1n, position: head };
+  const conflictFromRead = async (streamId: string, expected: ExpectedRevision): Promise<StoreError> => {
+    const actual = await lastEventOf(client, streamId).then(
+      (last) => last?.revision ?? -1n,
+      () => null,
+    );
+    return concurrencyConflict(streamId, expected, actual);
   };
 
   const appendToStream: EventStore['appendToStream'] = (streamId, events, { expectedRevision }) => async () => {
@@ -154,10 +145,13 @@ export const createEventStoreDbEventStore = (client: EventStoreDbClientLike, opt
     // Refused here rather than by the server: nothing of an oversized batch is ever sent.
     if (bytes > maxAppendSize) return E.left(appendError(streamId, expectedRevision, { bytes, limit: maxAppendSize }, { type: 'maximum-append-size-exceeded' }));
     try {
+      if (batch.right.events.length === 0) return await emptyAppend(client, streamId, expectedRevision);
       const result = await client.appendToStream(streamId, batch.right.events, { expectedRevision: revision, streamState: revision });
-      // An empty append writes nothing, so the server sends no position.
-      if (result.position === undefined) return E.right(await lastEventOf(streamId));
-      return E.right({ nextExpectedRevision: result.nextExpectedRevision, position: toPosition(result.position) });
+      if (result.success === false) return E.left(await conflictFromRead(streamId, expectedRevision));
+      const { nextExpectedRevision } = result;
+      // The server sends a position for every write; should one not, it is read back.
+      const position = result.position === undefined ? await positionOf(client, streamId, nextExpectedRevision) : toPosition(result.position);
+      return E.right({ nextExpectedRevision, position });
     } catch (error: unknown) {
       return E.left(appendError(streamId, expectedRevision, { bytes, limit: maxAppendSize }, error));
     }
@@ -167,7 +161,7 @@ export const createEventStoreDbEventStore = (client: EventStoreDbClientLike, opt
     if (fromRevision < 0n || !isCount(maxCount)) return E.left(invalidRequest(`read ${streamId}: fromRevision must be >= 0 and maxCount a count`));
     if (maxCount === 0) return E.right([]);
     // Reads from a revision are inclusive (ReadReq.Options.StreamOptions.revision).
-    const readOptions: ReadStreamOptions = { fromRevision, direction: FORWARDS, ...(maxCount === undefined ? {} : { maxCount }) };
+    const readOptions: ClientReadStreamOptions = { fromRevision, direction: FORWARDS, ...(maxCount === undefined ? {} : { maxCount }) };
     try {
       const found: RecordedEvent[] = [];
       for await (const resolved of client.readStream(streamId, readOptions)) {
@@ -188,12 +182,12 @@ export const createEventStoreDbEventStore = (client: EventStoreDbClientLike, opt
     const found: RecordedEvent[] = [];
     // Reads of $all from a position include the event at it; `after` is exclusive, so events up to
     // `exclusiveBound` are skipped. Each next page starts at the last event read, skipped the same way.
-    let from: ReadPosition = after ?? START;
-    let exclusiveBound: Position | undefined = after;
+    let from: ClientPosition | typeof START = after ?? START;
+    let exclusiveBound: LogPosition | undefined = after;
     try {
       while (found.length < limit) {
         let read = 0;
-        let last: Position | undefined;
+        let last: ClientPosition | undefined;
         for await (const resolved of client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: pageSize })) {
           read += 1;
           const event = resolved.event;
@@ -215,7 +209,7 @@ export const createEventStoreDbEventStore = (client: EventStoreDbClientLike, opt
 
   const deleteStream: EventStoreDbEventStore['deleteStream'] = (streamId) => async () => {
     try {
-      await client.tombstoneStream(streamId, { expectedRevision: ANY, streamState: ANY });
+      await client.tombstoneStream(streamId, { expectedRevision: ANY });
       return E.right(undefined);
     } catch (error: unknown) {
       return E.left(isStreamDeleted(error) ? streamDeleted(streamId) : unavailable(`delete of ${streamId}`, error));

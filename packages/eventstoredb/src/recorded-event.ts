@@ -1,4 +1,4 @@
-import type { AllStreamRecordedEvent, RecordedEvent as ClientRecordedEvent } from '@eventstore/db-client';
+import type { ClientRecordedEvent } from './client.js';
 import type { LogPosition, RecordedEvent } from '@message-center/core';
 
 /** Servers before 22.6 send no position on stream reads (client `RecordedEvent.position` docs). */
@@ -12,7 +12,7 @@ export const UNKNOWN_POSITION: LogPosition = Object.freeze({ commit: -1n, prepar
 export const isSystemEvent = (event: { readonly streamId: string; readonly type: string }): boolean =>
   event.streamId.startsWith('$') || event.type.startsWith('$');
 
-export const toRecordedEvent = (event: ClientRecordedEvent | AllStreamRecordedEvent): RecordedEvent => ({
+export const toRecordedEvent = (event: ClientRecordedEvent): RecordedEvent => ({
   id: event.id,
   streamId: event.streamId,
   revision: event.revision,

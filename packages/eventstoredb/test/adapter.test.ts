@@ -4,15 +4,17 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { eventIdForProviderMessage } from '../src/index.js';
 import { event, eventually, events, ids, left, right } from './support/helpers.js';
-import { describeUrl, loopbackTarget, describeRealServer, realServerTarget, useAdapterTarget, type AdapterTarget } from './support/targets.js';
+import { CLIENT_UNDER_TEST } from './support/client-under-test.js';
+import { APPEND_PATHS, describeUrl, loopbackTarget, describeRealServer, realServerTarget, useTarget, type AdapterTarget } from './support/targets.js';
 
-// The adapter through the real client, over gRPC: against the loopback server, and against a real
-// server too when EVENTSTOREDB_URL is set. Stream names start with `esdb-test-`, never `mc-`, so that a
-// shared server's Message Center read models never see them.
+// The adapter through the real client (the project's: MC_ESDB_CLIENT), over gRPC: against the loopback
+// server on both append paths, and against a real server too when EVENTSTOREDB_URL is set. Stream names
+// start with `esdb-test-`, never `mc-`, so that a shared server's Message Center read models never see them.
 
 const describeAdapter = (name: string, create: () => Promise<AdapterTarget>): void => {
-  describe(`EventStoreDB adapter (${name})`, () => {
-    const theStore = useAdapterTarget(create);
+  describe(`EventStoreDB adapter (${name}, ${CLIENT_UNDER_TEST} client)`, () => {
+    const theTarget = useTarget(create);
+    const theStore = () => theTarget().connection.store;
 
     const streamId = (label = 'stream'): string => `esdb-test-${label}-${randomUUID()}`;
 
@@ -130,14 +132,52 @@ const describeAdapter = (name: string, create: () => Promise<AdapterTarget>): vo
         expect(conflicts).toBeGreaterThan(0);
       });
 
-      it('answers an empty append with the current revision and position', async () => {
+      it('appends through the RPC the server lists (BatchAppend on servers since 21.10), checked on the wire', async () => {
+        const server = theTarget().server;
+        await right(theStore().appendToStream(streamId(), events(2), { expectedRevision: 'no-stream' }));
+        if (server === undefined) return; // a real server counts nothing for us
+        if (server.batchAppend) {
+          expect(server.calls.batchAppendWrites).toBeGreaterThan(0);
+          expect(server.calls.append).toBe(0);
+        } else {
+          expect(server.calls.append).toBeGreaterThan(0);
+          expect(server.calls.batchAppendWrites).toBe(0);
+        }
+      });
+
+      it('answers an empty append itself, from a read, by the port’s rule (as the in-memory store does)', async () => {
         const store = theStore();
         const id = streamId();
+        const server = theTarget().server;
+        const appendsBefore = server === undefined ? 0 : server.calls.append + server.calls.batchAppendWrites;
+
+        // A missing stream: `no-stream` and `any` pass with revision -1 at the head of $all; the rest conflict.
+        const head = await checkpointNow();
+        const empty = await right(store.appendToStream(id, [], { expectedRevision: 'no-stream' }));
+        expect(empty.nextExpectedRevision).toBe(-1n);
+        if (server !== undefined) expect(empty.position).toEqual(head);
+        expect((await right(store.appendToStream(id, [], { expectedRevision: 'any' }))).nextExpectedRevision).toBe(-1n);
+        expect(await left(store.appendToStream(id, [], { expectedRevision: 'stream-exists' }))).toMatchObject({ code: 'concurrency-conflict', actual: -1n });
+        expect(await left(store.appendToStream(id, [], { expectedRevision: 0n }))).toMatchObject({ code: 'concurrency-conflict', actual: -1n });
+        expect(await right(store.readStream(id))).toEqual([]);
+
+        // An existing stream: the current revision, `any` and `stream-exists` answer its last event; a
+        // stale revision is a conflict (an empty batch repeats nothing), and so is `no-stream`.
         const appended = await right(store.appendToStream(id, events(2), { expectedRevision: 'no-stream' }));
         expect(await right(store.appendToStream(id, [], { expectedRevision: 1n }))).toEqual(appended);
-        expect(await left(store.appendToStream(id, [], { expectedRevision: 0n }))).toMatchObject({ code: 'concurrency-conflict' });
-        const empty = await right(store.appendToStream(streamId(), [], { expectedRevision: 'no-stream' }));
-        expect(empty.nextExpectedRevision).toBe(-1n);
+        expect(await right(store.appendToStream(id, [], { expectedRevision: 'any' }))).toEqual(appended);
+        expect(await right(store.appendToStream(id, [], { expectedRevision: 'stream-exists' }))).toEqual(appended);
+        expect(await left(store.appendToStream(id, [], { expectedRevision: 0n }))).toMatchObject({ code: 'concurrency-conflict', actual: 1n });
+        expect(await left(store.appendToStream(id, [], { expectedRevision: 'no-stream' }))).toMatchObject({ code: 'concurrency-conflict', actual: 1n });
+        expect(await left(store.appendToStream(id, [], { expectedRevision: 5n }))).toMatchObject({ code: 'concurrency-conflict', actual: 1n });
+        expect(await right(store.readStream(id))).toHaveLength(2);
+
+        // A tombstoned stream stays deleted.
+        await right(store.deleteStream(id));
+        expect(await left(store.appendToStream(id, [], { expectedRevision: 'any' }))).toMatchObject({ code: 'stream-deleted', streamId: id });
+
+        // Only the two non-empty appends (the checkpoint's and the stream's) reached the server.
+        if (server !== undefined) expect(server.calls.append + server.calls.batchAppendWrites - appendsBefore).toBe(2);
       });
 
       it('refuses an append over 1 MiB before sending anything (append-too-large), and writes nothing', async () => {
@@ -176,6 +216,9 @@ const describeAdapter = (name: string, create: () => Promise<AdapterTarget>): vo
         await right(store.deleteStream(id));
         expect(await left(store.readStream(id))).toMatchObject({ code: 'stream-deleted', streamId: id });
         expect(await left(store.appendToStream(id, events(1), { expectedRevision: 'any' }))).toMatchObject({ code: 'stream-deleted', streamId: id });
+        // Whatever the expected revision: the tombstone wins over the revision check.
+        expect(await left(store.appendToStream(id, events(1), { expectedRevision: 1n }))).toMatchObject({ code: 'stream-deleted', streamId: id });
+        expect(await left(store.appendToStream(id, events(1), { expectedRevision: 'no-stream' }))).toMatchObject({ code: 'stream-deleted', streamId: id });
         expect(await left(store.deleteStream(id))).toMatchObject({ code: 'stream-deleted' });
       });
     });
@@ -279,6 +322,23 @@ const describeAdapter = (name: string, create: () => Promise<AdapterTarget>): vo
   });
 };
 
-describeAdapter('loopback gRPC server', () => loopbackTarget({ readPageSize: 7 }));
+for (const appendPath of APPEND_PATHS) describeAdapter(`loopback gRPC server, ${appendPath}`, () => loopbackTarget({ readPageSize: 7, appendPath }));
+
+// A host's client built with `throwOnAppendFailure=false` resolves a wrong expected version with
+// `success: false` and a revision that is wrong on BatchAppend (`BigInt(hasCurrentStreamRevision())`).
+for (const appendPath of APPEND_PATHS) {
+  describe(`EventStoreDB adapter with throwOnAppendFailure=false (${CLIENT_UNDER_TEST} client, loopback gRPC server, ${appendPath})`, () => {
+    const theTarget = useTarget(() => loopbackTarget({ appendPath, connectionQuery: 'throwOnAppendFailure=false' }));
+
+    it('still answers concurrency-conflict, with the actual revision read from the stream', async () => {
+      const store = theTarget().connection.store;
+      const id = `esdb-test-nothrow-${randomUUID()}`;
+      await right(store.appendToStream(id, events(3), { expectedRevision: 'no-stream' }));
+      expect(await left(store.appendToStream(id, events(1), { expectedRevision: 0n }))).toMatchObject({ code: 'concurrency-conflict', expected: 0n, actual: 2n });
+      expect(await left(store.appendToStream(`${id}-missing`, events(1), { expectedRevision: 'stream-exists' }))).toMatchObject({ code: 'concurrency-conflict', actual: -1n });
+      expect(await right(store.readStream(id))).toHaveLength(3);
+    });
+  });
+}
 
 describeRealServer('adapter tests', (url) => describeAdapter(`real server ${describeUrl(url)}`, () => realServerTarget(url, { readPageSize: 7 })));

@@ -1,16 +1,20 @@
 import { describeEventStoreContract } from '@message-center/testing';
-import { describeUrl, loopbackTarget, describeRealServer, realServerTarget } from './support/targets.js';
+import { CLIENT_UNDER_TEST } from './support/client-under-test.js';
+import { APPEND_PATHS, describeUrl, loopbackTarget, describeRealServer, realServerTarget } from './support/targets.js';
 
-// The shared EventStore contract (@message-center/testing) through the real client over gRPC: always
-// against the loopback server, and against a real EventStoreDB / KurrentDB when EVENTSTOREDB_URL is set.
+// The shared EventStore contract (@message-center/testing) through the real client (the project's:
+// MC_ESDB_CLIENT) over gRPC: against the loopback server on both append paths, and against a real
+// EventStoreDB / KurrentDB when EVENTSTOREDB_URL is set.
 
-describeEventStoreContract('EventStoreDB adapter, loopback gRPC server', async () => {
-  const target = await loopbackTarget();
-  return { store: target.connection.store, deleteStream: target.deleteStream, dispose: target.dispose };
-});
+for (const appendPath of APPEND_PATHS) {
+  describeEventStoreContract(`EventStoreDB adapter, ${CLIENT_UNDER_TEST} client, loopback gRPC server, ${appendPath}`, async () => {
+    const target = await loopbackTarget({ appendPath });
+    return { store: target.connection.store, deleteStream: target.deleteStream, dispose: target.dispose };
+  });
+}
 
 describeRealServer('contract suite', (url) =>
-  describeEventStoreContract(`EventStoreDB adapter, real server ${describeUrl(url)}`, async () => {
+  describeEventStoreContract(`EventStoreDB adapter, ${CLIENT_UNDER_TEST} client, real server ${describeUrl(url)}`, async () => {
     const target = await realServerTarget(url);
     return { store: target.connection.store, deleteStream: target.deleteStream, dispose: target.dispose };
   }),

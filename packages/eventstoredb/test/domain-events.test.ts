@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fc, test } from '@fast-check/vitest';
-import { DomainEvent, encodeEvent, makeEventDecoder } from '@message-center/core';
+import { DomainEvent, encodeEvent, makeEventDecoder } from '@message-center/core/internals';
 import { domainEventArb } from '@message-center/testing';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect } from 'vitest';

@@ -21,7 +21,7 @@ import {
   type RecordedEvent,
   type SmsTransport,
   type UnknownEventPolicy,
-} from '@message-center/core';
+} from '@message-center/core/internals';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { describe, expect, it } from 'vitest';

@@ -1,23 +1,33 @@
 /**
- * A loopback gRPC server speaking EventStoreDB's Streams API (`Read`, `Append`, `Delete`, `Tombstone`),
- * so that tests exercise the real `@eventstore/db-client` over the wire. Test-only: never exported from
- * `src`. Messages are the client package's generated code (`generated/streams_pb.js`, from
- * `packages/db-client/protos/streams.proto` in EventStore/EventStore-Client-NodeJS); behaviour follows the
- * server (EventStore/EventStore, `src/EventStore.Core/Services/Transport/Grpc/Streams.*.cs` and
- * `Enumerators.*.cs`) and the docs at developers.eventstore.com, cited where each rule is implemented.
+ * A loopback gRPC server speaking EventStoreDB's Streams API (`Read`, `Append`, `BatchAppend`, `Delete`,
+ * `Tombstone`) and `ServerFeatures`, so that tests exercise the real client over the wire. Test-only:
+ * never exported from `src`. Messages are the generated code of the client under test (see
+ * `loopback-protocol.ts`: never the other client's); behaviour follows the server (EventStore/EventStore,
+ * `src/EventStore.Core/Services/Transport/Grpc/Streams.*.cs`, `ServerFeatures.cs` and `Enumerators.*.cs`)
+ * and the docs at developers.eventstore.com, cited where each rule is implemented.
  *
- * `ServerFeatures` is not served: grpc-js answers UNIMPLEMENTED, which the client accepts
- * (`Client/ServerFeatures.js`) and then appends with the classic client-streaming `Append`
- * (`streams/appendToStream/index.js`); `BatchAppend` answers UNIMPLEMENTED too.
+ * Like every server since 21.10 it lists `BatchAppend` in `ServerFeatures`, and both clients then append
+ * through it (`streams/appendToStream/index.js`); `{ batchAppend: false }` lists it not and answers it
+ * UNIMPLEMENTED, as a 20.x server does, so the clients append with the classic client-streaming `Append`.
+ * `calls` counts the calls per RPC, so tests can check which path was exercised.
  */
 import { randomUUID } from 'node:crypto';
-import { Metadata, Server, ServerCredentials, status, type sendUnaryData, type ServerErrorResponse, type ServerWritableStream } from '@grpc/grpc-js';
-import streamsGrpc from '@eventstore/db-client/generated/streams_grpc_pb.js';
-import streamsPb from '@eventstore/db-client/generated/streams_pb.js';
-import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
-import type { IStreamsServer } from '@eventstore/db-client/generated/streams_grpc_pb.js';
-import type { AppendReq, AppendResp, ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb.js';
-import type { StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb.js';
+import {
+  Server,
+  ServerCredentials,
+  status,
+  type handleBidiStreamingCall,
+  type handleClientStreamingCall,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  type sendUnaryData,
+  type ServerErrorResponse,
+  type ServerWritableStream,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import type { EventStoreDbClientName } from '../../src/client-loader.js';
+import { batchAppendHandler } from './loopback-batch-append.js';
+import { CLIENT_UNDER_TEST } from './client-under-test.js';
 import {
   DELETED_STREAM,
   EXPECTED_ANY,
@@ -28,26 +38,61 @@ import {
   type LogRecord,
   type ProposedEvent,
 } from './loopback-log.js';
+import {
+  loadProtocol,
+  type AppendReqMessage,
+  type AppendRespMessage,
+  type BatchAppendReqMessage,
+  type BatchAppendRespMessage,
+  type DeleteReqMessage,
+  type DeleteRespMessage,
+  type ExpectedRevisionOptions,
+  type LoopbackProtocol,
+  type ReadOptionsMessage,
+  type ReadReqMessage,
+  type ReadRespMessage,
+  type SupportedMethodsMessage,
+} from './loopback-protocol.js';
+import { readProposed, rpcError, streamDeletedError, streamName, wireFor, wrongExpectedVersionError } from './loopback-wire.js';
 
-const { ReadResp: ReadRespMessage, AppendResp: AppendRespMessage, DeleteResp, TombstoneResp, ReadReq: ReadReqMessage, AppendReq: AppendReqMessage } = streamsPb;
-const { Empty, UUID: UUIDMessage, StreamIdentifier: StreamIdentifierMessage } = sharedPb;
-const ReadDirection = ReadReqMessage.Options.ReadDirection;
-const StreamOptionCase = ReadReqMessage.Options.StreamOptionCase;
-const CountOptionCase = ReadReqMessage.Options.CountOptionCase;
-
+/** The server's default `MaxAppendSize` (`--max-append-size`), 1 MiB. */
 /** The server's default `MaxAppendSize` (`--max-append-size`), 1 MiB. */
 export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
 
+/** The server's default `--write-timeout-ms`. */
+const DEFAULT_WRITE_TIMEOUT_MS = 2_000;
+
+/** The version `ServerFeatures` reports: a server that sends `caught_up` (23.10 and later). */
+const SERVER_VERSION = '24.10.0';
+
 export interface LoopbackServerOptions {
   readonly maxAppendSize?: number;
+  /** List and serve `BatchAppend`, as every server since 21.10 does. Default true. */
+  readonly batchAppend?: boolean;
+  /** Whose generated code to speak with (never the other's). Default: the client under test. */
+  readonly client?: EventStoreDbClientName;
+}
+
+/** Calls received per RPC (`batchAppend` counts calls; `batchAppendWrites` the appends they carried). */
+export interface LoopbackCalls {
+  read: number;
+  append: number;
+  batchAppend: number;
+  batchAppendWrites: number;
+  delete: number;
+  tombstone: number;
+  getSupportedMethods: number;
 }
 
 export interface LoopbackEventStoreServer {
   readonly port: number;
-  /** `esdb://127.0.0.1:PORT?tls=false` */
+  /** `esdb://127.0.0.1:PORT?tls=false` (the adapter's `connectEventStoreDb` adapts the scheme to the client). */
   readonly connectionString: string;
   /** The stored data; it survives `stop()`/`start()`, like a server's database across a restart. */
   readonly log: LoopbackLog;
+  readonly calls: Readonly<LoopbackCalls>;
+  /** Whether `BatchAppend` is listed and served. */
+  readonly batchAppend: boolean;
   /** Drops every connection and stops listening (a crash, from the client's point of view). */
   readonly stop: () => Promise<void>;
   /** Listens again on the same port. */
@@ -55,96 +100,8 @@ export interface LoopbackEventStoreServer {
   readonly isRunning: () => boolean;
 }
 
-// --- wire helpers -----------------------------------------------------------------------------------
-
-const streamName = (identifier: StreamIdentifier | undefined): string => Buffer.from(identifier?.getStreamName_asU8() ?? new Uint8Array()).toString('utf8');
-
-const streamIdentifier = (name: string): StreamIdentifier => new StreamIdentifierMessage().setStreamName(Buffer.from(name, 'utf8'));
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-const hex64 = (value: string): string => BigInt.asUintN(64, BigInt(value)).toString(16).padStart(16, '0');
-
-/** `Uuid.FromDto`: a string, or two signed 64-bit halves (most significant first). */
-const parseUuid = (uuid: UUID | undefined): string | undefined => {
-  if (uuid === undefined) return undefined;
-  if (uuid.hasStructured()) {
-    const structured = uuid.getStructured();
-    if (structured === undefined) return undefined;
-    const h = hex64(structured.getMostSignificantBits()) + hex64(structured.getLeastSignificantBits());
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
-  const text = uuid.getString().toLowerCase();
-  return GUID.test(text) ? text : undefined;
-};
-
-/** The id in the form the reader asked for (`ReadReq.Options.UUIDOption`). */
-const uuidMessage = (id: string, structured: boolean): UUID => {
-  if (!structured) return new UUIDMessage().setString(id);
-  const h = id.replaceAll('-', '');
-  const half = (part: string): string => BigInt.asIntN(64, BigInt(`0x${part}`)).toString();
-  return new UUIDMessage().setStructured(
-    new UUIDMessage.Structured().setMostSignificantBits(half(h.slice(0, 16))).setLeastSignificantBits(half(h.slice(16))),
-  );
-};
-
-/** An RpcException as the server raises it: status plus the `exception` key the client maps (`RpcExceptions.cs`). */
-const rpcError = (code: status, details: string, trailers: Readonly<Record<string, string>> = {}): ServerErrorResponse => {
-  const metadata = new Metadata();
-  for (const [key, value] of Object.entries(trailers)) metadata.set(key, value);
-  return Object.assign(new Error(details), { code, details, metadata });
-};
-
-const streamDeleted = (name: string): ServerErrorResponse =>
-  rpcError(status.FAILED_PRECONDITION, `Event stream '${name}' is deleted.`, { exception: 'stream-deleted', 'stream-name': name });
-
-const wrongExpectedVersion = (operation: string, name: string, expected: bigint, actual: bigint): ServerErrorResponse =>
-  rpcError(
-    status.FAILED_PRECONDITION,
-    `${operation} failed due to WrongExpectedVersion. Stream: ${name}, Expected version: ${expected}, Actual version: ${actual}`,
-    { exception: 'wrong-expected-version', 'stream-name': name, 'expected-version': expected.toString(), 'actual-version': actual.toString() },
-  );
-
-/** The event as `Streams.Read.cs` `ConvertToRecordedEvent` sends it: `type`, `created` (ticks), `content-type`. */
-const buildReadResp = (record: LogRecord, structuredIds: boolean): ReadResp => {
-  const recorded = new ReadRespMessage.ReadEvent.RecordedEvent()
-    .setId(uuidMessage(record.id, structuredIds))
-    .setStreamIdentifier(streamIdentifier(record.streamName))
-    .setStreamRevision(record.revision.toString())
-    .setCommitPosition(record.position.commit.toString())
-    .setPreparePosition(record.position.prepare.toString())
-    .setData(record.data)
-    .setCustomMetadata(record.customMetadata);
-  const metadata = recorded.getMetadataMap();
-  metadata.set('type', record.type);
-  metadata.set('created', record.created.toString());
-  metadata.set('content-type', record.contentType);
-  const event = new ReadRespMessage.ReadEvent().setEvent(recorded).setCommitPosition(record.position.commit.toString());
-  return new ReadRespMessage().setEvent(event);
-};
-
-// Records never change, so each is encoded once: google-protobuf's encoding is most of the server's CPU
-// time, and grpc-js serialises a message by calling its `serializeBinary()`.
-const encoded = new WeakMap<LogRecord, Map<boolean, ReadResp>>();
-const readResp = (record: LogRecord, structuredIds: boolean): ReadResp => {
-  const forms = encoded.get(record) ?? new Map<boolean, ReadResp>();
-  encoded.set(record, forms);
-  const cached = forms.get(structuredIds);
-  if (cached !== undefined) return cached;
-  const resp = buildReadResp(record, structuredIds);
-  const bytes = resp.serializeBinary();
-  resp.serializeBinary = () => bytes;
-  forms.set(structuredIds, resp);
-  return resp;
-};
-
 /** The expected revision of an Append/Delete/Tombstone as `ExpectedVersion` numbers. */
-const expectedOf = (options: {
-  hasRevision(): boolean;
-  getRevision(): string;
-  hasNoStream(): boolean;
-  hasStreamExists(): boolean;
-}): bigint =>
+const expectedOf = (options: ExpectedRevisionOptions): bigint =>
   options.hasRevision()
     ? BigInt(options.getRevision())
     : options.hasNoStream()
@@ -159,7 +116,7 @@ type Matcher = (record: LogRecord) => boolean;
  * `ReadReq.Options.FilterOptions`: on stream name or event type, a regex (unanchored, `Regex.IsMatch`)
  * or else a list of prefixes (`Streams.Read.cs` `ConvertToEventFilter`).
  */
-const filterOf = (options: ReadReq.Options): Matcher => {
+const filterOf = (options: ReadOptionsMessage): Matcher => {
   const filter = options.getFilter();
   if (!options.hasFilter() || filter === undefined) return () => true;
   const onStream = filter.hasStreamIdentifier();
@@ -173,18 +130,77 @@ const filterOf = (options: ReadReq.Options): Matcher => {
   };
 };
 
+/**
+ * `ServerFeatures.GetSupportedMethods` (`ServerFeatures.cs`): every method served, service and method
+ * names in lower case, with the features the server lists (`Read`: `position`, `events`; `BatchAppend`:
+ * `deadline_duration`). Only what this server serves is listed.
+ */
+const supportedMethods = (protocol: LoopbackProtocol, paths: ReadonlyArray<string>): SupportedMethodsMessage => {
+  const methods = paths.map((path) => {
+    const [, service = '', method = ''] = path.split('/');
+    const features = method === 'Read' ? ['position', 'events'] : method === 'BatchAppend' ? ['deadline_duration'] : [];
+    return new protocol.SupportedMethod().setServiceName(service.toLowerCase()).setMethodName(method.toLowerCase()).setFeaturesList(features);
+  });
+  return new protocol.SupportedMethods().setEventStoreServerVersion(SERVER_VERSION).setMethodsList(methods);
+};
+
+const methodPaths = (service: object): string[] =>
+  Object.values(service).flatMap((definition: unknown) => {
+    const path: unknown = typeof definition === 'object' && definition !== null ? Reflect.get(definition, 'path') : undefined;
+    return typeof path === 'string' ? [path] : [];
+  });
+
 // --- the service ------------------------------------------------------------------------------------
+
+type ReadCall = ServerWritableStream<ReadReqMessage, ReadRespMessage>;
 
 export const startLoopbackEventStore = async (options: LoopbackServerOptions = {}): Promise<LoopbackEventStoreServer> => {
   const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
+  const batchAppendServed = options.batchAppend ?? true;
+  const protocol = await loadProtocol(options.client ?? CLIENT_UNDER_TEST);
+  const wire = wireFor(protocol);
   const log = new LoopbackLog();
+  const calls: LoopbackCalls = { read: 0, append: 0, batchAppend: 0, batchAppendWrites: 0, delete: 0, tombstone: 0, getSupportedMethods: 0 };
   let server: Server | undefined;
   let port = 0;
   /** Changes on every stop, so loops of calls from before a stop end. */
   let generation = 0;
 
+  /** The event as `Streams.Read.cs` `ConvertToRecordedEvent` sends it: `type`, `created` (ticks), `content-type`. */
+  const buildReadResp = (record: LogRecord, structuredIds: boolean): ReadRespMessage => {
+    const recorded = new protocol.RecordedEvent()
+      .setId(wire.uuidMessage(record.id, structuredIds))
+      .setStreamIdentifier(wire.streamIdentifier(record.streamName))
+      .setStreamRevision(record.revision.toString())
+      .setCommitPosition(record.position.commit.toString())
+      .setPreparePosition(record.position.prepare.toString())
+      .setData(record.data)
+      .setCustomMetadata(record.customMetadata);
+    const metadata = recorded.getMetadataMap();
+    metadata.set('type', record.type);
+    metadata.set('created', record.created.toString());
+    metadata.set('content-type', record.contentType);
+    const event = new protocol.ReadEvent().setEvent(recorded).setCommitPosition(record.position.commit.toString());
+    return new protocol.ReadResp().setEvent(event);
+  };
+
+  // Records never change, so each is encoded once: google-protobuf's encoding is most of the server's CPU
+  // time, and grpc-js serialises a message by calling its `serializeBinary()`.
+  const encoded = new WeakMap<LogRecord, Map<boolean, ReadRespMessage>>();
+  const readResp = (record: LogRecord, structuredIds: boolean): ReadRespMessage => {
+    const forms = encoded.get(record) ?? new Map<boolean, ReadRespMessage>();
+    encoded.set(record, forms);
+    const cached = forms.get(structuredIds);
+    if (cached !== undefined) return cached;
+    const resp = buildReadResp(record, structuredIds);
+    const bytes = resp.serializeBinary();
+    resp.serializeBinary = () => bytes;
+    forms.set(structuredIds, resp);
+    return resp;
+  };
+
   /** Writes with back-pressure; resolves false when the call is gone. */
-  const send = (call: ServerWritableStream<ReadReq, ReadResp>, resp: ReadResp): Promise<boolean> =>
+  const send = (call: ReadCall, resp: ReadRespMessage): Promise<boolean> =>
     new Promise((resolve) => {
       if (call.cancelled || call.destroyed) return resolve(false);
       if (call.write(resp)) return resolve(true);
@@ -200,11 +216,11 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
     });
 
   /** A server-streaming error as grpc-js expects it (`call.destroy(err)` would leave the client waiting). */
-  const fail = (call: ServerWritableStream<ReadReq, ReadResp>, error: ServerErrorResponse): void => {
+  const fail = (call: ReadCall, error: ServerErrorResponse): void => {
     call.emit('error', error);
   };
 
-  const waitForAppend = (call: ServerWritableStream<ReadReq, ReadResp>): Promise<void> =>
+  const waitForAppend = (call: ReadCall): Promise<void> =>
     new Promise((resolve) => {
       const done = (): void => {
         unsubscribe();
@@ -223,7 +239,7 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
    * The log is walked by index, so an event appended while catching up is sent once, in order.
    */
   const subscribe = async (
-    call: ServerWritableStream<ReadReq, ReadResp>,
+    call: ReadCall,
     startIndex: number,
     matches: Matcher,
     structuredIds: boolean,
@@ -231,7 +247,7 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
   ): Promise<void> => {
     const mine = generation;
     const alive = (): boolean => mine === generation && !call.cancelled && !call.destroyed;
-    const confirmation = new ReadRespMessage().setConfirmation(new ReadRespMessage.SubscriptionConfirmation().setSubscriptionId(randomUUID()));
+    const confirmation = new protocol.ReadResp().setConfirmation(new protocol.SubscriptionConfirmation().setSubscriptionId(randomUUID()));
     if (!(await send(call, confirmation))) return;
     let index = startIndex;
     let caughtUp = false;
@@ -240,20 +256,20 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
       if (record !== undefined) {
         index += 1;
         const verdict = onRecord?.(record) ?? 'send';
-        if (verdict === 'deleted') return fail(call, streamDeleted(record.streamName));
+        if (verdict === 'deleted') return fail(call, streamDeletedError(record.streamName));
         if (verdict === 'send' && matches(record) && !(await send(call, readResp(record, structuredIds)))) return;
         continue;
       }
       if (!caughtUp) {
         caughtUp = true;
-        if (!(await send(call, new ReadRespMessage().setCaughtUp(new ReadRespMessage.CaughtUp())))) return;
+        if (!(await send(call, new protocol.ReadResp().setCaughtUp(new protocol.CaughtUp())))) return;
         continue;
       }
       await waitForAppend(call);
     }
   };
 
-  const readAll = async (call: ServerWritableStream<ReadReq, ReadResp>, options: ReadReq.Options): Promise<void> => {
+  const readAll = async (call: ReadCall, options: ReadOptionsMessage): Promise<void> => {
     const all = options.getAll();
     const structuredIds = options.getUuidOption()?.hasStructured() === true;
     const matches = filterOf(options);
@@ -264,7 +280,7 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
         : undefined;
     };
     const position = positionOf();
-    if (options.getCountOptionCase() === CountOptionCase.SUBSCRIPTION) {
+    if (options.getCountOptionCase() === protocol.CountOptionCase.SUBSCRIPTION) {
       let start = 0;
       if (all?.hasEnd() === true) start = log.records.length;
       else if (position !== undefined && (position.commit !== 0n || position.prepare !== 0n)) {
@@ -278,7 +294,7 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
     // Reads of $all: forwards from a position inclusive (pre-positions), backwards strictly before it
     // (post-positions) — `ReaderIndex/AllReader.cs`.
     const count = BigInt(options.getCount());
-    const backwards = options.getReadDirection() === ReadDirection.BACKWARDS;
+    const backwards = options.getReadDirection() === protocol.ReadDirection.BACKWARDS;
     const picked: LogRecord[] = [];
     if (backwards) {
       let index = all?.hasStart() === true ? -1 : position === undefined ? log.records.length - 1 : log.lastIndexBefore(position);
@@ -297,13 +313,13 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
     call.end();
   };
 
-  const readStream = async (call: ServerWritableStream<ReadReq, ReadResp>, options: ReadReq.Options): Promise<void> => {
+  const readStream = async (call: ReadCall, options: ReadOptionsMessage): Promise<void> => {
     const stream = options.getStream();
     const name = streamName(stream?.getStreamIdentifier());
     const structuredIds = options.getUuidOption()?.hasStructured() === true;
     const from = stream?.hasRevision() === true ? BigInt(stream.getRevision()) : stream?.hasEnd() === true ? 'end' : 'start';
-    if (options.getCountOptionCase() === CountOptionCase.SUBSCRIPTION) {
-      if (log.isTombstoned(name)) return fail(call, streamDeleted(name));
+    if (options.getCountOptionCase() === protocol.CountOptionCase.SUBSCRIPTION) {
+      if (log.isTombstoned(name)) return fail(call, streamDeletedError(name));
       // Subscriptions from a revision are exclusive ("The positions provided to the subscriptions are
       // exclusive", developers.eventstore.com/clients/grpc/subscribing-to-streams); END means live only.
       const records = log.streamRecords(name);
@@ -313,14 +329,14 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
         record.streamName !== name ? 'skip' : record.revision === DELETED_STREAM ? 'deleted' : record.revision > after ? 'send' : 'skip',
       );
     }
-    const result = log.readStream(name, from, options.getReadDirection() === ReadDirection.BACKWARDS, BigInt(options.getCount()));
+    const result = log.readStream(name, from, options.getReadDirection() === protocol.ReadDirection.BACKWARDS, BigInt(options.getCount()));
     switch (result.kind) {
       case 'deleted':
         // `ReadStreamResult.StreamDeleted` → `RpcExceptions.StreamDeleted` (FAILED_PRECONDITION).
-        return fail(call, streamDeleted(name));
+        return fail(call, streamDeletedError(name));
       case 'not-found': {
         // `ReadStreamResult.NoStream` → a `stream_not_found` message, then the call ends with OK.
-        const notFound = new ReadRespMessage().setStreamNotFound(new ReadRespMessage.StreamNotFound().setStreamIdentifier(streamIdentifier(name)));
+        const notFound = new protocol.ReadResp().setStreamNotFound(new protocol.StreamNotFound().setStreamIdentifier(wire.streamIdentifier(name)));
         if (await send(call, notFound)) call.end();
         return;
       }
@@ -330,14 +346,15 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
     }
   };
 
-  const read: IStreamsServer['read'] = (call) => {
+  const read: handleServerStreamingCall<ReadReqMessage, ReadRespMessage> = (call) => {
+    calls.read += 1;
     const options = call.request.getOptions();
     const run = async (): Promise<void> => {
       if (options === undefined) return fail(call, rpcError(status.INVALID_ARGUMENT, 'ReadReq without options'));
       switch (options.getStreamOptionCase()) {
-        case StreamOptionCase.ALL:
+        case protocol.StreamOptionCase.ALL:
           return readAll(call, options);
-        case StreamOptionCase.STREAM:
+        case protocol.StreamOptionCase.STREAM:
           return readStream(call, options);
         default:
           return fail(call, rpcError(status.INVALID_ARGUMENT, 'ReadReq without stream option'));
@@ -353,47 +370,44 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
    * A wrong expected version is an `AppendResp.wrong_expected_version` reply, not an error; a deleted
    * stream is `RpcExceptions.StreamDeleted`.
    */
-  const append: IStreamsServer['append'] = (call, callback: sendUnaryData<AppendResp>) => {
-    let options: AppendReq.Options | undefined;
+  const append: handleClientStreamingCall<AppendReqMessage, AppendRespMessage> = (call, callback: sendUnaryData<AppendRespMessage>) => {
+    calls.append += 1;
+    let options: ExpectedRevisionOptions | undefined;
     const events: ProposedEvent[] = [];
     let size = 0;
     let answered = false;
-    const answer = (error: ServerErrorResponse | null, response?: AppendResp): void => {
+    const answer = (error: ServerErrorResponse | null, response?: AppendRespMessage): void => {
       if (answered) return;
       answered = true;
       if (error !== null) callback(error, null);
       else callback(null, response);
     };
     call.on('error', () => undefined);
-    call.on('data', (request: AppendReq) => {
+    call.on('data', (request: AppendReqMessage) => {
       if (answered) return;
       if (options === undefined) {
         const first = request.getOptions();
-        if (request.getContentCase() !== AppendReqMessage.ContentCase.OPTIONS || first === undefined) {
+        if (request.getContentCase() !== protocol.AppendContentCase.OPTIONS || first === undefined) {
           return answer(rpcError(status.UNKNOWN, 'the first AppendReq must carry options'));
         }
         options = first;
         return;
       }
       const message = request.getProposedMessage();
-      if (request.getContentCase() !== AppendReqMessage.ContentCase.PROPOSED_MESSAGE || message === undefined) {
+      if (request.getContentCase() !== protocol.AppendContentCase.PROPOSED_MESSAGE || message === undefined) {
         return answer(rpcError(status.UNKNOWN, 'AppendReq after the options must be proposed messages'));
       }
-      const metadata = message.getMetadataMap();
-      const type = metadata.get('type');
-      const contentType = metadata.get('content-type');
-      const missing = type === undefined ? 'type' : contentType === undefined ? 'content-type' : undefined;
-      if (missing !== undefined || type === undefined || contentType === undefined) {
+      const proposed = readProposed(message);
+      if (proposed.kind === 'missing-metadata') {
         return answer(
-          rpcError(status.INVALID_ARGUMENT, `Required Metadata Property '${missing ?? 'type'}' is missing`, {
+          rpcError(status.INVALID_ARGUMENT, `Required Metadata Property '${proposed.property}' is missing`, {
             exception: 'missing-required-metadata-property',
             'required-metadata-properties': 'type,content-type',
           }),
         );
       }
-      const data = message.getData_asU8();
-      const customMetadata = message.getCustomMetadata_asU8();
-      size += data.length + customMetadata.length + type.length * 2;
+      if (proposed.kind === 'bad-id') return answer(rpcError(status.UNKNOWN, 'proposed message id is not a UUID'));
+      size += proposed.size;
       if (size > maxAppendSize) {
         return answer(
           rpcError(status.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, {
@@ -402,9 +416,7 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
           }),
         );
       }
-      const id = parseUuid(message.getId());
-      if (id === undefined) return answer(rpcError(status.UNKNOWN, 'proposed message id is not a UUID'));
-      events.push({ id, type, contentType, data: Uint8Array.from(data), customMetadata: Uint8Array.from(customMetadata) });
+      events.push(proposed.event);
     });
     call.on('end', () => {
       if (answered) return;
@@ -412,30 +424,26 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
       const name = streamName(options.getStreamIdentifier());
       const expected = expectedOf(options);
       const result = log.append(name, expected, events);
-      const response = new AppendRespMessage();
+      const response = new protocol.AppendResp();
       switch (result.kind) {
         case 'stream-deleted':
-          return answer(streamDeleted(name));
+          return answer(streamDeletedError(name));
         case 'wrong-expected-version': {
-          const wrong = new AppendRespMessage.WrongExpectedVersion();
-          if (result.currentRevision < 0n) wrong.setCurrentNoStream(new Empty());
+          const wrong = new protocol.AppendWrongExpectedVersion();
+          if (result.currentRevision < 0n) wrong.setCurrentNoStream(new protocol.Empty());
           else wrong.setCurrentRevision(result.currentRevision.toString());
-          if (expected === EXPECTED_ANY) wrong.setExpectedAny(new Empty());
-          else if (expected === EXPECTED_STREAM_EXISTS) wrong.setExpectedStreamExists(new Empty());
-          else if (expected === EXPECTED_NO_STREAM) wrong.setExpectedNoStream(new Empty());
+          if (expected === EXPECTED_ANY) wrong.setExpectedAny(new protocol.Empty());
+          else if (expected === EXPECTED_STREAM_EXISTS) wrong.setExpectedStreamExists(new protocol.Empty());
+          else if (expected === EXPECTED_NO_STREAM) wrong.setExpectedNoStream(new protocol.Empty());
           else wrong.setExpectedRevision(expected.toString());
           return answer(null, response.setWrongExpectedVersion(wrong));
         }
         case 'written': {
-          const success = new AppendRespMessage.Success();
-          if (result.lastRevision < 0n) success.setNoStream(new Empty());
+          const success = new protocol.AppendSuccess();
+          if (result.lastRevision < 0n) success.setNoStream(new protocol.Empty());
           else success.setCurrentRevision(result.lastRevision.toString());
-          if (result.position === undefined) success.setNoPosition(new Empty());
-          else {
-            success.setPosition(
-              new AppendRespMessage.Position().setCommitPosition(result.position.commit.toString()).setPreparePosition(result.position.prepare.toString()),
-            );
-          }
+          if (result.position === undefined) success.setNoPosition(new protocol.Empty());
+          else success.setPosition(new protocol.AppendPosition().setCommitPosition(result.position.commit.toString()).setPreparePosition(result.position.prepare.toString()));
           return answer(null, response.setSuccess(success));
         }
       }
@@ -449,41 +457,65 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
       const result = log.delete(name, expected, hard);
       switch (result.kind) {
         case 'stream-deleted':
-          return { error: streamDeleted(name) };
+          return { error: streamDeletedError(name) };
         case 'wrong-expected-version':
-          return { error: wrongExpectedVersion(hard ? 'Tombstone' : 'Delete', name, expected, result.currentRevision) };
+          return { error: wrongExpectedVersionError(hard ? 'Tombstone' : 'Delete', name, expected, result.currentRevision) };
         case 'deleted':
           return { position: result.position };
       }
     };
 
-  const implementation: IStreamsServer = {
-    read,
-    append,
-    delete: (call, callback) => {
+  const deleteOrTombstone =
+    (hard: boolean): handleUnaryCall<DeleteReqMessage, DeleteRespMessage> =>
+    (call, callback) => {
+      if (hard) calls.tombstone += 1;
+      else calls.delete += 1;
       const options = call.request.getOptions();
       if (options === undefined) return callback(rpcError(status.INVALID_ARGUMENT, 'DeleteReq without options'), null);
-      const result = remove(false)(streamName(options.getStreamIdentifier()), expectedOf(options));
+      const result = remove(hard)(streamName(options.getStreamIdentifier()), expectedOf(options));
       if ('error' in result) return callback(result.error, null);
-      const position = new DeleteResp.Position().setCommitPosition(result.position.commit.toString()).setPreparePosition(result.position.prepare.toString());
-      callback(null, new DeleteResp().setPosition(position));
+      const position = (hard ? new protocol.TombstonePosition() : new protocol.DeletePosition())
+        .setCommitPosition(result.position.commit.toString())
+        .setPreparePosition(result.position.prepare.toString());
+      callback(null, (hard ? new protocol.TombstoneResp() : new protocol.DeleteResp()).setPosition(position));
+    };
+
+  const batchAppend = batchAppendHandler({
+    protocol,
+    wire,
+    log,
+    maxAppendSize,
+    writeTimeoutMs: DEFAULT_WRITE_TIMEOUT_MS,
+    onAppend: () => {
+      calls.batchAppendWrites += 1;
     },
-    tombstone: (call, callback) => {
-      const options = call.request.getOptions();
-      if (options === undefined) return callback(rpcError(status.INVALID_ARGUMENT, 'TombstoneReq without options'), null);
-      const result = remove(true)(streamName(options.getStreamIdentifier()), expectedOf(options));
-      if ('error' in result) return callback(result.error, null);
-      const position = new TombstoneResp.Position().setCommitPosition(result.position.commit.toString()).setPreparePosition(result.position.prepare.toString());
-      callback(null, new TombstoneResp().setPosition(position));
-    },
-    batchAppend: (call) => {
-      call.emit('error', rpcError(status.UNIMPLEMENTED, 'BatchAppend is not served by the loopback server'));
-    },
+  });
+
+  const batchAppendOrUnimplemented: handleBidiStreamingCall<BatchAppendReqMessage, BatchAppendRespMessage> = (call) => {
+    calls.batchAppend += 1;
+    // A server before 21.10: grpc's answer to a method it does not know.
+    if (!batchAppendServed) call.emit('error', rpcError(status.UNIMPLEMENTED, 'BatchAppend is not served (loopback server option batchAppend: false)'));
+    else batchAppend(call);
+  };
+
+  const streams: UntypedServiceImplementation = {
+    read,
+    append,
+    delete: deleteOrTombstone(false),
+    tombstone: deleteOrTombstone(true),
+    batchAppend: batchAppendOrUnimplemented,
+  };
+
+  const served = methodPaths(protocol.StreamsService).filter((path) => batchAppendServed || !path.endsWith('/BatchAppend'));
+  const features: handleUnaryCall<object, SupportedMethodsMessage> = (_call, callback) => {
+    calls.getSupportedMethods += 1;
+    callback(null, supportedMethods(protocol, [...served, ...methodPaths(protocol.ServerFeaturesService)]));
   };
 
   const listen = async (): Promise<void> => {
     const next = new Server();
-    next.addService(streamsGrpc.StreamsService, implementation);
+    next.addService(protocol.StreamsService, streams);
+    next.addService(protocol.ServerFeaturesService, { getSupportedMethods: features });
     port = await new Promise<number>((resolve, reject) =>
       next.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, bound) => (error === null ? resolve(bound) : reject(error))),
     );
@@ -499,6 +531,8 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
       return `esdb://127.0.0.1:${port}?tls=false`;
     },
     log,
+    calls,
+    batchAppend: batchAppendServed,
     stop: async () => {
       const current = server;
       server = undefined;

@@ -6,7 +6,9 @@
  *   EVENTSTOREDB_URL='esdb://127.0.0.1:PORT?tls=false' npx -y pnpm@10 quickstart
  *
  * The port is chosen by the system (the server listens on 127.0.0.1 only). Runs until interrupted;
- * everything stored is lost when it stops.
+ * everything stored is lost when it stops. It speaks the generated code of `@kurrent/kurrentdb-client`
+ * (`MC_ESDB_CLIENT=eventstore-db`: of `@eventstore/db-client`); either client can talk to it, each from
+ * its own process.
  */
 import { startLoopbackEventStore } from './loopback-server.js';
 

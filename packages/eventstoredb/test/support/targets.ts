@@ -1,7 +1,15 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { connectEventStoreDb, type EventStoreDbConnection, type EventStoreDbEventStore, type EventStoreDbStoreOptions } from '../../src/index.js';
+import { CLIENT_UNDER_TEST, holdClient } from './client-under-test.js';
 import { startLoopbackEventStore, type LoopbackEventStoreServer } from './loopback-server.js';
+
+/**
+ * The append paths of the loopback server: `BatchAppend`, which the clients use with every server since
+ * 21.10, and the classic `Append` of older servers. Both are tested, with each client.
+ */
+export const APPEND_PATHS = ['BatchAppend', 'Append'] as const;
+export type AppendPath = (typeof APPEND_PATHS)[number];
 
 /** A store under test, over the real client: against the loopback server, or a real one. */
 export interface AdapterTarget {
@@ -12,14 +20,31 @@ export interface AdapterTarget {
   readonly dispose: () => Promise<void>;
 }
 
+/** `connectEventStoreDb` with the client under test, counted by `holdClient` until closed. */
+export const connectForTest = (connectionString: string, options: EventStoreDbStoreOptions = {}): EventStoreDbConnection => {
+  const release = holdClient();
+  try {
+    const connection = connectEventStoreDb(connectionString, { ...options, client: CLIENT_UNDER_TEST });
+    return { ...connection, close: () => connection.close().finally(release) };
+  } catch (error: unknown) {
+    release();
+    throw error;
+  }
+};
+
 const withDelete = (connection: EventStoreDbConnection) => async (streamId: string): Promise<void> => {
   const result = await connection.store.deleteStream(streamId)();
   if (E.isLeft(result)) throw new Error(`deleteStream failed: ${result.left.code}: ${result.left.message}`);
 };
 
-export const loopbackTarget = async (options?: EventStoreDbStoreOptions): Promise<AdapterTarget> => {
-  const server = await startLoopbackEventStore();
-  const connection = connectEventStoreDb(server.connectionString, options);
+/** The loopback server on one append path (BatchAppend by default, as real servers), over the client under test. */
+export const loopbackTarget = async (
+  options: EventStoreDbStoreOptions & { readonly appendPath?: AppendPath; readonly connectionQuery?: string } = {},
+): Promise<AdapterTarget> => {
+  const { appendPath = 'BatchAppend', connectionQuery, ...storeOptions } = options;
+  const server = await startLoopbackEventStore({ batchAppend: appendPath === 'BatchAppend' });
+  const query = connectionQuery === undefined ? '' : `&${connectionQuery}`;
+  const connection = connectForTest(`${server.connectionString}${query}`, storeOptions);
   return {
     connection,
     server,
@@ -34,16 +59,16 @@ export const loopbackTarget = async (options?: EventStoreDbStoreOptions): Promis
 /** The real server named by `EVENTSTOREDB_URL`, if set. */
 export const REAL_SERVER_URL = process.env.EVENTSTOREDB_URL;
 
-export const realServerTarget = async (url: string, options?: EventStoreDbStoreOptions): Promise<AdapterTarget> => {
-  const connection = connectEventStoreDb(url, options);
+export const realServerTarget = async (url: string, options: EventStoreDbStoreOptions = {}): Promise<AdapterTarget> => {
+  const connection = connectForTest(url, options);
   return { connection, deleteStream: withDelete(connection), dispose: () => connection.close() };
 };
 
 /** The URL without credentials, for test names and logs. */
 export const describeUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//');
 
-/** Creates the target before the enclosing describe's tests and disposes of it after; returns its store. */
-export const useAdapterTarget = (create: () => Promise<AdapterTarget>): (() => EventStoreDbEventStore) => {
+/** Creates the target before the enclosing describe's tests and disposes of it after; returns it. */
+export const useTarget = (create: () => Promise<AdapterTarget>): (() => AdapterTarget) => {
   let target: AdapterTarget | undefined;
   beforeAll(async () => {
     target = await create();
@@ -53,8 +78,14 @@ export const useAdapterTarget = (create: () => Promise<AdapterTarget>): (() => E
   });
   return () => {
     if (target === undefined) throw new Error('the EventStoreDB target was not created (did create() fail?)');
-    return target.connection.store;
+    return target;
   };
+};
+
+/** Like `useTarget`, for tests that need only the store. */
+export const useAdapterTarget = (create: () => Promise<AdapterTarget>): (() => EventStoreDbEventStore) => {
+  const target = useTarget(create);
+  return () => target().connection.store;
 };
 
 /**
