@@ -144,7 +144,7 @@ export const twilioWebhookBench = async (): Promise<void> => {
 
   const store = createInMemoryEventStore();
   const mc = createMessageCenter({ store });
-  await must(mc.enableMessageCenter({ businessId: 'bench-business', country: 'US', number: BUSINESS_NUMBER, allotment: { messagesPerPeriod: 1_000_000, overage: 'allow' } }));
+  await must(mc.enableMessageCenter({ businessId: 'bench-business', actor: { kind: 'host', businessId: 'bench-business' }, country: 'US', number: BUSINESS_NUMBER, allotment: { messagesPerPeriod: 1_000_000, overage: 'allow' } }));
   const errors: Array<unknown> = [];
   const webhook = await listen(
     toNodeListener(

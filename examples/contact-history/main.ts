@@ -43,6 +43,8 @@ const mc = createMessageCenter({ store: persistence.store, transport, clock, ...
 
 const { businessId } = BUSINESS;
 const staff = (staffId: string) => ({ kind: 'staff', businessId, staffId, permissions: ['send-email-sms'] }) as const;
+/** The salon's own back end, which sets the business up and records clients (B0). */
+const host = { kind: 'host', businessId } as const;
 const viewer = staff('maya');
 
 /** Runs a step and stops the program on an unexpected error. */
@@ -74,7 +76,7 @@ const clientName = (clientId: string): string => CLIENTS.find((c) => c.clientId 
 
 const replay = async (steps: ReadonlyArray<Step>): Promise<void> => {
   const enabled = await run(
-    mc.enableMessageCenter({ businessId, country: BUSINESS.country, number: BUSINESS.number, allotment: { messagesPerPeriod: 1000, overage: 'refuse' } }),
+    mc.enableMessageCenter({ businessId, actor: host, country: BUSINESS.country, number: BUSINESS.number, allotment: { messagesPerPeriod: 1000, overage: 'refuse' } }),
   );
   const messageIds = new Map<string, string>();
   const counts = new Map<string, number>();
@@ -88,7 +90,7 @@ const replay = async (steps: ReadonlyArray<Step>): Promise<void> => {
     switch (step.kind) {
       case 'record-client': {
         const { client } = step;
-        const recorded = await run(mc.recordClient({ businessId, ...client }));
+        const recorded = await run(mc.recordClient({ businessId, actor: host, ...client }));
         if (recorded.cellPhone !== null) cellPhonesE164.set(recorded.cellPhone, client.clientId);
         count('profile updates');
         break;

@@ -35,6 +35,8 @@ const dana = { kind: 'staff', businessId, staffId: 'dana', permissions: ['send-e
 const eli = { kind: 'staff', businessId, staffId: 'eli', permissions: ['send-email-sms'] } as const;
 const frontDesk = { kind: 'staff', businessId, staffId: 'front-desk', permissions: [] } as const;
 const viewers = [dana, eli, frontDesk];
+// The salon's own back end: it sets the business up, records clients and reads the plan's usage (B0).
+const host = { kind: 'host', businessId } as const;
 const clients = ['ana', 'ben'];
 
 /** Runs a step and stops the program on an unexpected error: this is a demo of the happy paths. */
@@ -59,7 +61,7 @@ const show = async (): Promise<void> => {
     for (const viewer of viewers) {
       const view = await mc.conversation({ businessId, conversationId: clientId, viewer })();
       if (E.isLeft(view)) {
-        cells.push('—');
+        cells.push(view.left.code === 'forbidden' ? 'forbidden' : '—');
         continue;
       }
       const v = view.right;
@@ -88,14 +90,14 @@ const inbound = (from: string, body: string, sid: string) =>
 console.log('Message Center quickstart — one day at a salon (each cell: the folder as that staff member sees it, with the unread count)');
 
 await step('The salon enables the Message Center with its number and a plan of 500 messages a month', async () => {
-  const { number } = await run(mc.enableMessageCenter({ businessId, country: 'US', number: salon, allotment: { messagesPerPeriod: 500, overage: 'refuse' } }));
+  const { number } = await run(mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: salon, allotment: { messagesPerPeriod: 500, overage: 'refuse' } }));
   console.log(`   number ${salon} is stored as ${number}`);
-  await refused('a business in France enables it', mc.enableMessageCenter({ businessId: 'bistro', country: 'FR', number: '+33612345678', allotment: { messagesPerPeriod: 500, overage: 'refuse' } }));
+  await refused('a business in France enables it', mc.enableMessageCenter({ businessId: 'bistro', actor: { kind: 'host', businessId: 'bistro' }, country: 'FR', number: '+33612345678', allotment: { messagesPerPeriod: 500, overage: 'refuse' } }));
 }, false);
 
 await step('The host application records two clients (phones in any formatting)', async () => {
   for (const [clientId, name, phone] of [['ana', 'Ana Lima', '415.555.2671'], ['ben', 'Ben Okafor', '(646) 555-0142']] as const) {
-    const c = await run(mc.recordClient({ businessId, clientId, uid: clientId.toUpperCase(), name, cellPhone: phone, clientType: 'member', groups: ['colour'], homeLocation: 'Downtown' }));
+    const c = await run(mc.recordClient({ businessId, actor: host, clientId, uid: clientId.toUpperCase(), name, cellPhone: phone, clientType: 'member', groups: ['colour'], homeLocation: 'Downtown' }));
     console.log(`   ${name}: ${phone} → ${c.cellPhone ?? c.phoneProblem}`);
   }
 }, false);
@@ -137,7 +139,7 @@ await step('Dana replies, archives it, and replies once more (archived → repli
 });
 
 await step('The salon turns on “Display individual read/unread status for staff members”', async () => {
-  await run(mc.setIndividualReadStatus({ businessId, individual: true }));
+  await run(mc.setIndividualReadStatus({ businessId, actor: host, individual: true }));
   await run(inbound('+14155552671', 'Thank you!!', 'SM-ana-4'));
   await run(inbound('+14155552671', 'See you tomorrow', 'SM-ana-5'));
   await run(mc.markRead({ businessId, conversationId: 'ana', actor: eli }));
@@ -175,7 +177,7 @@ await step('Delivery reports arrive out of order (a late “sent” does not ove
   await run(mc.recordDeliveryStatus({ providerMessageId: first.providerMessageId, status: 'delivered' }));
   const late = await run(mc.recordDeliveryStatus({ providerMessageId: first.providerMessageId, status: 'sent' }));
   console.log(`   first message to Ana: ${late.status}`);
-  const usage = await run(mc.usage({ businessId, viewer: dana }));
+  const usage = await run(mc.usage({ businessId, viewer: host }));
   console.log(`   usage ${usage.period}: ${usage.used} of ${usage.limit} messages (${usage.inbound} in, ${usage.outbound} out)`);
 }, false);
 

@@ -93,12 +93,12 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   // says what its number and plan are now (a different number is a number change, B2).
   const { business } = options;
   const allotment = { messagesPerPeriod: business.messagesPerPeriod, overage: 'refuse' } as const;
-  const enabled = await messageCenter.enableMessageCenter({ businessId: business.businessId, country: business.country, number: business.number, allotment })();
+  const enabled = await messageCenter.enableMessageCenter({ businessId: business.businessId, actor: { kind: 'host', businessId: business.businessId }, country: business.country, number: business.number, allotment })();
   if (E.isRight(enabled)) {
     log(`startup enabled   business ${business.businessId} on ${enabled.right.number}`);
   } else if (enabled.left.code === 'message-center-already-enabled') {
-    const changed = await unwrap(`cannot set the number of business ${business.businessId}`, messageCenter.changeNumber({ businessId: business.businessId, number: business.number }));
-    await unwrap(`cannot set the plan of business ${business.businessId}`, messageCenter.changePlan({ businessId: business.businessId, allotment }));
+    const changed = await unwrap(`cannot set the number of business ${business.businessId}`, messageCenter.changeNumber({ businessId: business.businessId, actor: { kind: 'host', businessId: business.businessId }, number: business.number }));
+    await unwrap(`cannot set the plan of business ${business.businessId}`, messageCenter.changePlan({ businessId: business.businessId, actor: { kind: 'host', businessId: business.businessId }, allotment }));
     log(`startup enabled   business ${business.businessId} was enabled already; its number is ${changed.number}`);
   } else {
     throw new Error(`cannot enable the Message Center for business ${business.businessId}: ${enabled.left.code}: ${enabled.left.message}`);

@@ -7,7 +7,7 @@ import {
   readModelsProjection,
   type ReadModels,
 } from '@message-center/core/internals';
-import { businessId, dana, eli, openSalon, run } from './salon.js';
+import { businessId, dana, eli, host, openSalon, run } from './salon.js';
 
 const { mc, store, clock, later, inbound } = await openSalon();
 
@@ -20,7 +20,7 @@ const answers = async (m: typeof mc): Promise<string> =>
     await run(m.inbox({ businessId, viewer: eli, view: 'archived' })),
     await run(m.unreadBadge({ businessId, viewer: dana })),
     await run(m.alerts({ businessId, viewer: dana })),
-    await run(m.usage({ businessId, viewer: dana })),
+    await run(m.usage({ businessId, viewer: host })),
   ]);
 await answers(mc);
 later(5);

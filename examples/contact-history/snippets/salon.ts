@@ -26,6 +26,8 @@ export const businessId = 'salon-42';
 export const dana = { kind: 'staff', businessId, staffId: 'dana', permissions: ['send-email-sms'] } as const;
 export const eli = { kind: 'staff', businessId, staffId: 'eli', permissions: ['send-email-sms'] } as const;
 export const reminders = { kind: 'automation', businessId, name: 'reminders' } as const;
+/** The salon's own back end: it sets the business up, records clients and reads the usage (B0). */
+export const host = { kind: 'host', businessId } as const;
 export const salonNumber = '+12015550123';
 
 export const openSalon = async (options: { readonly onAlert?: (alert: Alert) => void } = {}) => {
@@ -42,14 +44,14 @@ export const openSalon = async (options: { readonly onAlert?: (alert: Alert) => 
   const transport = createInMemorySmsTransport();
   const mc = createMessageCenter({ store, transport, clock, ids, ...(options.onAlert === undefined ? {} : { onAlert: options.onAlert }) });
 
-  await run(mc.enableMessageCenter({ businessId, country: 'US', number: salonNumber, allotment: { messagesPerPeriod: 500, overage: 'refuse' } }));
+  await run(mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: salonNumber, allotment: { messagesPerPeriod: 500, overage: 'refuse' } }));
   const clients = [
     { clientId: 'cl-1001', uid: 'A-1001', name: 'Ana Lima', email: 'ana.lima@example.com', cellPhone: '415.555.2671', clientType: 'member', groups: ['colour'], homeLocation: 'Downtown' },
     { clientId: 'cl-1002', uid: 'A-1002', name: 'Ben Okafor', email: 'ben@okafor.dev', cellPhone: '(646) 555-0142', clientType: 'member', groups: ['cuts'], homeLocation: 'Uptown' },
     { clientId: 'cl-1003', uid: 'A-1003', name: 'Zoë Ørsted', email: 'zoe@example.org', cellPhone: '+1 628 555 0107', clientType: 'guest', groups: ['colour', 'cuts'], homeLocation: 'Downtown' },
     { clientId: 'cl-1004', uid: 'A-1004', name: 'Chloé Dubois', email: 'chloe.d@example.net', cellPhone: '212-555-0199', clientType: 'guest', groups: ['nails'], homeLocation: 'Uptown' },
   ] as const;
-  for (const client of clients) await run(mc.recordClient({ businessId, ...client }));
+  for (const client of clients) await run(mc.recordClient({ businessId, actor: host, ...client }));
   const inbound = (from: string, body: string, sid: string) => run(mc.receiveInbound({ to: salonNumber, from, body, providerMessageId: sid }));
 
   // 09:10 Dana texts Ana, who answers (unread).

@@ -39,7 +39,8 @@ export {
   StaffConversationActionInput,
   UsageQueryInput,
 } from './application/inputs.js';
-export { Actor, AutomationActor, SEND_PERMISSION, StaffActor } from './domain/actor.js';
+export { Actor, AutomationActor, BusinessActor, HostActor, SEND_PERMISSION, StaffActor, UsageViewer } from './domain/actor.js';
+export { AUTHORIZATION, PERMISSIONS, type AuthorizationRule, type Operation, type Permission } from './domain/authorization.js';
 export { AllotmentCodec, NonNegativeInt, type AllotmentData, type NonNegativeIntBrand } from './domain/business/events.js';
 export { OptOutTypeCodec } from './domain/conversation/commands.js';
 
@@ -87,7 +88,7 @@ export type {
 } from './read-models/contact-history.js';
 
 // Errors.
-export type { MessageCenterError, MessageCenterErrorCode } from './application/errors.js';
+export type { InternalError, MessageCenterError, MessageCenterErrorCode, StreamOwnerMismatch } from './application/errors.js';
 export type { DomainError, DomainErrorCode } from './domain/errors.js';
 export type { EventDecodeError, Upcaster } from './application/event-codec.js';
 export type { UnknownEventPolicy } from './application/directory-feed.js';

@@ -19,6 +19,7 @@ export * from './application/in-memory-transport.js';
 export * from './application/event-codec.js';
 export * from './application/command-handler.js';
 export * from './application/directory-feed.js';
+export * from './application/migrate-stream-names.js';
 
 // The pure domain: values, events, commands, deciders, policies.
 export * from './domain/values/index.js';
@@ -28,6 +29,8 @@ export * from './domain/authorization.js';
 export * from './domain/decider.js';
 export * from './domain/events.js';
 export * from './domain/streams.js';
+export * from './domain/stream-ownership.js';
+export * from './domain/legacy-stream-names.js';
 export * from './domain/business/events.js';
 export * from './domain/business/commands.js';
 export * from './domain/business/state.js';

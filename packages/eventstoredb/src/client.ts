@@ -28,7 +28,7 @@ export interface ClientPosition {
 }
 
 /** An expected revision: v6 calls the option `expectedRevision`, KurrentDB 1.x `streamState`. */
-export type AppendExpectation = typeof ANY | typeof NO_STREAM | typeof STREAM_EXISTS | bigint;
+export type AppendExpectation = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
 /** What the clients accept as the data (and metadata) of a JSON event (`JSONType`). */
 export type JsonBody = Record<string | number, unknown> | unknown[] | string;
@@ -86,14 +86,14 @@ export interface ClientAllResolvedEvent {
 }
 
 export interface ClientReadStreamOptions {
-  readonly fromRevision?: typeof START | typeof END | bigint;
-  readonly direction?: typeof FORWARDS | typeof BACKWARDS;
+  readonly fromRevision?: 'start' | 'end' | bigint;
+  readonly direction?: 'forwards' | 'backwards';
   readonly maxCount?: number;
 }
 
 export interface ClientReadAllOptions {
-  readonly fromPosition?: typeof START | typeof END | ClientPosition;
-  readonly direction?: typeof FORWARDS | typeof BACKWARDS;
+  readonly fromPosition?: 'start' | 'end' | ClientPosition;
+  readonly direction?: 'forwards' | 'backwards';
   readonly maxCount?: number;
 }
 
@@ -103,11 +103,11 @@ export interface ClientReadAllOptions {
  * `checkpointInterval` > 0, `utils/filter.js` and `streams/subscribeToAll.js`).
  */
 export type StreamNameFilter =
-  | { readonly filterOn: typeof STREAM_NAME; readonly checkpointInterval: number; prefixes: string[] }
-  | { readonly filterOn: typeof STREAM_NAME; readonly checkpointInterval: number; readonly regex: string };
+  | { readonly filterOn: 'streamName'; readonly checkpointInterval: number; prefixes: string[] }
+  | { readonly filterOn: 'streamName'; readonly checkpointInterval: number; readonly regex: string };
 
 export interface ClientSubscribeToAllOptions {
-  readonly fromPosition?: typeof START | typeof END | ClientPosition;
+  readonly fromPosition?: 'start' | 'end' | ClientPosition;
   readonly resolveLinkTos?: boolean;
   readonly filter?: StreamNameFilter;
 }

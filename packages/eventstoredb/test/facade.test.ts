@@ -117,8 +117,8 @@ const describeFacade = (name: string, create: () => Promise<AdapterTarget>, unkn
         unknownEvents,
         ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
       });
-      const enabled = await ok(mc.enableMessageCenter({ businessId, country: 'US', number, allotment: { messagesPerPeriod: 1_000, overage: 'refuse' } }));
-      await ok(mc.recordClient({ businessId, clientId: 'ana', uid: 'A1', name: 'Ana Lima', cellPhone: CLIENT_PHONE }));
+      const enabled = await ok(mc.enableMessageCenter({ businessId, actor: { kind: 'host', businessId: businessId }, country: 'US', number, allotment: { messagesPerPeriod: 1_000, overage: 'refuse' } }));
+      await ok(mc.recordClient({ businessId, actor: { kind: 'host', businessId: businessId }, clientId: 'ana', uid: 'A1', name: 'Ana Lima', cellPhone: CLIENT_PHONE }));
       return { mc, businessId: must(BusinessId.is, businessId), number: enabled.number, tag };
     };
 

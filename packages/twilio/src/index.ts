@@ -41,6 +41,7 @@ export {
   type LocalSearchParams,
   type ProvisioningCountry,
   type ProvisioningError,
+  type ProviderFailure,
   type PurchasedNumber,
   type SearchLocalNumbersOptions,
   type TwilioNumbersClient,

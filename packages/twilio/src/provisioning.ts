@@ -57,7 +57,7 @@ export interface PurchasedNumber {
   readonly smsMethod: string;
 }
 
-type ProviderFailure<C extends string> = {
+export type ProviderFailure<C extends string> = {
   readonly code: C;
   readonly message: string;
   readonly providerCode: number | null;

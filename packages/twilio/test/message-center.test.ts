@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { createInMemoryEventStore, createMessageCenter, type MessageCenter } from '@message-center/core';
+import { BusinessId, ClientId, createInMemoryEventStore, createMessageCenter, type MessageCenter } from '@message-center/core';
+import { conversationStream } from '@message-center/core/internals';
 import { createTwilioTransport, createTwilioWebhookHandler, type WebhookRefusal, type WebhookTarget } from '../src/index.js';
 import { startTwilioStub, type TwilioStub } from './support/twilio-stub.js';
 import { inboundParams, listen, send, statusParams, twilioRequest, type LoopbackServer } from './support/webhook-http.js';
@@ -12,6 +13,11 @@ import { inboundParams, listen, send, statusParams, twilioRequest, type Loopback
 
 const PUBLIC = 'https://sms.example.com';
 const BUSINESS = 'biz-1';
+/** The stream of a fixture conversation, named by core's own grammar (ids are escaped in stream names). */
+const conversationStreamOf = (businessId: string, clientId: string): string => {
+  if (!BusinessId.is(businessId) || !ClientId.is(clientId)) throw new RangeError('fixture ids rejected by their codecs');
+  return conversationStream(businessId, clientId);
+};
 const BUSINESS_NUMBER = '+14155550100';
 const NEW_NUMBER = '+14155550199';
 const CLIENT_PHONE = '+14155552671';
@@ -61,8 +67,8 @@ beforeAll(async () => {
       onError: (f) => failures.push(f),
     }),
   );
-  await must(mc.enableMessageCenter({ businessId: BUSINESS, country: 'US', number: BUSINESS_NUMBER, allotment: { messagesPerPeriod: 1000, overage: 'refuse' } }));
-  await must(mc.recordClient({ businessId: BUSINESS, clientId: 'client-1', uid: 'U-1', name: 'Ada Lovelace', cellPhone: CLIENT_PHONE }));
+  await must(mc.enableMessageCenter({ businessId: BUSINESS, actor: { kind: 'host', businessId: BUSINESS }, country: 'US', number: BUSINESS_NUMBER, allotment: { messagesPerPeriod: 1000, overage: 'refuse' } }));
+  await must(mc.recordClient({ businessId: BUSINESS, actor: { kind: 'host', businessId: BUSINESS }, clientId: 'client-1', uid: 'U-1', name: 'Ada Lovelace', cellPhone: CLIENT_PHONE }));
 });
 
 afterAll(async () => {
@@ -79,7 +85,7 @@ describe('Twilio webhooks into the Message Center', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     const inbound = await conversationEvents('InboundReceived');
     expect(inbound.length - before).toBe(1);
-    expect(inbound.at(-1)?.streamId).toBe(`mc-conversation-${BUSINESS}-client-1`);
+    expect(inbound.at(-1)?.streamId).toBe(conversationStreamOf(BUSINESS, 'client-1'));
     const view = await must(mc.conversation({ businessId: BUSINESS, conversationId: 'client-1', viewer: staff }));
     expect(view.folder).toBe('unread');
     expect(failures).toEqual([]);
@@ -142,7 +148,7 @@ describe('Twilio webhooks into the Message Center', () => {
   });
 
   it('after a number change, inbound to the old number is refused as number-retired: 200, nothing appended (B2)', async () => {
-    await must(mc.changeNumber({ businessId: BUSINESS, number: NEW_NUMBER }));
+    await must(mc.changeNumber({ businessId: BUSINESS, actor: { kind: 'host', businessId: BUSINESS }, number: NEW_NUMBER }));
     const before = (await conversationEvents()).length;
     const answer = await postInbound({ sid: nextSid(), body: 'hello?', to: BUSINESS_NUMBER });
     expect(answer.status).toBe(200);

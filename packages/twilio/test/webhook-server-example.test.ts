@@ -55,7 +55,7 @@ beforeAll(async () => {
     twilioClient: stub.client(),
     log: (line) => lines.push(line),
   });
-  await must(running.messageCenter.recordClient({ businessId: BUSINESS, clientId: 'ana', uid: 'U-1', name: 'Ana Ruiz', cellPhone: CLIENT_PHONE }));
+  await must(running.messageCenter.recordClient({ businessId: BUSINESS, actor: { kind: 'host', businessId: BUSINESS }, clientId: 'ana', uid: 'U-1', name: 'Ana Ruiz', cellPhone: CLIENT_PHONE }));
 });
 
 afterAll(async () => {

@@ -13,13 +13,14 @@ module.exports = async function scenario(core) {
   const mc = core.createMessageCenter({ store: core.createInMemoryEventStore(), transport });
   const businessId = 'salon-42';
   const dana = { kind: 'staff', businessId, staffId: 'dana', permissions: [core.SEND_PERMISSION] };
+  const host = { kind: 'host', businessId };
 
   const enabled = await right(
-    mc.enableMessageCenter({ businessId, country: 'US', number: '(201) 555-0123', allotment: { messagesPerPeriod: 500, overage: 'refuse' } }),
+    mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: '(201) 555-0123', allotment: { messagesPerPeriod: 500, overage: 'refuse' } }),
     'enableMessageCenter',
   );
   assert.equal(enabled.number, '+12015550123');
-  const client = await right(mc.recordClient({ businessId, clientId: 'ana', uid: 'A-1', name: 'Ana Lima', cellPhone: '415.555.2671' }), 'recordClient');
+  const client = await right(mc.recordClient({ businessId, actor: host, clientId: 'ana', uid: 'A-1', name: 'Ana Lima', cellPhone: '415.555.2671' }), 'recordClient');
   assert.equal(client.cellPhone, '+14155552671');
   const sent = await right(mc.sendMessage({ businessId, clientId: 'ana', actor: dana, body: 'See you tomorrow at 10!' }), 'sendMessage');
   assert.equal(sent.conversationId, 'ana');

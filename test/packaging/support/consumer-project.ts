@@ -22,6 +22,7 @@ export const installConsumerProject = (tarballDir: string): ConsumerProject => {
   const tarballs = readdirSync(tarballDir)
     .filter((f) => f.endsWith('.tgz'))
     .map((f) => join(tarballDir, f));
-  runOrThrow('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], dir);
+  // @types/node as every Node service in TypeScript has it: the Twilio package's declarations name node:http.
+  runOrThrow('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, '@types/node@^20.19'], dir);
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 };

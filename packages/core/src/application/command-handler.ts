@@ -2,8 +2,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Decider } from '../domain/decider.js';
 import type { DomainEvent } from '../domain/events.js';
+import { belongsToStream } from '../domain/stream-ownership.js';
+import { streamName, type StreamAddress } from '../domain/streams.js';
 import { encodeEvent, type EncodeOptions, type EventDecodeError } from './event-codec.js';
-import type { MessageCenterError } from './errors.js';
+import type { MessageCenterError, StreamOwnerMismatch } from './errors.js';
 import type { EventStore, RecordedEvent } from './ports/event-store.js';
 import type { IdGenerator } from './ports/id-generator.js';
 
@@ -53,17 +55,44 @@ export interface Loaded<S> {
   readonly revision: bigint | null;
 }
 
-/** Reads and decodes the stream (after the cached revision, if any), then folds it in one batch. */
+const ownerMismatch = (recorded: RecordedEvent): StreamOwnerMismatch => ({
+  code: 'stream-owner-mismatch',
+  message: `stream ${recorded.streamId} revision ${recorded.revision} (${recorded.type}) belongs to another business, client or conversation than the one asked for; nothing was read or written`,
+  streamId: recorded.streamId,
+  revision: recorded.revision,
+  type: recorded.type,
+});
+
+/**
+ * Decodes one event read from the stream of `address`, refusing it when its own data names another stream
+ * (`stream-owner-mismatch`). Every load goes through here, so no command decides and no query answers on
+ * data of another business, client or conversation.
+ */
+export const decodeOwnEvent = <Ev extends DomainEvent>(
+  address: StreamAddress,
+  recorded: RecordedEvent,
+  decode: (recorded: RecordedEvent) => E.Either<EventDecodeError, Ev>,
+): E.Either<EventDecodeError | StreamOwnerMismatch, Ev> => {
+  const decoded = decode(recorded);
+  if (E.isLeft(decoded)) return decoded;
+  return belongsToStream(decoded.right, address) ? decoded : E.left(ownerMismatch(recorded));
+};
+
+/**
+ * Reads and decodes the stream of `address` (after the cached revision, if any), checks that every event
+ * belongs to it, then folds it in one batch.
+ */
 export const loadAggregate =
-  <C, S, Ev extends DomainEvent>(store: EventStore, aggregate: Aggregate<C, S, Ev>, streamId: string): TE.TaskEither<MessageCenterError, Loaded<S>> =>
+  <C, S, Ev extends DomainEvent>(store: EventStore, aggregate: Aggregate<C, S, Ev>, address: StreamAddress): TE.TaskEither<MessageCenterError, Loaded<S>> =>
   async () => {
+    const streamId = streamName(address);
     const cached = aggregate.cache?.get(streamId);
     const from = cached?.revision ?? null;
     const read = await store.readStream(streamId, from === null ? {} : { fromRevision: from + 1n })();
     if (E.isLeft(read)) return read;
     const events: Ev[] = [];
     for (const recorded of read.right) {
-      const decoded = aggregate.decode(recorded);
+      const decoded = decodeOwnEvent(address, recorded, aggregate.decode);
       if (E.isLeft(decoded)) return decoded;
       events.push(decoded.right);
     }
@@ -102,13 +131,13 @@ export const executeCommand =
   <C, S, Ev extends DomainEvent>(
     deps: { readonly store: EventStore; readonly ids: IdGenerator },
     aggregate: Aggregate<C, S, Ev>,
-    streamId: string,
+    address: StreamAddress,
     command: (state: S) => TE.TaskEither<MessageCenterError, C>,
     options: ExecuteOptions,
   ): TE.TaskEither<MessageCenterError, Executed<S, Ev>> =>
   async () => {
     for (let attempt = 1; ; attempt += 1) {
-      const loaded = await loadAggregate(deps.store, aggregate, streamId)();
+      const loaded = await loadAggregate(deps.store, aggregate, address)();
       if (E.isLeft(loaded)) return loaded;
       const { state, revision } = loaded.right;
       const built = await command(state)();
@@ -122,7 +151,7 @@ export const executeCommand =
       const toAppend = events.map((event, i) =>
         encodeEvent(event, key !== undefined && fromKey !== undefined ? fromKey(`${key}/${i}`) : deps.ids.uuid(), options),
       );
-      const appended = await deps.store.appendToStream(streamId, toAppend, {
+      const appended = await deps.store.appendToStream(streamName(address), toAppend, {
         expectedRevision: revision ?? 'no-stream',
       })();
       // The cache is not fed from here: an idempotent acknowledgement (a racing twin wrote the same ids)

@@ -12,6 +12,33 @@ export type MessageCenterError =
   | DomainError
   | EventDecodeError
   | StoreError
-  | ({ readonly kind: 'transport' } & TransportError);
+  | ({ readonly kind: 'transport' } & TransportError)
+  | StreamOwnerMismatch
+  | InternalError;
+
+/** A defect of this library caught at the facade, so that a caller gets an answer instead of an exception. */
+export interface InternalError {
+  readonly code: 'internal-error';
+  readonly message: string;
+}
+
+/** Names the kind of failure only: a thrown message may carry anything, secrets included. */
+export const internalError = (cause: unknown): InternalError => ({
+  code: 'internal-error',
+  message: `an unexpected ${cause instanceof Error ? cause.name : typeof cause} was thrown inside the Message Center`,
+});
+
+/**
+ * A stored event whose own ids name another business, client or conversation than the stream asked for
+ * (DESIGN §2 Streams, defence in depth): nothing was read into an answer and nothing was appended. Names the
+ * stream and revision for an operator, never the ids the foreign event holds.
+ */
+export interface StreamOwnerMismatch {
+  readonly code: 'stream-owner-mismatch';
+  readonly message: string;
+  readonly streamId: string;
+  readonly revision: bigint;
+  readonly type: string;
+}
 
 export type MessageCenterErrorCode = MessageCenterError['code'];

@@ -52,7 +52,10 @@ export const describeIoTsErrors = (errors: t.Errors): ReadonlyArray<string> =>
     } catch {
       got = String(e.value);
     }
-    return `${path === '' ? '(root)' : path}: expected ${expected}, got ${got.length > 80 ? `${got.slice(0, 77)}...` : got}`;
+    const where = path === '' ? '(root)' : path;
+    // A codec's own message (e.g. a closed object naming unknown fields) says more than its type name.
+    if (e.message !== undefined) return `${where}: ${e.message}`;
+    return `${where}: expected ${expected}, got ${got.length > 80 ? `${got.slice(0, 77)}...` : got}`;
   });
 
 const MetadataVersion = t.type({ schemaVersion: t.number });

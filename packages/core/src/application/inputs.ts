@@ -1,105 +1,131 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { Actor, StaffActor } from '../domain/actor.js';
-import { AllotmentCodec } from '../domain/business/events.js';
+import { NonNegativeInt } from '../domain/business/events.js';
 import { ConversationId } from '../domain/conversation/events.js';
 import { OptOutTypeCodec } from '../domain/conversation/commands.js';
 import type { DomainError } from '../domain/errors.js';
-import { BusinessId, ClientId, MessageId, ProviderMessageId } from '../domain/values/ids.js';
+import { BusinessId, ClientId, MessageId, ProviderMessageId, StaffId } from '../domain/values/ids.js';
 import { CountryCode } from '../domain/values/country.js';
-import { Timestamp } from '../domain/values/timestamp.js';
 import { describeIoTsErrors } from './event-codec.js';
+import { MAX_ALERTS_PAGE } from '../read-models/alerts.js';
+import { MAX_PAGE_SIZE } from '../read-models/inbox-query.js';
+import { boundedArray, boundedString, closedObject, InputTimestamp, integerIn, INPUT_LIMITS, taggedUnion } from './input-grammar.js';
 
 /**
  * The facade's inputs. Callers pass plain strings and numbers (each codec's output type); every input is
  * decoded here, so a bad one is refused with `invalid-input` naming each faulty field, before anything
- * is read or written.
+ * is read or written. Every object is closed (an unknown field is refused), every string and array is
+ * bounded (`INPUT_LIMITS`), and numbers meant to be whole are whole.
  */
-const input = <P extends t.Props, O extends t.Props>(name: string, required: P, optional: O) =>
-  t.intersection([t.type(required), t.partial(optional)], name);
+const input = closedObject;
+const text = (name: string, max: number) => boundedString(name, max);
+const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
+
+const PermissionsInput = boundedArray(text('permission', INPUT_LIMITS.permission), 'permissions', INPUT_LIMITS.permissions);
+const StaffActorInput = input('StaffActor', { kind: t.literal('staff'), businessId: BusinessId, staffId: StaffId, permissions: PermissionsInput }, {});
+const AutomationActorInput = input('AutomationActor', { kind: t.literal('automation'), businessId: BusinessId, name: text('name', INPUT_LIMITS.automationName) }, {});
+const ActorInput = taggedUnion('Actor', 'kind', ['staff', StaffActorInput], ['automation', AutomationActorInput]);
+const HostActorInput = input('HostActor', { kind: t.literal('host'), businessId: BusinessId }, {});
+/** B0: business set-up, client records and usage come from staff with a permission or from the host. */
+const BusinessActorInput = taggedUnion('BusinessActor', 'kind', ['staff', StaffActorInput], ['host', HostActorInput]);
+const AllotmentInput = input('Allotment', { messagesPerPeriod: t.intersection([NonNegativeInt, integerIn('messagesPerPeriod', 0, 1_000_000_000)]), overage: t.keyof({ refuse: null, allow: null }) }, {});
+const PhoneText = text('phone number', INPUT_LIMITS.phoneText);
 
 export const EnableMessageCenterInput = input(
   'EnableMessageCenterInput',
-  { businessId: BusinessId, country: CountryCode, number: t.string, allotment: AllotmentCodec },
+  { businessId: BusinessId, actor: BusinessActorInput, country: CountryCode, number: PhoneText, allotment: AllotmentInput },
   { individualReadStatus: t.boolean },
 );
-export const ChangeNumberInput = input('ChangeNumberInput', { businessId: BusinessId, number: t.string }, {});
+export const ChangeNumberInput = input('ChangeNumberInput', { businessId: BusinessId, actor: BusinessActorInput, number: PhoneText }, {});
 export const SetIndividualReadStatusInput = input(
   'SetIndividualReadStatusInput',
-  { businessId: BusinessId, individual: t.boolean },
+  { businessId: BusinessId, actor: BusinessActorInput, individual: t.boolean },
   {},
 );
-export const ChangePlanInput = input('ChangePlanInput', { businessId: BusinessId, allotment: AllotmentCodec }, {});
+export const ChangePlanInput = input('ChangePlanInput', { businessId: BusinessId, actor: BusinessActorInput, allotment: AllotmentInput }, {});
 export const RecordClientInput = input(
   'RecordClientInput',
-  { businessId: BusinessId, clientId: ClientId, uid: t.string, name: t.string },
+  { businessId: BusinessId, actor: BusinessActorInput, clientId: ClientId, uid: text('uid', INPUT_LIMITS.uid), name: text('name', INPUT_LIMITS.name) },
   {
-    email: t.union([t.string, t.null]),
-    cellPhone: t.union([t.string, t.null]),
-    clientType: t.string,
-    groups: t.readonlyArray(t.string),
-    homeLocation: t.union([t.string, t.null]),
+    email: nullable(text('email', INPUT_LIMITS.email)),
+    cellPhone: nullable(PhoneText),
+    clientType: text('clientType', INPUT_LIMITS.clientType),
+    groups: boundedArray(text('group', INPUT_LIMITS.group), 'groups', INPUT_LIMITS.groups),
+    homeLocation: nullable(text('homeLocation', INPUT_LIMITS.homeLocation)),
   },
 );
 /** A conversation is named by its client, or (for numbers that match no client) by its id `tel:+E164`. */
 export const SendMessageInput = input(
   'SendMessageInput',
-  { businessId: BusinessId, actor: Actor, body: t.string },
+  { businessId: BusinessId, actor: ActorInput, body: text('body', INPUT_LIMITS.outboundBody) },
   { clientId: ClientId, conversationId: ConversationId, messageId: MessageId },
 );
+/** `receivedAt` is the provider's time; it may be at most `INPUT_LIMITS.maxClockSkewMs` ahead of the clock. */
 export const ReceiveInboundInput = input(
   'ReceiveInboundInput',
-  { to: t.string, from: t.string, body: t.string, providerMessageId: ProviderMessageId },
-  { optOutType: t.union([OptOutTypeCodec, t.null]), receivedAt: Timestamp },
+  { to: PhoneText, from: PhoneText, body: text('body', INPUT_LIMITS.inboundBody), providerMessageId: ProviderMessageId },
+  { optOutType: nullable(OptOutTypeCodec), receivedAt: InputTimestamp },
 );
 export const RecordDeliveryStatusInput = input(
   'RecordDeliveryStatusInput',
-  { providerMessageId: ProviderMessageId, status: t.string },
-  { errorCode: t.union([t.number, t.null]) },
+  { providerMessageId: ProviderMessageId, status: text('status', INPUT_LIMITS.status) },
+  { errorCode: nullable(integerIn('errorCode', 0, INPUT_LIMITS.errorCode)) },
 );
 export const ConversationActionInput = input(
   'ConversationActionInput',
-  { businessId: BusinessId, conversationId: ConversationId, actor: Actor },
+  { businessId: BusinessId, conversationId: ConversationId, actor: ActorInput },
   {},
 );
 export const StaffConversationActionInput = input(
   'StaffConversationActionInput',
-  { businessId: BusinessId, conversationId: ConversationId, actor: StaffActor },
+  { businessId: BusinessId, conversationId: ConversationId, actor: StaffActorInput },
   {},
 );
 export const ConversationQueryInput = input(
   'ConversationQueryInput',
-  { businessId: BusinessId, conversationId: ConversationId, viewer: StaffActor },
+  { businessId: BusinessId, conversationId: ConversationId, viewer: StaffActorInput },
   {},
 );
-export const UsageQueryInput = input('UsageQueryInput', { businessId: BusinessId, viewer: StaffActor }, { period: t.string });
+export const UsageQueryInput = input('UsageQueryInput', { businessId: BusinessId, viewer: BusinessActorInput }, { period: text('period', INPUT_LIMITS.period) });
 
 const InboxViewCodec = t.keyof({ all: null, unread: null, read: null, replied: null, archived: null }, 'InboxView');
-const InboxFiltersCodec = t.partial(
-  {
-    lastActivityFrom: Timestamp,
-    lastActivityTo: Timestamp,
-    clientTypes: t.readonlyArray(t.string),
-    groups: t.readonlyArray(t.string),
-    homeLocations: t.readonlyArray(t.string),
-  },
+const filterValues = (name: string, max: number) => boundedArray(text(name, max), name, INPUT_LIMITS.filterValues);
+const InboxFiltersCodec = input(
   'InboxFilters',
+  {},
+  {
+    lastActivityFrom: InputTimestamp,
+    lastActivityTo: InputTimestamp,
+    clientTypes: filterValues('clientTypes', INPUT_LIMITS.clientType),
+    groups: filterValues('groups', INPUT_LIMITS.group),
+    homeLocations: filterValues('homeLocations', INPUT_LIMITS.homeLocation),
+  },
 );
 /** R1–R3 */
 export const InboxQueryInput = input(
   'InboxQueryInput',
-  { businessId: BusinessId, viewer: StaffActor },
-  { view: InboxViewCodec, search: t.string, filters: InboxFiltersCodec, cursor: t.string, limit: t.number },
+  { businessId: BusinessId, viewer: StaffActorInput },
+  {
+    view: InboxViewCodec,
+    search: text('search', INPUT_LIMITS.search),
+    filters: InboxFiltersCodec,
+    cursor: text('cursor', INPUT_LIMITS.cursor),
+    limit: integerIn('limit', 1, MAX_PAGE_SIZE),
+  },
 );
 /** R4 */
-export const BadgeQueryInput = input('BadgeQueryInput', { businessId: BusinessId, viewer: StaffActor }, {});
+export const BadgeQueryInput = input('BadgeQueryInput', { businessId: BusinessId, viewer: StaffActorInput }, {});
 /** R7 */
-export const AlertsQueryInput = input('AlertsQueryInput', { businessId: BusinessId, viewer: StaffActor }, { after: t.string, limit: t.number });
-/** R5 */
+export const AlertsQueryInput = input(
+  'AlertsQueryInput',
+  { businessId: BusinessId, viewer: StaffActorInput },
+  { after: text('after', INPUT_LIMITS.cursor), limit: integerIn('limit', 1, MAX_ALERTS_PAGE) },
+);
+/** R5: `asOf` may be at most `INPUT_LIMITS.maxClockSkewMs` ahead of the clock. */
 export const ContactHistoryQueryInput = input(
   'ContactHistoryQueryInput',
-  { businessId: BusinessId, viewer: StaffActor, clientId: ClientId },
-  { asOf: Timestamp },
+  { businessId: BusinessId, viewer: StaffActorInput, clientId: ClientId },
+  { asOf: InputTimestamp },
 );
 
 export type EnableMessageCenterInput = t.OutputOf<typeof EnableMessageCenterInput>;
@@ -119,8 +145,30 @@ export type BadgeQueryInput = t.OutputOf<typeof BadgeQueryInput>;
 export type AlertsQueryInput = t.OutputOf<typeof AlertsQueryInput>;
 export type ContactHistoryQueryInput = t.OutputOf<typeof ContactHistoryQueryInput>;
 
-export const decodeInput = <A, O>(codec: t.Type<A, O, unknown>, value: unknown): E.Either<DomainError, A> =>
-  E.mapLeft((errors: t.Errors): DomainError => {
-    const problems = describeIoTsErrors(errors);
-    return { code: 'invalid-input', message: `${codec.name}: ${problems.slice(0, 3).join('; ')}`, problems };
-  })(codec.decode(value));
+/**
+ * Decodes what a caller passed. The value is first copied as plain data (`structuredClone` reads each
+ * getter once and refuses functions, symbols and proxies that throw), so nothing the caller holds can
+ * change or throw later; anything that cannot be read or decoded is `invalid-input`, never an exception.
+ */
+export const decodeInput = <A, O>(codec: t.Type<A, O, unknown>, value: unknown): E.Either<DomainError, A> => {
+  let snapshot: unknown;
+  try {
+    snapshot = structuredClone(value);
+  } catch (cause) {
+    return E.left(unreadable(codec.name, cause));
+  }
+  try {
+    return E.mapLeft((errors: t.Errors): DomainError => {
+      const problems = describeIoTsErrors(errors);
+      return { code: 'invalid-input', message: `${codec.name}: ${problems.slice(0, 3).join('; ')}`, problems };
+    })(codec.decode(snapshot));
+  } catch (cause) {
+    return E.left(unreadable(codec.name, cause));
+  }
+};
+
+/** Names the kind of failure only: a thrown message may carry anything the caller put in it. */
+const unreadable = (name: string, cause: unknown): DomainError => {
+  const kind = cause instanceof Error ? cause.name : typeof cause;
+  return { code: 'invalid-input', message: `${name}: the input could not be read as plain data (${kind})`, problems: ['(root): not plain data'] };
+};

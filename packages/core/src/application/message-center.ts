@@ -2,7 +2,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type * as t from 'io-ts';
-import { authorizeMember, authorizeSend } from '../domain/authorization.js';
+import { authorize, COMMAND_OPERATION, type Operation } from '../domain/authorization.js';
+import type { Actor, BusinessActor } from '../domain/actor.js';
 import { businessDecider } from '../domain/business/decider.js';
 import type { BusinessCommand } from '../domain/business/commands.js';
 import { numberDecider } from '../domain/number/decider.js';
@@ -20,12 +21,12 @@ import type { DomainError } from '../domain/errors.js';
 import { billingPeriodOf } from '../domain/policies/allotment.js';
 import { isDeliveryStatus } from '../domain/policies/delivery-status.js';
 import { folderFor, unreadCountFor, type Folder } from '../domain/policies/folder.js';
-import { businessStream, clientStream, conversationStream, numberStream } from '../domain/streams.js';
+import { businessAddress, clientAddress, conversationAddress, conversationStream, numberAddress, streamName, type StreamAddress } from '../domain/streams.js';
 import { BusinessId, ClientId, MessageId, type ProviderMessageId, type StaffId } from '../domain/values/ids.js';
-import { E164, parsePhone, describePhoneProblem } from '../domain/values/phone-number.js';
+import { E164, parseCellPhone, parsePhone, describePhoneProblem } from '../domain/values/phone-number.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
 import { clientsWithPhone, outboxKey, pendingMessages, usageIn, type Directory, type PendingOutbound } from '../read-models/directory.js';
-import { createStateCache, executeCommand, loadAggregate, type Aggregate } from './command-handler.js';
+import { createStateCache, decodeOwnEvent, executeCommand, loadAggregate, type Aggregate } from './command-handler.js';
 import { createDirectoryFeed, type UnknownEventPolicy } from './directory-feed.js';
 import { createProjectionRunner } from './projections.js';
 import { readModelsProjection, type ReadModels } from '../read-models/read-models.js';
@@ -35,7 +36,8 @@ import { usageOfPeriod, type PeriodUsage } from '../read-models/usage.js';
 import { contactHistoryOf, type ContactHistoryView } from '../read-models/contact-history.js';
 import { DomainEvent } from '../domain/events.js';
 import { makeEventDecoder, type Upcaster } from './event-codec.js';
-import type { MessageCenterError } from './errors.js';
+import { internalError, type MessageCenterError } from './errors.js';
+import { notAheadOf } from './input-grammar.js';
 import type { ConversationView, DispatchReport, MessageCenter, MessageCenterOptions, ReceivedMessage, Result, SentMessage } from './message-center-api.js';
 import * as In from './inputs.js';
 import { systemClock, type Clock } from './ports/clock.js';
@@ -47,10 +49,19 @@ import type { SmsTransport } from './ports/sms-transport.js';
 
 const fromEither = <A>(e: E.Either<DomainError, A>): Result<A> => TE.fromEither(e);
 
+/** Decodes a caller's input, then runs the use case; whatever it throws becomes `internal-error` (the facade never throws). */
 const decoded =
   <A, O>(codec: t.Type<A, O, unknown>, value: unknown) =>
   <B>(f: (a: A) => Result<B>): Result<B> =>
-    pipe(fromEither(In.decodeInput(codec, value)), TE.chain(f));
+  async () => {
+    const input = In.decodeInput(codec, value);
+    if (E.isLeft(input)) return input;
+    try {
+      return await f(input.right)();
+    } catch (cause) {
+      return E.left(internalError(cause));
+    }
+  };
 
 const notEnabled: DomainError = { code: 'message-center-not-enabled', message: 'the Message Center is not enabled for this business' };
 
@@ -76,27 +87,43 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
   });
   const decodeAny = makeEventDecoder(DomainEvent, upcasters);
 
-  /** Every query reads the read models after catching up, so an answer includes every command that returned before it. */
-  const query = <Q, A>(q: Q, answer: (models: ReadModels, q: Q) => E.Either<DomainError, A>): Result<A> =>
+  /** B0, asked before anything is read, claimed or appended; the deciders and read models ask again. */
+  const allowed = (operation: Operation, actor: Actor | BusinessActor, businessId: BusinessId): Result<void> =>
+    fromEither(E.map(() => undefined)(authorize(operation, actor, businessId)));
+
+  /**
+   * Every query is authorized first (a refusal reads nothing), then reads the read models after catching up,
+   * so an answer includes every command that returned before it.
+   */
+  const query = <Q extends { readonly viewer: Actor | BusinessActor; readonly businessId: BusinessId }, A>(
+    operation: Operation,
+    q: Q,
+    answer: (models: ReadModels, q: Q) => E.Either<DomainError, A>,
+  ): Result<A> =>
     pipe(
-      readModels.catchUp(),
+      allowed(operation, q.viewer, q.businessId),
+      TE.chain(() => readModels.catchUp()),
       TE.chain((models) => fromEither(answer(models, q))),
     );
 
-  /** R5: the client's profile stream and conversation stream, decoded, in the order they were written. */
+  /**
+   * R5: the client's profile stream and conversation stream, decoded, in the order they were written. Every
+   * event is checked to belong to the stream it was read from, as every aggregate load is.
+   */
   const clientEvents = (businessId: BusinessId, clientId: ClientId): Result<ReadonlyArray<DomainEvent>> => async () => {
-    const read = await Promise.all([clientStream(businessId, clientId), conversationStream(businessId, clientId)].map((id) => store.readStream(id)()));
-    const recorded: RecordedEvent[] = [];
-    for (const r of read) {
-      if (E.isLeft(r)) return r;
-      recorded.push(...r.right);
+    const addresses: ReadonlyArray<StreamAddress> = [clientAddress(businessId, clientId), conversationAddress(businessId, clientId)];
+    const reads = await Promise.all(addresses.map(async (address) => ({ address, read: await store.readStream(streamName(address))() })));
+    const recorded: Array<{ readonly address: StreamAddress; readonly r: RecordedEvent }> = [];
+    for (const { address, read } of reads) {
+      if (E.isLeft(read)) return read;
+      for (const r of read.right) recorded.push({ address, r });
     }
-    recorded.sort((a, b) => compareLogPositions(a.position, b.position));
+    recorded.sort((a, b) => compareLogPositions(a.r.position, b.r.position));
     const events: DomainEvent[] = [];
-    for (const r of recorded) {
-      const decoded = decodeAny(r);
-      if (E.isLeft(decoded)) return decoded;
-      events.push(decoded.right);
+    for (const { address, r } of recorded) {
+      const event = decodeOwnEvent(address, r, decodeAny);
+      if (E.isLeft(event)) return event;
+      events.push(event.right);
     }
     return E.right(events);
   };
@@ -121,7 +148,7 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
 
   const enabledBusiness = (businessId: BusinessId): Result<EnabledBusiness> =>
     pipe(
-      loadAggregate(store, business, businessStream(businessId)),
+      loadAggregate(store, business, businessAddress(businessId)),
       TE.chain(({ state }) => (state.enabled === null ? TE.left(notEnabled) : TE.right(state.enabled))),
     );
 
@@ -130,7 +157,7 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
    * with an expected revision, so of two businesses racing for a number exactly one wins.
    */
   const numberCommand = (type: 'AssignNumber' | 'ReleaseNumber', businessId: BusinessId, number: E164) =>
-    executeCommand(deps, numbers, numberStream(number), () => TE.right({ type, number, businessId, at: clock.now() }), { maxAttempts });
+    executeCommand(deps, numbers, numberAddress(number), () => TE.right({ type, number, businessId, at: clock.now() }), { maxAttempts });
 
   /**
    * Decides a business command on the current state first (so a refusal claims nothing), claims the
@@ -142,7 +169,7 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
     command: () => BusinessCommand,
   ): Result<{ readonly state: BusinessState; readonly released: E164 | null }> =>
     pipe(
-      loadAggregate(store, business, businessStream(businessId)),
+      loadAggregate(store, business, businessAddress(businessId)),
       TE.chain(({ state }) => fromEither(businessDecider.decide(command(), state))),
       TE.chain((events) => {
         const moved = events.flatMap((e): ReadonlyArray<{ readonly to: E164; readonly from: E164 | null }> =>
@@ -154,7 +181,7 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
         )[0];
         return pipe(
           moved === undefined ? TE.right(undefined) : pipe(numberCommand('AssignNumber', businessId, moved.to), TE.map(() => undefined)),
-          TE.chain(() => executeCommand(deps, business, businessStream(businessId), () => TE.right(command()), { maxAttempts })),
+          TE.chain(() => executeCommand(deps, business, businessAddress(businessId), () => TE.right(command()), { maxAttempts })),
           TE.chain(({ state, events: applied }): Result<{ readonly state: BusinessState; readonly released: E164 | null }> => {
             const previous = moved?.from ?? null;
             return previous === null || applied.length === 0
@@ -171,7 +198,7 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
     command: (state: ConversationState) => Result<ConversationCommand>,
     idempotencyKey?: string,
   ) =>
-    executeCommand(deps, conversation, conversationStream(businessId, conversationId), command, {
+    executeCommand(deps, conversation, conversationAddress(businessId, conversationId), command, {
       maxAttempts,
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     });
@@ -221,14 +248,15 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
     });
   };
 
-  const conversationAction =
+    const conversationAction =
     (type: 'Archive' | 'Unarchive' | 'Mute' | 'Unmute' | 'Pin' | 'Unpin') =>
     (input: In.ConversationActionInput): Result<void> =>
       decoded(In.ConversationActionInput, input)((i) =>
         pipe(
-          runConversation(i.businessId, i.conversationId, () =>
+          allowed(COMMAND_OPERATION[type], i.actor, i.businessId),
+          TE.chain(() => runConversation(i.businessId, i.conversationId, () =>
             TE.right({ type, businessId: i.businessId, conversationId: i.conversationId, actor: i.actor, at: clock.now() }),
-          ),
+          )),
           TE.map(() => undefined),
         ),
       );
@@ -238,9 +266,10 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
     (input: In.StaffConversationActionInput): Result<void> =>
       decoded(In.StaffConversationActionInput, input)((i) =>
         pipe(
-          runConversation(i.businessId, i.conversationId, () =>
+          allowed(COMMAND_OPERATION[type], i.actor, i.businessId),
+          TE.chain(() => runConversation(i.businessId, i.conversationId, () =>
             TE.right({ type, businessId: i.businessId, conversationId: i.conversationId, actor: i.actor, at: clock.now() }),
-          ),
+          )),
           TE.map(() => undefined),
         ),
       );
@@ -250,15 +279,19 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
     enableMessageCenter: (input: In.EnableMessageCenterInput): Result<{ readonly number: E164 }> =>
       decoded(In.EnableMessageCenterInput, input)((i) =>
         pipe(
+          allowed('enableMessageCenter', i.actor, i.businessId),
+          TE.chain(() =>
           withNumberClaim(i.businessId, () => ({
             type: 'EnableMessageCenter',
             businessId: i.businessId,
+            actor: i.actor,
             country: i.country,
             number: i.number,
             allotment: i.allotment,
             individualReadStatus: i.individualReadStatus ?? false,
             at: clock.now(),
           })),
+          ),
           TE.chain(({ state }) => (state.enabled === null ? TE.left(notEnabled) : TE.right({ number: state.enabled.number }))),
         ),
       ),
@@ -267,7 +300,10 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
     changeNumber: (input: In.ChangeNumberInput): Result<{ readonly number: E164 }> =>
       decoded(In.ChangeNumberInput, input)((i) =>
         pipe(
-          withNumberClaim(i.businessId, () => ({ type: 'ChangeNumber', businessId: i.businessId, number: i.number, at: clock.now() })),
+          allowed('changeNumber', i.actor, i.businessId),
+          TE.chain(() =>
+            withNumberClaim(i.businessId, () => ({ type: 'ChangeNumber', businessId: i.businessId, actor: i.actor, number: i.number, at: clock.now() })),
+          ),
           TE.chain(({ state }) => (state.enabled === null ? TE.left(notEnabled) : TE.right({ number: state.enabled.number }))),
         ),
       ),
@@ -276,13 +312,14 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
     setIndividualReadStatus: (input: In.SetIndividualReadStatusInput): Result<void> =>
       decoded(In.SetIndividualReadStatusInput, input)((i) =>
         pipe(
-          executeCommand(
+          allowed('setIndividualReadStatus', i.actor, i.businessId),
+          TE.chain(() => executeCommand(
             deps,
             business,
-            businessStream(i.businessId),
-            () => TE.right({ type: 'SetIndividualReadStatus' as const, businessId: i.businessId, individual: i.individual, at: clock.now() }),
+            businessAddress(i.businessId),
+            () => TE.right({ type: 'SetIndividualReadStatus' as const, businessId: i.businessId, actor: i.actor, individual: i.individual, at: clock.now() }),
             { maxAttempts },
-          ),
+          )),
           TE.map(() => undefined),
         ),
       ),
@@ -291,13 +328,14 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
     changePlan: (input: In.ChangePlanInput): Result<void> =>
       decoded(In.ChangePlanInput, input)((i) =>
         pipe(
-          executeCommand(
+          allowed('changePlan', i.actor, i.businessId),
+          TE.chain(() => executeCommand(
             deps,
             business,
-            businessStream(i.businessId),
-            () => TE.right({ type: 'ChangePlan' as const, businessId: i.businessId, allotment: i.allotment, at: clock.now() }),
+            businessAddress(i.businessId),
+            () => TE.right({ type: 'ChangePlan' as const, businessId: i.businessId, actor: i.actor, allotment: i.allotment, at: clock.now() }),
             { maxAttempts },
-          ),
+          )),
           TE.map(() => undefined),
         ),
       ),
@@ -306,16 +344,18 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
     recordClient: (input: In.RecordClientInput): Result<{ readonly cellPhone: E164 | null; readonly phoneProblem: string | null }> =>
       decoded(In.RecordClientInput, input)((i) =>
         pipe(
-          enabledBusiness(i.businessId),
+          allowed('recordClient', i.actor, i.businessId),
+          TE.chain(() => enabledBusiness(i.businessId)),
           TE.chain((b) =>
             executeCommand(
               deps,
               client,
-              clientStream(i.businessId, i.clientId),
+              clientAddress(i.businessId, i.clientId),
               () =>
                 TE.right({
                   type: 'RecordClient' as const,
                   businessId: i.businessId,
+                  actor: i.actor,
                   clientId: i.clientId,
                   uid: i.uid,
                   name: i.name,
@@ -341,13 +381,13 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
         if (conversationId === undefined || (i.conversationId !== undefined && i.clientId !== undefined && i.conversationId !== i.clientId))
           return TE.left({ code: 'invalid-input', message: 'name the conversation by clientId or by conversationId (one of them)', problems: ['clientId', 'conversationId'] });
         return pipe(
-          fromEither(authorizeSend(i.actor, i.businessId)),
+          allowed('sendMessage', i.actor, i.businessId),
           TE.chain(() => (i.messageId === undefined ? newMessageId() : TE.right(i.messageId))),
           TE.chain((messageId) =>
             pipe(
               // Facts of other streams are loaded before the conversation, outside its load→append window.
               TE.Do,
-              TE.bind('business', () => loadAggregate(store, business, businessStream(i.businessId))),
+              TE.bind('business', () => loadAggregate(store, business, businessAddress(i.businessId))),
               TE.bind('recipient', () => recipientOf(i.businessId, conversationId)),
               TE.bind('directory', () => directory.catchUp()),
               TE.chain(({ business: b, recipient, directory: dir }) =>
@@ -394,6 +434,8 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
      */
     receiveInbound: (input: In.ReceiveInboundInput): Result<ReceivedMessage> =>
       decoded(In.ReceiveInboundInput, input)((i) => {
+        const timely = notAheadOf('receivedAt', i.receivedAt, clock.now());
+        if (E.isLeft(timely)) return TE.left(timely.left);
         const to = parsePhone(i.to);
         const from = parsePhone(i.from);
         if (E.isLeft(to) || E.isLeft(from))
@@ -520,11 +562,11 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
     conversation: (query: In.ConversationQueryInput): Result<ConversationView> =>
       decoded(In.ConversationQueryInput, query)((q) =>
         pipe(
-          fromEither(authorizeMember(q.viewer, q.businessId)),
+          allowed('conversation', q.viewer, q.businessId),
           TE.chain(() => enabledBusiness(q.businessId)),
           TE.chain((b) =>
             pipe(
-              loadAggregate(store, conversation, conversationStream(q.businessId, q.conversationId)),
+              loadAggregate(store, conversation, conversationAddress(q.businessId, q.conversationId)),
               TE.chain(({ state }) => fromEither(conversationView(state, q.viewer.staffId, b.individualReadStatus))),
             ),
           ),
@@ -533,27 +575,28 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
 
     /** R1–R3: one page of the inbox as a viewer sees it: a view, a search, filters, cursor paging. */
     inbox: (q: In.InboxQueryInput): Result<InboxPage> =>
-      decoded(In.InboxQueryInput, q)((i) => query(i, (models) => inboxPage(models.inbox, i))),
+      decoded(In.InboxQueryInput, q)((i) => query('inbox', i, (models) => inboxPage(models.inbox, i))),
 
     /** R4: unread inbound messages for the viewer across conversations, muted ones excluded. */
     unreadBadge: (q: In.BadgeQueryInput): Result<number> =>
-      decoded(In.BadgeQueryInput, q)((i) => query(i, (models) => unreadBadge(models.inbox, i))),
+      decoded(In.BadgeQueryInput, q)((i) => query('unreadBadge', i, (models) => unreadBadge(models.inbox, i))),
 
     /** R7: the business's alerts after a cursor, oldest first. */
     alerts: (q: In.AlertsQueryInput): Result<AlertsPage> =>
-      decoded(In.AlertsQueryInput, q)((i) => query(i, (models) => alertsAfter(models.alerts, i))),
+      decoded(In.AlertsQueryInput, q)((i) => query('alerts', i, (models) => alertsAfter(models.alerts, i))),
 
     /** R6 (B4): messages counted against the allotment in a billing period (default: the current one). */
     usage: (q: In.UsageQueryInput): Result<PeriodUsage> =>
       decoded(In.UsageQueryInput, q)((i) =>
-        query(i, (models) => usageOfPeriod(models.usage, { viewer: i.viewer, businessId: i.businessId, period: i.period ?? billingPeriodOf(clock.now()) })),
+        query('usage', i, (models) => usageOfPeriod(models.usage, { viewer: i.viewer, businessId: i.businessId, period: i.period ?? billingPeriodOf(clock.now()) })),
       ),
 
     /** R5: every message in and out with author and delivery status, and opt-out/opt-in changes; `asOf` a past moment. */
     contactHistory: (q: In.ContactHistoryQueryInput): Result<ContactHistoryView> =>
       decoded(In.ContactHistoryQueryInput, q)((i) =>
         pipe(
-          fromEither(authorizeMember(i.viewer, i.businessId)),
+          fromEither(notAheadOf('asOf', i.asOf, clock.now())),
+          TE.chain(() => allowed('contactHistory', i.viewer, i.businessId)),
           TE.chain(() => clientEvents(i.businessId, i.clientId)),
           TE.chain((events) => fromEither(contactHistoryOf(i, events))),
         ),
@@ -570,12 +613,13 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
 
   function recipientOf(businessId: BusinessId, conversationId: ConversationId): Result<SendContext['recipient']> {
     if (!ClientId.is(conversationId)) {
-      const phone = conversationId.slice(4);
-      return TE.right(E164.is(phone) ? { clientId: null, phone, problem: null } : { clientId: null, phone: null, problem: 'not a phone number' });
+      // Only a valid mobile number (not premium-rate, toll-free or a landline), as for a client's cell phone (C2).
+      const phone = parseCellPhone(conversationId.slice(4));
+      return TE.right(E.isRight(phone) ? { clientId: null, phone: phone.right.e164, problem: null } : { clientId: null, phone: null, problem: describePhoneProblem(phone.left) });
     }
     const clientId = conversationId;
     return pipe(
-      loadAggregate(store, client, clientStream(businessId, clientId)),
+      loadAggregate(store, client, clientAddress(businessId, clientId)),
       TE.chain(({ state }) =>
         state.profile === null
           ? TE.left<MessageCenterError, SendContext['recipient']>({ code: 'client-not-found', message: `no client ${clientId} in business ${businessId}` })

@@ -26,6 +26,21 @@ export type AutomationActor = t.TypeOf<typeof AutomationActor>;
 export const Actor = t.union([StaffActor, AutomationActor], 'Actor');
 export type Actor = t.TypeOf<typeof Actor>;
 
+/**
+ * B0: the host application acting for the business itself (its back end syncing profiles or settings, not a
+ * person). It may set up the business and record clients; it never writes to a conversation.
+ */
+export const HostActor = t.readonly(t.type({ kind: t.literal('host'), businessId: BusinessId }), 'HostActor');
+export type HostActor = t.TypeOf<typeof HostActor>;
+
+/** Who may change the business's set-up or its clients: staff with the right permission, or the host. */
+export const BusinessActor = t.union([StaffActor, HostActor], 'BusinessActor');
+export type BusinessActor = t.TypeOf<typeof BusinessActor>;
+
+/** Who reads the plan's usage: staff with the right permission, or the host. */
+export const UsageViewer = BusinessActor;
+export type UsageViewer = BusinessActor;
+
 /** Who wrote an outbound message or changed a conversation, as recorded in events. */
 export const Author = t.union(
   [

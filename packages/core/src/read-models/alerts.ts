@@ -8,7 +8,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { StaffActor } from '../domain/actor.js';
-import { authorizeMember } from '../domain/authorization.js';
+import { authorize } from '../domain/authorization.js';
 import type { ConversationId } from '../domain/conversation/events.js';
 import type { DomainError } from '../domain/errors.js';
 import type { BusinessId, ClientId, MessageId } from '../domain/values/ids.js';
@@ -62,6 +62,9 @@ export const emptyAlerts: AlertsState = {
 };
 
 export const DEFAULT_ALERT_RETENTION = 500;
+
+/** The most alerts one `alerts` page returns. */
+export const MAX_ALERTS_PAGE = 500;
 
 const cursorOf = (p: LogPosition): string => `${p.commit.toString(36)}.${p.prepare.toString(36)}`;
 
@@ -196,11 +199,11 @@ export interface AlertsPage {
 
 /** R7: the business's alerts after a cursor, oldest first. */
 export const alertsAfter = (state: AlertsState, query: AlertsQuery): E.Either<DomainError, AlertsPage> => {
-  const authorized = authorizeMember(query.viewer, query.businessId);
+  const authorized = authorize('alerts', query.viewer, query.businessId);
   if (E.isLeft(authorized)) return authorized;
   const limit = query.limit ?? 100;
-  if (!Number.isSafeInteger(limit) || limit < 1)
-    return E.left({ code: 'invalid-input', message: 'limit: a positive whole number', problems: ['limit'] });
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_ALERTS_PAGE)
+    return E.left({ code: 'invalid-input', message: `limit: a whole number from 1 to ${MAX_ALERTS_PAGE}`, problems: ['limit'] });
   const after = query.after === undefined ? null : positionOf(query.after);
   if (query.after !== undefined && after === null)
     return E.left({ code: 'invalid-input', message: 'after: not a cursor of an alert', problems: ['after'] });

@@ -14,7 +14,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { produce } from 'immer';
 import type { Author, StaffActor } from '../domain/actor.js';
-import { authorizeMember } from '../domain/authorization.js';
+import { authorize } from '../domain/authorization.js';
 import { clientDecider } from '../domain/client/decider.js';
 import type { ClientEvent } from '../domain/client/events.js';
 import type { ClientProfile } from '../domain/client/state.js';
@@ -226,7 +226,7 @@ export interface ContactHistoryView {
  * time before they existed, the history is simply empty.
  */
 export const contactHistoryOf = (query: ContactHistoryQuery, events: ReadonlyArray<DomainEvent>): E.Either<DomainError, ContactHistoryView> => {
-  const authorized = authorizeMember(query.viewer, query.businessId);
+  const authorized = authorize('contactHistory', query.viewer, query.businessId);
   if (E.isLeft(authorized)) return authorized;
   const asOf = query.asOf ?? null;
   if (asOf !== null && !Timestamp.is(asOf))

@@ -12,7 +12,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { StaffActor } from '../domain/actor.js';
-import { authorizeMember } from '../domain/authorization.js';
+import { authorize, type Operation } from '../domain/authorization.js';
 import type { ConversationId } from '../domain/conversation/events.js';
 import type { SubscriptionStatus } from '../domain/conversation/state.js';
 import type { DomainError } from '../domain/errors.js';
@@ -106,8 +106,8 @@ const invalid = (field: string, message: string): DomainError => ({ code: 'inval
 const notEnabled: DomainError = { code: 'message-center-not-enabled', message: 'the Message Center is not enabled for this business' };
 
 /** R1 first, then the business must exist in the read model. */
-const businessFor = (state: InboxState, viewer: StaffActor, businessId: BusinessId): E.Either<DomainError, BusinessInbox> => {
-  const authorized = authorizeMember(viewer, businessId);
+const businessFor = (state: InboxState, operation: Operation, viewer: StaffActor, businessId: BusinessId): E.Either<DomainError, BusinessInbox> => {
+  const authorized = authorize(operation, viewer, businessId);
   if (E.isLeft(authorized)) return authorized;
   const business = state.businesses.get(businessId);
   return business === undefined || !business.enabled ? E.left(notEnabled) : E.right(business);
@@ -267,7 +267,7 @@ const SORT_AT_MOST = 2048;
  * are hidden. Order: newest last activity first, ties by conversation id.
  */
 export const inboxPage = (state: InboxState, query: InboxQuery): E.Either<DomainError, InboxPage> => {
-  const found = businessFor(state, query.viewer, query.businessId);
+  const found = businessFor(state, 'inbox', query.viewer, query.businessId);
   if (E.isLeft(found)) return found;
   const b = found.right;
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -386,7 +386,7 @@ export const inboxConversation = (
   state: InboxState,
   query: { readonly viewer: StaffActor; readonly businessId: BusinessId; readonly conversationId: ConversationId },
 ): E.Either<DomainError, InboxRow> => {
-  const found = businessFor(state, query.viewer, query.businessId);
+  const found = businessFor(state, 'conversation', query.viewer, query.businessId);
   if (E.isLeft(found)) return found;
   const b = found.right;
   const ordinal = b.ordinals.get(query.conversationId);
@@ -402,7 +402,7 @@ export const inboxConversation = (
  * B3 on, the shared one with B3 off (V7) — leaving out muted conversations (V8). O(1): kept by the fold.
  */
 export const unreadBadge = (state: InboxState, query: { readonly viewer: StaffActor; readonly businessId: BusinessId }): E.Either<DomainError, number> => {
-  const found = businessFor(state, query.viewer, query.businessId);
+  const found = businessFor(state, 'unreadBadge', query.viewer, query.businessId);
   if (E.isLeft(found)) return found;
   const { badge, individual } = found.right;
   return E.right(individual ? badge.fresh + (badge.staff.get(query.viewer.staffId) ?? 0) : badge.shared);

@@ -7,3 +7,4 @@ export * from './alerts.js';
 export * from './usage.js';
 export * from './contact-history.js';
 export { foldText, queryWords, phoneQueryDigits, PREVIEW_LENGTH, MIN_PHONE_DIGITS } from './search-text.js';
+export { businessOfStream } from './stream-ids.js';

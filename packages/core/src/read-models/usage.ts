@@ -5,8 +5,8 @@
  * period is the allotment of the plan in force at its end (a plan changed mid-month applies to that month).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { StaffActor } from '../domain/actor.js';
-import { authorizeMember } from '../domain/authorization.js';
+import type { UsageViewer } from '../domain/actor.js';
+import { authorize } from '../domain/authorization.js';
 import type { AllotmentData } from '../domain/business/events.js';
 import type { DomainError } from '../domain/errors.js';
 import { billingPeriodOf, type Allotment } from '../domain/policies/allotment.js';
@@ -139,8 +139,8 @@ const reportOf = (b: BusinessUsage, period: string): PeriodUsage => {
   };
 };
 
-const businessUsage = (state: UsageState, viewer: StaffActor, businessId: BusinessId): E.Either<DomainError, BusinessUsage> => {
-  const authorized = authorizeMember(viewer, businessId);
+const businessUsage = (state: UsageState, viewer: UsageViewer, businessId: BusinessId): E.Either<DomainError, BusinessUsage> => {
+  const authorized = authorize('usage', viewer, businessId);
   if (E.isLeft(authorized)) return authorized;
   const b = state.businesses.get(businessId);
   return b === undefined || b.plans.length === 0 ? E.left(notEnabled) : E.right(b);
@@ -149,7 +149,7 @@ const businessUsage = (state: UsageState, viewer: StaffActor, businessId: Busine
 /** R6: usage of one billing period (`YYYY-MM`; the facade passes the current one by default). */
 export const usageOfPeriod = (
   state: UsageState,
-  query: { readonly viewer: StaffActor; readonly businessId: BusinessId; readonly period: string },
+  query: { readonly viewer: UsageViewer; readonly businessId: BusinessId; readonly period: string },
 ): E.Either<DomainError, PeriodUsage> => {
   if (!PERIOD.test(query.period))
     return E.left({ code: 'invalid-input', message: 'period: a billing period like 2026-11', problems: ['period'] });
@@ -159,7 +159,7 @@ export const usageOfPeriod = (
 /** R6: every period with messages, oldest first. */
 export const usageHistory = (
   state: UsageState,
-  query: { readonly viewer: StaffActor; readonly businessId: BusinessId },
+  query: { readonly viewer: UsageViewer; readonly businessId: BusinessId },
 ): E.Either<DomainError, ReadonlyArray<PeriodUsage>> =>
   E.map((b: BusinessUsage) => {
     const reports: PeriodUsage[] = [];

@@ -4,7 +4,7 @@
 import { fc, test } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect } from 'vitest';
-import { E164, NonNegativeInt, type DomainErrorCode } from '@message-center/core';
+import { E164, NonNegativeInt, type DomainErrorCode, PERMISSIONS } from '@message-center/core';
 import {
   businessDecider,
   conversationStream,
@@ -64,6 +64,7 @@ const allotment = { messagesPerPeriod: must(NonNegativeInt.is, 100), overage: 'r
 const enableCommand = (business: string, raw: string, at: BusinessCommand['at'], individualReadStatus = false): BusinessCommand => ({
   type: 'EnableMessageCenter',
   businessId: B1,
+  actor: { kind: 'host', businessId: B1 },
   country: countryCode(business),
   number: raw,
   allotment,
@@ -113,7 +114,7 @@ describe('B1 enabling the Message Center', () => {
     async ({ business, number, raw }) => {
       const world = newWorld();
       const expected = expectedEnable(business, number);
-      const call = world.mc.enableMessageCenter({ businessId: B1, country: business, number: raw, allotment: { messagesPerPeriod: 10, overage: 'refuse' } });
+      const call = world.mc.enableMessageCenter({ businessId: B1, actor: { kind: 'host', businessId: B1 }, country: business, number: raw, allotment: { messagesPerPeriod: 10, overage: 'refuse' } });
       if ('code' in expected) {
         const error = await refusedAppendingNothing(world.store, call);
         expect(error.code).toBe(expected.code);
@@ -150,7 +151,7 @@ describe('B2 changing the number', () => {
       const enabled = businessDecider.decide(enableCommand(business, current.e164, enabledAt), businessDecider.initialState);
       if (E.isLeft(enabled)) throw new Error(`fixture business refused: ${enabled.left.message}`);
       const state = businessDecider.fold(businessDecider.initialState, enabled.right);
-      const decision = businessDecider.decide({ type: 'ChangeNumber', businessId: B1, number: raw, at }, state);
+      const decision = businessDecider.decide({ type: 'ChangeNumber', businessId: B1, actor: { kind: 'host', businessId: B1 }, number: raw, at }, state);
       const expected = expectedEnable(business, next);
       if ('code' in expected) {
         expect(E.isLeft(decision) ? decision.left.code : { decided: decision.right }).toBe(expected.code);
@@ -175,7 +176,7 @@ describe('B2 changing the number', () => {
   );
 
   test.prop([fc.string(), timestampArb])('B2 a business that is not enabled cannot change its number', (raw, at) => {
-    const decision = businessDecider.decide({ type: 'ChangeNumber', businessId: B1, number: raw, at }, businessDecider.initialState);
+    const decision = businessDecider.decide({ type: 'ChangeNumber', businessId: B1, actor: { kind: 'host', businessId: B1 }, number: raw, at }, businessDecider.initialState);
     expect(E.isLeft(decision) ? decision.left.code : decision.right).toBe('message-center-not-enabled');
   });
 
@@ -191,15 +192,15 @@ describe('B2 changing the number', () => {
       const world = newWorld();
       await enableUs(world, B1, oldNumber);
       await enableUs(world, B2, otherNumber);
-      await ok(world.mc.recordClient({ businessId: B1, clientId: 'c1', uid: 'u1', name: 'Ann', cellPhone: clientPhone }));
+      await ok(world.mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: 'c1', uid: 'u1', name: 'Ann', cellPhone: clientPhone }));
       const first = await ok(world.mc.receiveInbound({ to: oldNumber, from: clientPhone, body, providerMessageId: 'SM-before' }));
       expect(first.conversationId).toBe('c1');
 
       // A number that is another business's current number cannot be taken, in any formatting.
-      expect((await refusedAppendingNothing(world.store, world.mc.changeNumber({ businessId: B1, number: otherNumber }))).code).toBe('number-in-use');
-      expect((await refusedAppendingNothing(world.store, world.mc.changeNumber({ businessId: B2, number: oldNumber }))).code).toBe('number-in-use');
+      expect((await refusedAppendingNothing(world.store, world.mc.changeNumber({ businessId: B1, actor: { kind: 'host', businessId: B1 }, number: otherNumber }))).code).toBe('number-in-use');
+      expect((await refusedAppendingNothing(world.store, world.mc.changeNumber({ businessId: B2, actor: { kind: 'host', businessId: B2 }, number: oldNumber }))).code).toBe('number-in-use');
 
-      expect(await ok(world.mc.changeNumber({ businessId: B1, number: written }))).toEqual({ number: newNumber });
+      expect(await ok(world.mc.changeNumber({ businessId: B1, actor: { kind: 'host', businessId: B1 }, number: written }))).toEqual({ number: newNumber });
 
       const before = await globalLog(world.store);
       const retired = await refusedAppendingNothing(world.store, world.mc.receiveInbound({ to: oldNumber, from: clientPhone, body, providerMessageId: 'SM-after-old' }));
@@ -212,7 +213,7 @@ describe('B2 changing the number', () => {
       expect(inbound.map((s) => (s.event.type === 'InboundReceived' ? s.event.data.to : null))).toEqual([oldNumber, newNumber]);
 
       // Another business cannot take the new number either.
-      expect((await refusedAppendingNothing(world.store, world.mc.enableMessageCenter({ businessId: 'b3', country: 'US', number: written, allotment: { messagesPerPeriod: 1, overage: 'refuse' } }))).code).toBe('number-in-use');
+      expect((await refusedAppendingNothing(world.store, world.mc.enableMessageCenter({ businessId: 'b3', actor: { kind: 'host', businessId: 'b3' }, country: 'US', number: written, allotment: { messagesPerPeriod: 1, overage: 'refuse' } }))).code).toBe('number-in-use');
     },
   );
 });
@@ -226,7 +227,7 @@ describe('B3 individual read status', () => {
       let state = businessDecider.fold(businessDecider.initialState, enabled.right);
       let current = initial;
       for (const individual of settings) {
-        const decision = businessDecider.decide({ type: 'SetIndividualReadStatus', businessId: B1, individual, at }, state);
+        const decision = businessDecider.decide({ type: 'SetIndividualReadStatus', businessId: B1, actor: { kind: 'host', businessId: B1 }, individual, at }, state);
         expect(decision).toEqual(E.right(individual === current ? [] : [{ type: 'ReadStatusModeChanged', data: { individual, at } }]));
         if (E.isRight(decision)) state = businessDecider.fold(state, decision.right);
         current = individual;
@@ -236,7 +237,7 @@ describe('B3 individual read status', () => {
   );
 
   test.prop([fc.boolean(), timestampArb])('B3 a business that is not enabled cannot change the setting', (individual, at) => {
-    const decision = businessDecider.decide({ type: 'SetIndividualReadStatus', businessId: B1, individual, at }, businessDecider.initialState);
+    const decision = businessDecider.decide({ type: 'SetIndividualReadStatus', businessId: B1, actor: { kind: 'host', businessId: B1 }, individual, at }, businessDecider.initialState);
     expect(E.isLeft(decision) ? decision.left.code : decision.right).toBe('message-center-not-enabled');
   });
 
@@ -248,7 +249,7 @@ describe('B3 individual read status', () => {
       let current = false;
       for (const individual of settings) {
         const before = (await globalLog(world.store)).length;
-        await ok(world.mc.setIndividualReadStatus({ businessId: B1, individual }));
+        await ok(world.mc.setIndividualReadStatus({ businessId: B1, actor: { kind: 'host', businessId: B1 }, individual }));
         expect((await globalLog(world.store)).length - before).toBe(individual === current ? 0 : 1);
         current = individual;
       }
@@ -272,7 +273,7 @@ describe('B4 plan allotment', () => {
       if (businessNumber === undefined || clientPhone === undefined) throw new Error('two numbers');
       const world = newWorld();
       await enableUs(world, B1, businessNumber, { messagesPerPeriod: limit, overage });
-      await ok(world.mc.recordClient({ businessId: B1, clientId: 'c1', uid: 'u1', name: 'Ann', cellPhone: clientPhone }));
+      await ok(world.mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: 'c1', uid: 'u1', name: 'Ann', cellPhone: clientPhone }));
       const sender = staff('s1');
       let inbound = 0;
       let outbound = 0;
@@ -302,7 +303,7 @@ describe('B4 plan allotment', () => {
           expect(received.duplicate).toBe(true);
           expect((await globalLog(world.store)).length).toBe(before);
         }
-        const usage = await ok(world.mc.usage({ businessId: B1, viewer: staff('s2', { permissions: [] }) }));
+        const usage = await ok(world.mc.usage({ businessId: B1, viewer: staff('s2', { permissions: [PERMISSIONS.manageMessageCenter] }) }));
         expect(usage).toMatchObject({ inbound, outbound, used: inbound + outbound, limit, overagePolicy: overage, period: '2026-03' });
       }
     },

@@ -41,7 +41,7 @@ describe('B1/B2 one business per number', () => {
     for (let round = 0; round < 10; round += 1) {
       const mc = createMessageCenter({ store: createInMemoryEventStore() });
       const results = await Promise.all(
-        ['b1', 'b2', 'b3'].map((businessId) => mc.enableMessageCenter({ businessId, country: 'US', number: '(201) 555-0123', allotment })()),
+        ['b1', 'b2', 'b3'].map((businessId) => mc.enableMessageCenter({ businessId, actor: { kind: 'host', businessId: businessId }, country: 'US', number: '(201) 555-0123', allotment })()),
       );
       expect(results.filter(E.isRight)).toHaveLength(1);
       expect(results.flatMap((r) => (E.isLeft(r) ? [r.left.code] : []))).toEqual(['number-in-use', 'number-in-use']);
@@ -50,13 +50,13 @@ describe('B1/B2 one business per number', () => {
 
   it('B2 a number released by a change of number can be taken by another business; the new one cannot', async () => {
     const mc = createMessageCenter({ store: createInMemoryEventStore() });
-    await mc.enableMessageCenter({ businessId: 'b1', country: 'US', number, allotment })();
-    await mc.enableMessageCenter({ businessId: 'b2', country: 'US', number: '+12015550199', allotment })();
-    expect(await mc.changeNumber({ businessId: 'b2', number })()).toMatchObject({ left: { code: 'number-in-use' } });
-    expect(E.isRight(await mc.changeNumber({ businessId: 'b1', number: '+12015550142' })())).toBe(true);
-    expect(await mc.changeNumber({ businessId: 'b2', number })()).toEqual(E.right({ number }));
+    await mc.enableMessageCenter({ businessId: 'b1', actor: { kind: 'host', businessId: 'b1' }, country: 'US', number, allotment })();
+    await mc.enableMessageCenter({ businessId: 'b2', actor: { kind: 'host', businessId: 'b2' }, country: 'US', number: '+12015550199', allotment })();
+    expect(await mc.changeNumber({ businessId: 'b2', actor: { kind: 'host', businessId: 'b2' }, number })()).toMatchObject({ left: { code: 'number-in-use' } });
+    expect(E.isRight(await mc.changeNumber({ businessId: 'b1', actor: { kind: 'host', businessId: 'b1' }, number: '+12015550142' })())).toBe(true);
+    expect(await mc.changeNumber({ businessId: 'b2', actor: { kind: 'host', businessId: 'b2' }, number })()).toEqual(E.right({ number }));
     // b2's old number was released by its change, so it is free; b1's old number is now b2's.
-    expect(await mc.changeNumber({ businessId: 'b1', number: '+12015550199' })()).toEqual(E.right({ number: '+12015550199' }));
-    expect(await mc.changeNumber({ businessId: 'b1', number })()).toMatchObject({ left: { code: 'number-in-use' } });
+    expect(await mc.changeNumber({ businessId: 'b1', actor: { kind: 'host', businessId: 'b1' }, number: '+12015550199' })()).toEqual(E.right({ number: '+12015550199' }));
+    expect(await mc.changeNumber({ businessId: 'b1', actor: { kind: 'host', businessId: 'b1' }, number })()).toMatchObject({ left: { code: 'number-in-use' } });
   });
 });

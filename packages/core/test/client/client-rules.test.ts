@@ -45,6 +45,7 @@ const C1_ID = clientId('c1');
 const recordCommand = (profile: Profile, at: ClientCommand['at'], defaultCountry = 'US', id: ClientId = C1_ID): ClientCommand => ({
   type: 'RecordClient',
   businessId: B1,
+  actor: { kind: 'host', businessId: B1 },
   clientId: id,
   ...profile,
   defaultCountry: countryCode(defaultCountry),
@@ -119,7 +120,7 @@ describe('C1 client profile', () => {
     async (profile, bad) => {
       const world = newWorld();
       await enableUs(world, B1, must(E164.is, '+12015550123'));
-      const input: RecordClientInput = { businessId: B1, clientId: 'c1', ...profile };
+      const input: RecordClientInput = { businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: 'c1', ...profile };
       await ok(world.mc.recordClient(input));
       const recorded = (await storedEvents(world.store)).filter((s) => s.event.type === 'ClientProfileRecorded');
       expect(recorded).toHaveLength(1);
@@ -133,7 +134,7 @@ describe('C1 client profile', () => {
       const before = await globalLog(world.store);
       await ok(world.mc.recordClient(input));
       expect(await globalLog(world.store)).toEqual(before);
-      expect((await refusedAppendingNothing(world.store, world.mc.recordClient({ businessId: B1, clientId: 'c1', ...bad }))).code).toBe('invalid-input');
+      expect((await refusedAppendingNothing(world.store, world.mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: 'c1', ...bad }))).code).toBe('invalid-input');
     },
   );
 });
@@ -173,7 +174,7 @@ describe('C2 valid cell phone', () => {
 
   /** A business of `country` whose number is a mobile of that country. */
   const enabledIn = async (world: World, country: string, number: E164): Promise<void> => {
-    await ok(world.mc.enableMessageCenter({ businessId: B1, country, number, allotment: { messagesPerPeriod: 1000, overage: 'refuse' } }));
+    await ok(world.mc.enableMessageCenter({ businessId: B1, actor: { kind: 'host', businessId: B1 }, country, number, allotment: { messagesPerPeriod: 1000, overage: 'refuse' } }));
   };
 
   const facadeCaseArb = fc.constantFrom(...MC_COUNTRIES).chain((business) =>
@@ -195,18 +196,18 @@ describe('C2 valid cell phone', () => {
       fc.pre(usable.e164 !== businessNumber.e164);
       const world = newWorld();
       await enabledIn(world, business, businessNumber.e164);
-      const recorded = await ok(world.mc.recordClient({ businessId: B1, clientId: 'c-bad', uid: 'u', name: 'Bob', cellPhone: unusable }));
+      const recorded = await ok(world.mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: 'c-bad', uid: 'u', name: 'Bob', cellPhone: unusable }));
       expect(recorded).toEqual({ cellPhone: null, phoneProblem: expect.any(String) });
       const error = await refusedAppendingNothing(world.store, world.mc.sendMessage({ businessId: B1, clientId: 'c-bad', actor: staff('s1'), body: 'hello' }));
       expect(error.code).toBe('client-has-no-valid-cell-phone');
 
       // The same client once the host fixes the number: stored in E.164, and the message goes there.
-      expect(await ok(world.mc.recordClient({ businessId: B1, clientId: 'c-bad', uid: 'u', name: 'Bob', cellPhone: usable.raw }))).toEqual({ cellPhone: usable.e164, phoneProblem: null });
+      expect(await ok(world.mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: 'c-bad', uid: 'u', name: 'Bob', cellPhone: usable.raw }))).toEqual({ cellPhone: usable.e164, phoneProblem: null });
       await ok(world.mc.sendMessage({ businessId: B1, clientId: 'c-bad', actor: staff('s1'), body: 'hello' }));
       expect(world.transport.sent.map((s) => s.to)).toEqual([usable.e164]);
 
       // And back to unusable: refused again, appending nothing, even though the conversation exists now.
-      await ok(world.mc.recordClient({ businessId: B1, clientId: 'c-bad', uid: 'u', name: 'Bob', cellPhone: unusable }));
+      await ok(world.mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: 'c-bad', uid: 'u', name: 'Bob', cellPhone: unusable }));
       expect((await refusedAppendingNothing(world.store, world.mc.sendMessage({ businessId: B1, clientId: 'c-bad', actor: staff('s1'), body: 'again' }))).code).toBe(
         'client-has-no-valid-cell-phone',
       );
@@ -222,15 +223,15 @@ describe('C3 one client per message', () => {
     async (unknown, body) => {
       const world = newWorld();
       await enableUs(world, B1, must(E164.is, '+12015550123'));
-      await ok(world.mc.recordClient({ businessId: B1, clientId: 'c1', uid: 'u1', name: 'Ann', cellPhone: '+14155552671' }));
+      await ok(world.mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: 'c1', uid: 'u1', name: 'Ann', cellPhone: '+14155552671' }));
       await ok(world.mc.sendMessage({ businessId: B1, clientId: 'c1', actor: staff('s1'), body: 'first' }));
       expect((await refusedAppendingNothing(world.store, world.mc.sendMessage({ businessId: B1, clientId: unknown, actor: staff('s1'), body }))).code).toBe('client-not-found');
       expect((await refusedAppendingNothing(world.store, world.mc.sendMessage({ businessId: B1, conversationId: unknown, actor: staff('s1'), body }))).code).toBe('client-not-found');
       expect((await refusedAppendingNothing(world.store, world.mc.sendMessage({ businessId: B1, clientId: 'c1', conversationId: unknown, actor: staff('s1'), body }))).code).toBe('invalid-input');
       expect((await refusedAppendingNothing(world.store, world.mc.sendMessage({ businessId: B1, actor: staff('s1'), body }))).code).toBe('invalid-input');
       // A client of another business is unknown here, too.
-      await ok(world.mc.enableMessageCenter({ businessId: 'b2', country: 'US', number: '+12125550199', allotment: { messagesPerPeriod: 10, overage: 'refuse' } }));
-      await ok(world.mc.recordClient({ businessId: 'b2', clientId: unknown, uid: 'u', name: 'Zed', cellPhone: '+14155552672' }));
+      await ok(world.mc.enableMessageCenter({ businessId: 'b2', actor: { kind: 'host', businessId: 'b2' }, country: 'US', number: '+12125550199', allotment: { messagesPerPeriod: 10, overage: 'refuse' } }));
+      await ok(world.mc.recordClient({ businessId: 'b2', actor: { kind: 'host', businessId: 'b2' }, clientId: unknown, uid: 'u', name: 'Zed', cellPhone: '+14155552672' }));
       expect((await refusedAppendingNothing(world.store, world.mc.sendMessage({ businessId: B1, clientId: unknown, actor: staff('s1'), body }))).code).toBe('client-not-found');
     },
   );
@@ -265,7 +266,7 @@ describe('C3 one client per message', () => {
       for (const [i, id] of clients.entries()) {
         const phone = clientPhones[i];
         if (phone === undefined) throw new Error('a phone per client');
-        await ok(world.mc.recordClient({ businessId: B1, clientId: id, uid: id, name: `Client ${i}`, cellPhone: phone }));
+        await ok(world.mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: id, uid: id, name: `Client ${i}`, cellPhone: phone }));
         phoneOf.set(id, phone);
       }
       for (const [i, op] of ops.entries()) {
@@ -279,7 +280,7 @@ describe('C3 one client per message', () => {
         } else if (op.kind === 'move') {
           const phone = clientPhones[op.phone];
           if (phone === undefined) throw new Error('phone index');
-          await ok(world.mc.recordClient({ businessId: B1, clientId: id, uid: id, name: `Client ${op.client}`, cellPhone: phone }));
+          await ok(world.mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: id, uid: id, name: `Client ${op.client}`, cellPhone: phone }));
           phoneOf.set(id, phone);
         } else {
           const phone = phoneOf.get(id);

@@ -225,16 +225,17 @@ describe('commands through their codecs', () => {
 
   const businessCommandArb: fc.Arbitrary<BusinessCommand> = fc.oneof(
     fc.record({ businessId: businessIdArb, country: countryArb, number: rawNumberArb, allotment: allotmentArb, individualReadStatus: fc.boolean(), at: timestampArb })
-      .map((c): BusinessCommand => ({ type: 'EnableMessageCenter', ...c })),
-    fc.record({ businessId: businessIdArb, number: rawNumberArb, at: timestampArb }).map((c): BusinessCommand => ({ type: 'ChangeNumber', ...c })),
-    fc.record({ businessId: businessIdArb, individual: fc.boolean(), at: timestampArb }).map((c): BusinessCommand => ({ type: 'SetIndividualReadStatus', ...c })),
-    fc.record({ businessId: businessIdArb, allotment: allotmentArb, at: timestampArb }).map((c): BusinessCommand => ({ type: 'ChangePlan', ...c })),
+      .map((c): BusinessCommand => ({ type: 'EnableMessageCenter', actor: { kind: 'host', businessId: c.businessId }, ...c })),
+    fc.record({ businessId: businessIdArb, number: rawNumberArb, at: timestampArb }).map((c): BusinessCommand => ({ type: 'ChangeNumber', actor: { kind: 'host', businessId: c.businessId }, ...c })),
+    fc.record({ businessId: businessIdArb, individual: fc.boolean(), at: timestampArb }).map((c): BusinessCommand => ({ type: 'SetIndividualReadStatus', actor: { kind: 'host', businessId: c.businessId }, ...c })),
+    fc.record({ businessId: businessIdArb, allotment: allotmentArb, at: timestampArb }).map((c): BusinessCommand => ({ type: 'ChangePlan', actor: { kind: 'host', businessId: c.businessId }, ...c })),
   );
 
   const text = fc.string({ unit: 'grapheme', maxLength: 30 });
   const recordClientArb: fc.Arbitrary<RecordClient> = fc.record({
     type: fc.constant('RecordClient' as const),
     businessId: businessIdArb,
+    actor: businessIdArb.map((businessId) => ({ kind: 'host' as const, businessId })),
     clientId: fc.constantFrom('c1', 'client-42', 'x@y').map((s) => must(ClientId.is, s)),
     uid: text,
     name: text,

@@ -58,7 +58,7 @@ export const noPermission = staff('s3', { permissions: ['view-reports'] });
 export const otherBusinessStaff = staff('s1', { businessId: FIXTURE.otherBusinessId });
 export const automation: Actor = { kind: 'automation', businessId: FIXTURE.businessId, name: 'appointment-reminder' };
 export const otherAutomation: Actor = { kind: 'automation', businessId: FIXTURE.otherBusinessId, name: 'marketing' };
-export const viewer = (id: string): StaffActor => staff(id, { permissions: [] });
+export const viewer = (id: string): StaffActor => staff(id, { permissions: [SEND_PERMISSION] });
 
 /** The staff ids generated histories use, plus one who never acts. */
 export const VIEWERS: ReadonlyArray<StaffId> = ['s1', 's2', 's3', 's9'].map(staffId);

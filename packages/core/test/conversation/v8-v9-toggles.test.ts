@@ -25,12 +25,8 @@ import {
 
 const spec = deciderSpec(conversationDecider);
 
-/** Anyone of the business may mute and pin (no send permission needed). */
-const memberArb: fc.Arbitrary<Actor> = fc.oneof(
-  fc.constantFrom('s1', 's2', 's3').map((id) => staff(id, { permissions: [] })),
-  fc.constant(s1),
-  fc.constant(automation),
-);
+/** B0: staff with `send-email-sms` and the business's automations may mute and pin. */
+const memberArb: fc.Arbitrary<Actor> = fc.oneof(fc.constantFrom('s1', 's2', 's3').map((id) => staff(id)), fc.constant(s1), fc.constant(automation));
 
 const everyView = (state: ConversationState): ReadonlyArray<readonly [string, number]> =>
   [false, true].flatMap((individual) => VIEWERS.map((id) => [folderFor(state, id, individual), unreadCountFor(state, id, individual)] as const));
@@ -97,10 +93,12 @@ for (const sw of SWITCHES) {
     );
 
     test.prop([startedHistoryArb(20), fc.constantFrom<Actor>(staff('s1', { businessId: FIXTURE.otherBusinessId }), otherAutomation), fc.boolean()])(
-      `${sw.rule} ${sw.on}/${sw.off} by another business is refused forbidden; on no conversation conversation-not-found`,
+      `${sw.rule} ${sw.on}/${sw.off} by another business or by staff without the send permission (B0) is refused forbidden; on no conversation conversation-not-found`,
       (history, stranger, wanted) => {
         expect(outcome(decide(toggle(wanted ? sw.on : sw.off, stranger), history.state))).toBe('forbidden');
-        expect(outcome(decide(toggle(wanted ? sw.on : sw.off, noPermission), initial))).toBe('conversation-not-found');
+        expect(outcome(decide(toggle(wanted ? sw.on : sw.off, s1), initial))).toBe('conversation-not-found');
+        // B0 (seed 000): staff without the Send Email/SMS permission may not mute, unmute, pin or unpin.
+        expect(outcome(decide(toggle(wanted ? sw.on : sw.off, noPermission), history.state))).toBe('forbidden');
       },
     );
   });
@@ -126,7 +124,7 @@ describe('V8–V9 specs', () => {
   const pinned = [...conversation, ...accepted(decide(toggle('Pin'), conversationDecider.fold(initial, conversation)))];
 
   it('V8 mute records who muted', () =>
-    spec.given(conversation).when(toggle('Mute', noPermission)).then([{ type: 'ConversationMuted', data: { by: { kind: 'staff', staffId: noPermission.staffId }, at: toggle('Mute').at } }]));
+    spec.given(conversation).when(toggle('Mute', s1)).then([{ type: 'ConversationMuted', data: { by: { kind: 'staff', staffId: s1.staffId }, at: toggle('Mute').at } }]));
   it('V8 muting a muted conversation decides nothing', () => spec.given(muted).when(toggle('Mute')).then([]));
   it('V8 unmute resumes', () => {
     const decided = spec.given(muted).when(toggle('Unmute')).decision();

@@ -17,8 +17,8 @@ const C1 = clientId('c1');
 
 const withClient = async (options: { readonly maxAttempts?: number } = {}): Promise<World> => {
   const world = newWorld(options);
-  await ok(world.mc.enableMessageCenter({ businessId: B1, country: 'US', number: BUSINESS_NUMBER, allotment: { messagesPerPeriod: 1_000_000, overage: 'refuse' } }));
-  await ok(world.mc.recordClient({ businessId: B1, clientId: C1, uid: 'u1', name: 'Ann', cellPhone: CLIENT_PHONE }));
+  await ok(world.mc.enableMessageCenter({ businessId: B1, actor: { kind: 'host', businessId: B1 }, country: 'US', number: BUSINESS_NUMBER, allotment: { messagesPerPeriod: 1_000_000, overage: 'refuse' } }));
+  await ok(world.mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: C1, uid: 'u1', name: 'Ann', cellPhone: CLIENT_PHONE }));
   return world;
 };
 

@@ -21,8 +21,8 @@ const staff = staffOf(B1, 's1');
 const allotment = { messagesPerPeriod: 1_000, overage: 'refuse' as const };
 
 const setUp = async (mc: MessageCenter): Promise<void> => {
-  expect(E.isRight(await mc.enableMessageCenter({ businessId: B1, country: 'US', number: '+12015550123', allotment })())).toBe(true);
-  expect(E.isRight(await mc.recordClient({ businessId: B1, clientId: 'c1', uid: 'U1', name: 'Ana', cellPhone: '+14155552671' })())).toBe(true);
+  expect(E.isRight(await mc.enableMessageCenter({ businessId: B1, actor: { kind: 'host', businessId: B1 }, country: 'US', number: '+12015550123', allotment })())).toBe(true);
+  expect(E.isRight(await mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: 'c1', uid: 'U1', name: 'Ana', cellPhone: '+14155552671' })())).toBe(true);
 };
 
 const send = async (mc: MessageCenter, body: string) => {

@@ -19,9 +19,9 @@ const allotment = { messagesPerPeriod: 100, overage: 'refuse' as const };
 const world = async () => {
   const alerts: Alert[] = [];
   const mc = createMessageCenter({ store: createInMemoryEventStore(), clock: tickingClock(), ids: counterIds(), onAlert: (a) => alerts.push(a) });
-  await ok(mc.enableMessageCenter({ businessId: B1, country: 'US', number: '+12015550123', allotment }));
-  await ok(mc.recordClient({ businessId: B1, clientId: 'ana', uid: 'A-1', name: 'Ana Lima', cellPhone: '415 555 2671', clientType: 'member', groups: ['colour'] }));
-  await ok(mc.recordClient({ businessId: B1, clientId: 'ben', uid: 'B-2', name: 'Bén Okafor', cellPhone: '646 555 0142', clientType: 'prospect' }));
+  await ok(mc.enableMessageCenter({ businessId: B1, actor: { kind: 'host', businessId: B1 }, country: 'US', number: '+12015550123', allotment }));
+  await ok(mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: 'ana', uid: 'A-1', name: 'Ana Lima', cellPhone: '415 555 2671', clientType: 'member', groups: ['colour'] }));
+  await ok(mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: 'ben', uid: 'B-2', name: 'Bén Okafor', cellPhone: '646 555 0142', clientType: 'prospect' }));
   return { mc, alerts };
 };
 
@@ -96,7 +96,7 @@ describe('onAlert after a restart', () => {
     const store = createInMemoryEventStore();
     const clock = tickingClock();
     const first = createMessageCenter({ store, clock, ids: counterIds() });
-    await ok(first.enableMessageCenter({ businessId: B1, country: 'US', number: '+12015550123', allotment }));
+    await ok(first.enableMessageCenter({ businessId: B1, actor: { kind: 'host', businessId: B1 }, country: 'US', number: '+12015550123', allotment }));
     await ok(first.receiveInbound({ to: '+12015550123', from: '+14155552671', body: 'old news', providerMessageId: 'SM1' }));
     const pushed: Alert[] = [];
     const restarted = createMessageCenter({ store, clock, ids: counterIds(), onAlert: (a) => pushed.push(a) });
@@ -109,10 +109,10 @@ describe('onAlert after a restart', () => {
 describe('phone searches', () => {
   it('R2 the last four digits find a number ending in them even with a leading zero; a formatted number is matched as a number only', async () => {
     const mc = createMessageCenter({ store: createInMemoryEventStore(), clock: tickingClock(), ids: counterIds() });
-    await ok(mc.enableMessageCenter({ businessId: B1, country: 'US', number: '+12015550123', allotment }));
+    await ok(mc.enableMessageCenter({ businessId: B1, actor: { kind: 'host', businessId: B1 }, country: 'US', number: '+12015550123', allotment }));
     // Numeric client ids: "1" would be a prefix of all of them if the formatted query were searched word by word.
-    await ok(mc.recordClient({ businessId: B1, clientId: '100001', uid: '100001', name: 'Zoe', cellPhone: '+1 415 555 0212' }));
-    await ok(mc.recordClient({ businessId: B1, clientId: '100002', uid: '100002', name: 'Yan', cellPhone: '+1 212 555 1234' }));
+    await ok(mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: '100001', uid: '100001', name: 'Zoe', cellPhone: '+1 415 555 0212' }));
+    await ok(mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: '100002', uid: '100002', name: 'Yan', cellPhone: '+1 212 555 1234' }));
     for (const [clientId, body, sid] of [['100001', 'hi', 'SM1'], ['100002', 'hello', 'SM2']] as const)
       await ok(mc.sendMessage({ businessId: B1, clientId, actor: dana, body, messageId: sid }));
     const found = async (search: string) => (await ok(mc.inbox({ businessId: B1, viewer: dana, search }))).rows.map((r) => r.conversationId);

@@ -22,6 +22,7 @@ import {
   type MessageCenterError,
   type RecordedEvent,
   type StaffActor,
+  PERMISSIONS,
 } from '@message-center/core';
 import { DomainEvent, makeEventDecoder } from '@message-center/core/internals';
 
@@ -38,7 +39,7 @@ export const clientId = (id: string): ClientId => must(ClientId.is, id);
 export const staffOf = (
   businessId: BusinessId,
   id: string,
-  permissions: ReadonlyArray<string> = [SEND_PERMISSION],
+  permissions: ReadonlyArray<string> = [SEND_PERMISSION, PERMISSIONS.manageMessageCenter],
 ): StaffActor => ({ kind: 'staff', businessId, staffId: must(StaffId.is, id), permissions });
 
 /** The start of March 2026; a world's clock ticks one second per reading, so a run stays in one billing period. */
@@ -144,4 +145,4 @@ export interface PlanInput {
 }
 
 export const enableUs = (world: World, businessId: BusinessId, number: E164, allotment: PlanInput = { messagesPerPeriod: 1_000_000, overage: 'refuse' }) =>
-  ok(world.mc.enableMessageCenter({ businessId, country: 'US', number, allotment }));
+  ok(world.mc.enableMessageCenter({ businessId, actor: { kind: 'host', businessId: businessId }, country: 'US', number, allotment }));

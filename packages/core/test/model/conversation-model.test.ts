@@ -6,7 +6,7 @@
 import { fc, test } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { expect } from 'vitest';
-import { E164, type ConversationView, type MessageCenterError, type StaffActor } from '@message-center/core';
+import { E164, SEND_PERMISSION, type ConversationView, type MessageCenterError, type StaffActor } from '@message-center/core';
 import { staff } from '@message-center/testing';
 import { B1, clientId, must, newWorld, ok, type World } from '../facade/support.js';
 import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
@@ -90,7 +90,7 @@ const CLIENT_PHONE = must(E164.is, '+14155552671');
 const C1 = clientId('c1');
 const ACTORS = ['s1', 's2', 's3'] as const;
 /** s4 never acts: with B3 on, it sees a conversation nobody has read for it. */
-const VIEWERS: ReadonlyArray<StaffActor> = ['s1', 's2', 's3', 's4'].map((id) => staff(id, { permissions: [] }));
+const VIEWERS: ReadonlyArray<StaffActor> = ['s1', 's2', 's3', 's4'].map((id) => staff(id, { permissions: [SEND_PERMISSION] }));
 const sender = (id: string): StaffActor => staff(id);
 
 interface Real {
@@ -99,8 +99,8 @@ interface Real {
 
 const setup = async (): Promise<{ model: Model; real: Real }> => {
   const world = newWorld({ withTransport: false });
-  await ok(world.mc.enableMessageCenter({ businessId: B1, country: 'US', number: BUSINESS_NUMBER, allotment: { messagesPerPeriod: 1_000_000, overage: 'refuse' } }));
-  await ok(world.mc.recordClient({ businessId: B1, clientId: C1, uid: 'u1', name: 'Ann', cellPhone: CLIENT_PHONE }));
+  await ok(world.mc.enableMessageCenter({ businessId: B1, actor: { kind: 'host', businessId: B1 }, country: 'US', number: BUSINESS_NUMBER, allotment: { messagesPerPeriod: 1_000_000, overage: 'refuse' } }));
+  await ok(world.mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: C1, uid: 'u1', name: 'Ann', cellPhone: CLIENT_PHONE }));
   return { model: newModel(), real: { world } };
 };
 
@@ -189,7 +189,7 @@ class MarkRead implements Cmd {
   constructor(readonly staffId: string) {}
   check = (): boolean => true;
   async run(m: Model, real: Real): Promise<void> {
-    const actor = staff(this.staffId, { permissions: [] });
+    const actor = staff(this.staffId, { permissions: [SEND_PERMISSION] });
     if (await expectNotFoundOrOk(m, real.world.mc.markRead({ businessId: B1, conversationId: C1, actor }))) {
       const own = markOf(m, this.staffId);
       own.readUpTo = Math.max(own.readUpTo, m.messages);
@@ -206,7 +206,7 @@ class MarkUnread implements Cmd {
   constructor(readonly staffId: string) {}
   check = (): boolean => true;
   async run(m: Model, real: Real): Promise<void> {
-    const actor = staff(this.staffId, { permissions: [] });
+    const actor = staff(this.staffId, { permissions: [SEND_PERMISSION] });
     if (await expectNotFoundOrOk(m, real.world.mc.markUnread({ businessId: B1, conversationId: C1, actor }))) {
       markOf(m, this.staffId).marked = true;
       m.shared.marked = true;
@@ -230,12 +230,13 @@ class Archive implements Cmd {
   toString = (): string => `${this.archive ? 'archive' : 'unarchive'}(${this.staffId})`;
 }
 
-/** Pin and mute are not about folders (V8, V9): they must change none. */
+/** Pin and mute are not about folders (V8, V9): they change none, except that pinning an archived conversation unarchives it. */
 class PinOrMute implements Cmd {
   constructor(readonly which: 'pin' | 'unpin' | 'mute' | 'unmute') {}
   check = (): boolean => true;
   async run(m: Model, real: Real): Promise<void> {
-    await expectNotFoundOrOk(m, real.world.mc[this.which]({ businessId: B1, conversationId: C1, actor: sender('s1') }));
+    if (await expectNotFoundOrOk(m, real.world.mc[this.which]({ businessId: B1, conversationId: C1, actor: sender('s1') })) && this.which === 'pin')
+      m.archived = false;
     await checkViews(m, real);
   }
   toString = (): string => this.which;
@@ -245,7 +246,7 @@ class SetIndividual implements Cmd {
   constructor(readonly individual: boolean) {}
   check = (): boolean => true;
   async run(m: Model, real: Real): Promise<void> {
-    await ok(real.world.mc.setIndividualReadStatus({ businessId: B1, individual: this.individual }));
+    await ok(real.world.mc.setIndividualReadStatus({ businessId: B1, actor: { kind: 'host', businessId: B1 }, individual: this.individual }));
     m.individual = this.individual;
     await checkViews(m, real);
   }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { ClientId } from '@message-center/core';
-import { folderFor, unreadCountFor } from '@message-center/core/internals';
+import { conversationStream, folderFor, unreadCountFor } from '@message-center/core/internals';
 import { mobileArb } from '@message-center/testing';
 import { emptyInbox, foldInbox, type InboxState } from '../../src/read-models/inbox.js';
 import { inboxPage, unreadBadge, type InboxQuery, type InboxRow, type InboxView } from '../../src/read-models/inbox-query.js';
@@ -83,7 +83,7 @@ describe('R1 inbox at scale', () => {
         const expected = view === 'all' ? [...inView.filter((c) => c.state.pinned), ...inView.filter((c) => !c.state.pinned)] : inView.filter((c) => !c.state.pinned);
         expect(rows.map((r) => r.conversationId)).toEqual(expected.map((c) => c.conversationId));
         for (const r of rows) {
-          const c = world.conversations.get(`mc-conversation-${B1}-${r.conversationId}`);
+          const c = world.conversations.get(conversationStream(B1, r.conversationId));
           expect(r.unreadCount).toBe(c === undefined ? -1 : unreadCountFor(c.state, staffId, individual));
         }
       }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { BusinessId } from '@message-center/core';
-import { billingPeriodOf, type EventEnvelope } from '@message-center/core/internals';
+import { billingPeriodOf, businessStream, type EventEnvelope } from '@message-center/core/internals';
 import { emptyUsage, foldUsage, usageHistory, usageOfPeriod } from '../../src/read-models/usage.js';
 import { foldSplit } from './support.js';
 import { B1, B2, BUSINESSES, S1, cutsArb, must, viewerOf, worldArb } from './world.js';
@@ -24,7 +24,7 @@ const reference = (log: ReadonlyArray<EventEnvelope>, businessId: BusinessId) =>
   for (const { streamId, event } of log) {
     if (event.type === 'MessageCenterEnabled' && event.data.businessId === businessId)
       plans.push({ period: billingPeriodOf(event.data.at), limit: event.data.allotment.messagesPerPeriod, overage: event.data.allotment.overage });
-    if (event.type === 'PlanChanged' && streamId === `mc-business-${businessId}`)
+    if (event.type === 'PlanChanged' && streamId === businessStream(businessId))
       plans.push({ period: billingPeriodOf(event.data.at), limit: event.data.allotment.messagesPerPeriod, overage: event.data.allotment.overage });
     if (event.type === 'ConversationStarted' && event.data.businessId === businessId) streams.add(streamId);
     if ((event.type === 'InboundReceived' || event.type === 'OutboundSent') && streams.has(streamId)) {

@@ -24,6 +24,7 @@ import {
   type E164,
   type StaffActor,
   type Timestamp,
+  PERMISSIONS,
 } from '@message-center/core';
 import {
   billingPeriodOf,
@@ -49,7 +50,7 @@ export const must = <A>(is: (u: unknown) => u is A, value: unknown): A => {
 };
 
 export const B1 = must(BusinessId.is, 'b1');
-// A dash in the id: stream names like mc-conversation-b-2-c1 must still be read right.
+// A dash in the id: its stream names escape it (mc-conversation-b%2D2-c1), and read models must read them right.
 export const B2 = must(BusinessId.is, 'b-2');
 export const BUSINESSES: ReadonlyArray<BusinessId> = [B1, B2];
 const BUSINESS_NUMBERS: ReadonlyArray<string> = ['+12015550123', '+12015550124'];
@@ -59,7 +60,8 @@ export const S1 = must(StaffId.is, 's1');
 export const STAFF: ReadonlyArray<StaffId> = [S1, must(StaffId.is, 's2'), must(StaffId.is, 's3')];
 const US = must(CountryCode.is, 'US');
 
-export const viewerOf = (businessId: BusinessId, staffId: StaffId): StaffActor => ({ kind: 'staff', businessId, staffId, permissions: [] });
+/** Staff who may read the inbox (B0: `send-email-sms`) and the usage (`manage-message-center`). */
+export const viewerOf = (businessId: BusinessId, staffId: StaffId): StaffActor => ({ kind: 'staff', businessId, staffId, permissions: [SEND_PERMISSION, PERMISSIONS.manageMessageCenter] });
 
 export const NAMES = ['Zoë Ørsted', 'José García', "Anne-Marie O'Brien", 'Ray Smith', 'Łukasz Nowak', 'Smithers Jones', 'Ann Lee'];
 export const TYPES = ['member', 'guest', 'vip'];
@@ -249,6 +251,7 @@ export const runWorld = (commands: ReadonlyArray<WorldCommand>, setup: Setup, cl
       {
         type: 'EnableMessageCenter',
         businessId,
+        actor: { kind: 'host', businessId },
         country: US,
         number: BUSINESS_NUMBERS[i] ?? '',
         allotment: { messagesPerPeriod: must(NonNegativeInt.is, 1000), overage: 'refuse' },
@@ -316,6 +319,7 @@ export const runWorld = (commands: ReadonlyArray<WorldCommand>, setup: Setup, cl
           {
             type: 'RecordClient',
             businessId,
+            actor: { kind: 'host', businessId },
             clientId,
             uid: `UID-${command.client}${command.business}`,
             name,
@@ -424,7 +428,7 @@ export const runWorld = (commands: ReadonlyArray<WorldCommand>, setup: Setup, cl
         const target = conversationOf(businessId, command.target);
         const staffId = STAFF[command.staff];
         if (target === null || staffId === undefined) return;
-        const actor: StaffActor = { kind: 'staff', businessId, staffId, permissions: [] };
+        const actor: StaffActor = { kind: 'staff', businessId, staffId, permissions: [SEND_PERMISSION] };
         const type = command.kind === 'read' ? (command.unread ? 'MarkUnread' : 'MarkRead') : command.toggle;
         runConversation(businessId, target.conversationId, () => ({ type, businessId, conversationId: target.conversationId, actor, at }));
         return;
@@ -434,8 +438,8 @@ export const runWorld = (commands: ReadonlyArray<WorldCommand>, setup: Setup, cl
         const state = businessStates.get(businessId) ?? businessDecider.initialState;
         const decision = businessDecider.decide(
           command.kind === 'b3'
-            ? { type: 'SetIndividualReadStatus', businessId, individual: command.on, at }
-            : { type: 'ChangePlan', businessId, allotment: { messagesPerPeriod: must(NonNegativeInt.is, command.limit), overage: command.overage }, at },
+            ? { type: 'SetIndividualReadStatus', businessId, actor: { kind: 'host', businessId }, individual: command.on, at }
+            : { type: 'ChangePlan', businessId, actor: { kind: 'host', businessId }, allotment: { messagesPerPeriod: must(NonNegativeInt.is, command.limit), overage: command.overage }, at },
           state,
         );
         if (E.isLeft(decision)) return;

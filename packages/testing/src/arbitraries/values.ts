@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   BusinessId,
   ClientId,
+  ConversationId,
   CountryCode,
   MessageId,
   ProviderMessageId,
@@ -25,6 +26,63 @@ export const messageIdArb: fc.Arbitrary<MessageId> = branded(fc.constantFrom('m1
 export const providerMessageIdArb: fc.Arbitrary<ProviderMessageId> = branded(
   fc.constantFrom('SM01', 'SM02', 'SM03', 'SM04', 'SM05', 'SM06'),
   ProviderMessageId.is,
+);
+
+/**
+ * Adversarial ids (issue 11): ids every codec accepts that break naive stream-name grammars or look like
+ * one another. The pools above make histories revisit the same ids; these make the ids themselves hostile.
+ * Pieces: the stream separator and percent escapes ("-", "%", "%2D", "%25", "%uD800"), ":", the reserved
+ * `tel:` prefix, words of stream names ("mc-", "conversation-"), unicode that normalises, folds or hides
+ * (combining marks, final sigma, zero-width and right-to-left marks, U+FFFD, emoji, lone surrogate halves).
+ */
+const ID_PIECES: ReadonlyArray<string> = [
+  '-', '--', '%', ':', '%2D', '%25', '%2d', '%uD800', 'tel:', 'tel:+1', 'mc-', 'conversation-', 'client-',
+  'acme', 'eu', '7', 'b1', 'c1', 'é', 'e\u0301', 'ς', 'Σ', '\u200B', '\u202E', '\uFFFD', '😀', '\uD83D', '\uDE00',
+];
+const MAX_ID_LENGTH = 128;
+
+const isIdLike = (s: string): boolean => BusinessId.is(s);
+
+/** `n` UTF-16 units of the pieces, repeated: long ids, cut anywhere (even inside a surrogate pair). */
+const longIdArb: fc.Arbitrary<string> = fc
+  .tuple(fc.array(fc.constantFrom(...ID_PIECES), { minLength: 1, maxLength: 8 }), fc.integer({ min: MAX_ID_LENGTH - 8, max: MAX_ID_LENGTH }))
+  .map(([pieces, n]) => {
+    const unit = pieces.join('');
+    return unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+  });
+
+/** Any id the codecs accept, drawn to be hostile: separators, escapes, `tel:`, unicode, up to 128 characters. */
+export const adversarialIdArb: fc.Arbitrary<string> = fc
+  .oneof(
+    { weight: 5, arbitrary: fc.array(fc.constantFrom(...ID_PIECES), { minLength: 1, maxLength: 8 }).map((pieces) => pieces.join('')) },
+    { weight: 2, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }) },
+    { weight: 1, arbitrary: longIdArb },
+  )
+  .filter(isIdLike);
+
+/**
+ * A few ids of which some are prefixes, extensions or re-splits of others: `a`, `a-b`, `a%b`, `a:b`, a
+ * prefix of `a`, … (so `acme` with `eu-7` next to `acme-eu` with `7`).
+ */
+export const lookAlikeIdsArb: fc.Arbitrary<ReadonlyArray<string>> = fc
+  .array(adversarialIdArb, { minLength: 1, maxLength: 3 })
+  .chain((bases) =>
+    fc
+      .array(fc.tuple(fc.constantFrom(...bases), fc.constantFrom('-', '%', ':', '%2D', '-%2D', ''), fc.constantFrom(...bases), fc.nat()), { maxLength: 6 })
+      .map((derived) => [
+        ...bases,
+        ...derived.flatMap(([a, sep, b, k]) => [`${a}${sep}${b}`.slice(0, MAX_ID_LENGTH), a.slice(0, 1 + (k % a.length)), b.slice(k % b.length)]),
+      ]),
+  )
+  .map((ids) => [...new Set(ids.filter(isIdLike))]);
+
+export const adversarialBusinessIdArb: fc.Arbitrary<BusinessId> = branded(adversarialIdArb, BusinessId.is);
+/** ClientId refuses ids that start with `tel:` (reserved, V2); look-alikes such as `xtel:`, `tel` or `a-tel:+1` stay. */
+export const adversarialClientIdArb: fc.Arbitrary<ClientId> = branded(adversarialIdArb, ClientId.is);
+/** A client id, or `tel:+E164` for a number that matches no client (V2). */
+export const adversarialConversationIdArb: fc.Arbitrary<ConversationId> = fc.oneof(
+  { weight: 4, arbitrary: adversarialClientIdArb },
+  { weight: 1, arbitrary: fc.constantFrom('US', 'GB').chain((c) => mobileOf(c)).map((p) => `tel:${p}`).filter(ConversationId.is) },
 );
 
 /** Any id the codecs accept (for codec round trips): 1–40 visible characters. */

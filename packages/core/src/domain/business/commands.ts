@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { BusinessActor } from '../actor.js';
 import { BusinessId } from '../values/ids.js';
 import { CountryCode } from '../values/country.js';
 import { Timestamp } from '../values/timestamp.js';
@@ -10,6 +11,7 @@ const command = <T extends string, D extends t.Props>(type: T, props: D) =>
 /** B1: the number is given as the host has it, in any formatting; it is parsed in the business country. */
 export const EnableMessageCenter = command('EnableMessageCenter', {
   businessId: BusinessId,
+  actor: BusinessActor,
   country: CountryCode,
   number: t.string,
   allotment: AllotmentCodec,
@@ -19,19 +21,20 @@ export const EnableMessageCenter = command('EnableMessageCenter', {
 export type EnableMessageCenter = t.TypeOf<typeof EnableMessageCenter>;
 
 /** B2 */
-export const ChangeNumber = command('ChangeNumber', { businessId: BusinessId, number: t.string, at: Timestamp });
+export const ChangeNumber = command('ChangeNumber', { businessId: BusinessId, actor: BusinessActor, number: t.string, at: Timestamp });
 export type ChangeNumber = t.TypeOf<typeof ChangeNumber>;
 
 /** B3 */
 export const SetIndividualReadStatus = command('SetIndividualReadStatus', {
   businessId: BusinessId,
+  actor: BusinessActor,
   individual: t.boolean,
   at: Timestamp,
 });
 export type SetIndividualReadStatus = t.TypeOf<typeof SetIndividualReadStatus>;
 
 /** B4 */
-export const ChangePlan = command('ChangePlan', { businessId: BusinessId, allotment: AllotmentCodec, at: Timestamp });
+export const ChangePlan = command('ChangePlan', { businessId: BusinessId, actor: BusinessActor, allotment: AllotmentCodec, at: Timestamp });
 export type ChangePlan = t.TypeOf<typeof ChangePlan>;
 
 export const BusinessCommand = t.union([EnableMessageCenter, ChangeNumber, SetIndividualReadStatus, ChangePlan]);

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
+import { authorize, COMMAND_OPERATION } from '../authorization.js';
 import { makeDecider } from '../decider.js';
 import type { DomainError } from '../errors.js';
 import { checkAvailability, type AvailabilityProblem } from '../policies/availability.js';
@@ -48,6 +49,8 @@ const notEnabled: DomainError = {
 };
 
 const decide = (command: BusinessCommand, state: BusinessState): E.Either<DomainError, ReadonlyArray<BusinessEvent>> => {
+  const authorized = authorize(COMMAND_OPERATION[command.type], command.actor, command.businessId);
+  if (E.isLeft(authorized)) return authorized;
   switch (command.type) {
     case 'EnableMessageCenter': {
       if (state.enabled !== null)

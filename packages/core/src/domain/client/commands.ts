@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { BusinessActor } from '../actor.js';
 import { BusinessId, ClientId } from '../values/ids.js';
 import { CountryCode } from '../values/country.js';
 import { Timestamp } from '../values/timestamp.js';
@@ -11,6 +12,7 @@ export const RecordClient = t.readonly(
   t.type({
     type: t.literal('RecordClient'),
     businessId: BusinessId,
+    actor: BusinessActor,
     clientId: ClientId,
     uid: t.string,
     name: t.string,

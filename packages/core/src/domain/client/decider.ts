@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { authorize, COMMAND_OPERATION } from '../authorization.js';
 import { makeDecider } from '../decider.js';
 import type { DomainError } from '../errors.js';
 import { describePhoneProblem, parseCellPhone } from '../values/phone-number.js';
@@ -41,6 +42,8 @@ const sameProfile = (a: ClientProfile, b: ClientProfile): boolean =>
   a.groups.every((g, i) => g === b.groups[i]);
 
 const decide = (command: ClientCommand, state: ClientState): E.Either<DomainError, ReadonlyArray<ClientEvent>> => {
+  const authorized = authorize(COMMAND_OPERATION.RecordClient, command.actor, command.businessId);
+  if (E.isLeft(authorized)) return authorized;
   const problems = inputProblems(command);
   if (problems.length > 0)
     return E.left({ code: 'invalid-input', message: `client ${command.clientId}: ${problems.join('; ')}`, problems });

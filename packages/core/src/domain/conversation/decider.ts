@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { makeDecider } from '../decider.js';
 import { authorOf } from '../actor.js';
-import { authorizeMember, authorizeSend } from '../authorization.js';
+import { authorize, COMMAND_OPERATION } from '../authorization.js';
 import type { DomainError } from '../errors.js';
 import { checkOutboundAllotment } from '../policies/allotment.js';
 import { nextDeliveryStatus } from '../policies/delivery-status.js';
@@ -20,13 +20,16 @@ const none: Decision = E.right([]);
 const notFound: DomainError = { code: 'conversation-not-found', message: 'there is no such conversation' };
 
 const sendMessage = (c: Command<'SendMessage'>, s: ConversationState): Decision => {
-  const authorized = authorizeSend(c.actor, c.businessId);
+  const authorized = authorize('sendMessage', c.actor, c.businessId);
   if (E.isLeft(authorized)) return authorized;
   // A retried command (same message id) was already decided: nothing new happens.
   if (s.outbound.has(c.messageId)) return none;
   const business = c.context.business;
   if (business === null)
     return E.left({ code: 'message-center-not-enabled', message: 'the Message Center is not enabled for this business' });
+  // V2: a number that is no client's may be texted only in reply to a conversation it started.
+  if (c.context.recipient.clientId === null && s.identity === null)
+    return E.left({ code: 'conversation-not-found', message: 'a number that is not a client can be texted only in reply to a conversation it started' });
   const phone = c.context.recipient.phone;
   if (phone === null)
     return E.left({
@@ -163,7 +166,7 @@ const staffAction = (
   s: ConversationState,
   decide: () => ReadonlyArray<ConversationEvent>,
 ): Decision => {
-  const authorized = authorizeMember(c.actor, c.businessId);
+  const authorized = authorize(COMMAND_OPERATION[c.type], c.actor, c.businessId);
   if (E.isLeft(authorized)) return authorized;
   if (s.identity === null) return E.left(notFound);
   return E.right(decide());
@@ -177,7 +180,7 @@ const toggle = (
   wanted: boolean,
   event: (data: { readonly by: ReturnType<typeof authorOf>; readonly at: typeof c.at }) => ConversationEvent,
 ): Decision => {
-  const authorized = authorizeMember(c.actor, c.businessId);
+  const authorized = authorize(COMMAND_OPERATION[c.type], c.actor, c.businessId);
   if (E.isLeft(authorized)) return authorized;
   if (s.identity === null) return E.left(notFound);
   return E.right(current === wanted ? [] : [event({ by: authorOf(c.actor), at: c.at })]);

@@ -1,0 +1,123 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import type { DomainError } from '../domain/errors.js';
+import { Timestamp } from '../domain/values/timestamp.js';
+
+/**
+ * The bounds of everything a host passes to the facade (issue 11: a 100 KB home location, a year-9999
+ * webhook or a fractional error code must be refused, not stored). Documented in docs/inputs.md.
+ */
+export const INPUT_LIMITS = {
+  /** A phone number as the host or Twilio writes it, with formatting. */
+  phoneText: 40,
+  name: 200,
+  uid: 128,
+  /** RFC 5321's longest path. */
+  email: 254,
+  clientType: 100,
+  group: 100,
+  groups: 50,
+  homeLocation: 200,
+  /** Twilio delivers at most 1600 characters per message; a margin for counting differences. */
+  inboundBody: 4096,
+  /** Outbound bodies are checked by the V1 rule (1600 characters); this bounds what is read at all. */
+  outboundBody: 10_000,
+  search: 200,
+  filterValues: 50,
+  cursor: 512,
+  status: 32,
+  period: 16,
+  automationName: 100,
+  permission: 100,
+  permissions: 50,
+  /** Twilio error codes are five digits at most. */
+  errorCode: 99_999,
+  /** The earliest instant a host may name (nothing of this library predates it). */
+  earliest: '2000-01-01T00:00:00.000Z',
+  /** The latest instant a query filter may name. */
+  latest: '2100-01-01T00:00:00.000Z',
+  /** How far ahead of the facade's clock a provider's timestamp may be (clock skew between hosts). */
+  maxClockSkewMs: 5 * 60_000,
+} as const;
+
+/** A string of at most `max` UTF-16 units: bounded before anything else looks at it. */
+export const boundedString = (name: string, max: number): t.Type<string, string, unknown> =>
+  t.refinement(t.string, (s) => s.length <= max, `${name} (at most ${max} characters)`);
+
+/** A whole number in [min, max]. */
+export const integerIn = (name: string, min: number, max: number): t.Type<number, number, unknown> =>
+  t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= min && n <= max, `${name} (a whole number from ${min} to ${max})`);
+
+/** An array of at most `max` items. */
+export const boundedArray = <C extends t.Mixed>(item: C, name: string, max: number): t.Type<ReadonlyArray<t.TypeOf<C>>, ReadonlyArray<t.OutputOf<C>>, unknown> =>
+  t.refinement(t.readonlyArray(item), (items) => items.length <= max, `${name} (at most ${max} items)`);
+
+/** An instant in the window this library deals with; a clock-relative bound is checked by the use case. */
+export const InputTimestamp: t.Type<Timestamp, string, unknown> = t.refinement(
+  Timestamp,
+  (at) => at >= INPUT_LIMITS.earliest && at < INPUT_LIMITS.latest,
+  `Timestamp (from ${INPUT_LIMITS.earliest.slice(0, 4)} to ${INPUT_LIMITS.latest.slice(0, 4)})`,
+);
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/**
+ * An object with exactly these fields: required ones, optional ones, and no other. io-ts's `exact` strips
+ * unknown fields silently; an input is refused instead, so a misspelt option never passes unnoticed.
+ */
+export const closedObject = <R extends t.Props, O extends t.Props>(name: string, required: R, optional: O) => {
+  const open = t.intersection([t.type(required), t.partial(optional)], name);
+  const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
+  return new t.Type<t.TypeOf<typeof open>, t.OutputOf<typeof open>, unknown>(
+    name,
+    open.is,
+    (u, context) => {
+      if (isRecord(u)) {
+        const unknown = Object.keys(u).filter((key) => !known.has(key));
+        if (unknown.length > 0) return t.failure(u, context, `${name}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).join(', ')}`);
+      }
+      // Through the intersection's own context entry, so error paths read `field`, not `0.field`.
+      return open.validate(u, t.appendContext(context, '', open, u));
+    },
+    open.encode,
+  );
+};
+
+/**
+ * A provider's or a host's instant may be at most `maxClockSkewMs` ahead of the facade's clock: a message
+ * dated in the future would sit on top of the inbox for ever and count in no current period.
+ */
+export const notAheadOf = (field: string, at: Timestamp | undefined, now: Timestamp): E.Either<DomainError, Timestamp | undefined> => {
+  if (at === undefined || Date.parse(at) - Date.parse(now) <= INPUT_LIMITS.maxClockSkewMs) return E.right(at);
+  return E.left({
+    code: 'invalid-input',
+    message: `${field}: ${at} is more than ${INPUT_LIMITS.maxClockSkewMs / 60_000} minutes ahead of the clock (${now})`,
+    problems: [`${field}: ahead of the clock`],
+  });
+};
+
+/**
+ * A union of two closed objects told apart by the literal in `tag` (an actor's `kind`): only the matching
+ * member decodes, so an error names that member's fields. io-ts finds such a tag itself only on its own
+ * object codecs, not on the closed ones above.
+ */
+export const taggedUnion = <A1, O1, A2, O2>(
+  name: string,
+  tag: string,
+  first: readonly [string, t.Type<A1, O1, unknown>],
+  second: readonly [string, t.Type<A2, O2, unknown>],
+): t.Type<A1 | A2, O1 | O2, unknown> => {
+  const [firstTag, firstCodec] = first;
+  const [secondTag, secondCodec] = second;
+  return new t.Type<A1 | A2, O1 | O2, unknown>(
+    name,
+    (u): u is A1 | A2 => firstCodec.is(u) || secondCodec.is(u),
+    (u, context): t.Validation<A1 | A2> => {
+      const kind = isRecord(u) ? u[tag] : undefined;
+      if (kind === firstTag) return firstCodec.validate(u, context);
+      if (kind === secondTag) return secondCodec.validate(u, context);
+      return t.failure(u, context, `${name}: ${tag} must be ${firstTag} or ${secondTag}`);
+    },
+    (a) => (firstCodec.is(a) ? firstCodec.encode(a) : secondCodec.encode(a)),
+  );
+};
