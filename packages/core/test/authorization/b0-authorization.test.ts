@@ -7,7 +7,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { AUTHORIZATION, E164, PERMISSIONS, type MessageCenter, type Operation } from '@message-center/core';
-import { B1, enableUs, globalLog, must, newWorld, ok, type World } from '../facade/support.js';
+import { adversarialConversationIdArb } from '@message-center/testing';
+import { B1, B2, enableUs, globalLog, must, newWorld, ok, staffOf, type World } from '../facade/support.js';
 
 const N1 = must(E164.is, '+12015550123');
 const PHONE = '+14155552671';
@@ -28,27 +29,34 @@ const actorOf = (kind: AnyActor['kind'], businessId: string, permissions: Readon
       : { kind, businessId };
 
 /** The input of each operation, asked by `actor` about business b1's client c1. */
-const CALLS: { readonly [O in Operation]: (mc: MessageCenter, actor: AnyActor) => Promise<unknown> } = {
-  enableMessageCenter: (mc, actor) => call(mc, 'enableMessageCenter', { businessId: B1, actor, country: 'US', number: N1, allotment: { messagesPerPeriod: 9, overage: 'refuse' } }),
-  changeNumber: (mc, actor) => call(mc, 'changeNumber', { businessId: B1, actor, number: '+12015550124' }),
-  changePlan: (mc, actor) => call(mc, 'changePlan', { businessId: B1, actor, allotment: { messagesPerPeriod: 7, overage: 'allow' } }),
-  setIndividualReadStatus: (mc, actor) => call(mc, 'setIndividualReadStatus', { businessId: B1, actor, individual: true }),
-  recordClient: (mc, actor) => call(mc, 'recordClient', { businessId: B1, actor, clientId: 'c2', uid: 'u2', name: 'Bea', cellPhone: '+14155550100' }),
-  usage: (mc, actor) => call(mc, 'usage', { businessId: B1, viewer: actor }),
-  sendMessage: (mc, actor) => call(mc, 'sendMessage', { businessId: B1, clientId: 'c1', actor, body: 'Hello' }),
-  archive: (mc, actor) => call(mc, 'archive', { businessId: B1, conversationId: 'c1', actor }),
-  unarchive: (mc, actor) => call(mc, 'unarchive', { businessId: B1, conversationId: 'c1', actor }),
-  mute: (mc, actor) => call(mc, 'mute', { businessId: B1, conversationId: 'c1', actor }),
-  unmute: (mc, actor) => call(mc, 'unmute', { businessId: B1, conversationId: 'c1', actor }),
-  pin: (mc, actor) => call(mc, 'pin', { businessId: B1, conversationId: 'c1', actor }),
-  unpin: (mc, actor) => call(mc, 'unpin', { businessId: B1, conversationId: 'c1', actor }),
-  markRead: (mc, actor) => call(mc, 'markRead', { businessId: B1, conversationId: 'c1', actor }),
-  markUnread: (mc, actor) => call(mc, 'markUnread', { businessId: B1, conversationId: 'c1', actor }),
-  conversation: (mc, actor) => call(mc, 'conversation', { businessId: B1, conversationId: 'c1', viewer: actor }),
-  inbox: (mc, actor) => call(mc, 'inbox', { businessId: B1, viewer: actor, search: 'an' }),
-  unreadBadge: (mc, actor) => call(mc, 'unreadBadge', { businessId: B1, viewer: actor }),
-  alerts: (mc, actor) => call(mc, 'alerts', { businessId: B1, viewer: actor }),
-  contactHistory: (mc, actor) => call(mc, 'contactHistory', { businessId: B1, viewer: actor, clientId: 'c1' }),
+interface Where {
+  readonly businessId: string;
+  /** The client or conversation the call is about. */
+  readonly target: string;
+}
+const B1_C1: Where = { businessId: B1, target: 'c1' };
+
+const CALLS: { readonly [O in Operation]: (mc: MessageCenter, actor: AnyActor, where?: Where) => Promise<unknown> } = {
+  enableMessageCenter: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'enableMessageCenter', { businessId, actor, country: 'US', number: N1, allotment: { messagesPerPeriod: 9, overage: 'refuse' } }),
+  changeNumber: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'changeNumber', { businessId, actor, number: '+12015550124' }),
+  changePlan: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'changePlan', { businessId, actor, allotment: { messagesPerPeriod: 7, overage: 'allow' } }),
+  setIndividualReadStatus: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'setIndividualReadStatus', { businessId, actor, individual: true }),
+  recordClient: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'recordClient', { businessId, actor, clientId: 'c2', uid: 'u2', name: 'Bea', cellPhone: '+14155550100' }),
+  usage: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'usage', { businessId, viewer: actor }),
+  sendMessage: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'sendMessage', { businessId, clientId: target, actor, body: 'Hello' }),
+  archive: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'archive', { businessId, conversationId: target, actor }),
+  unarchive: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'unarchive', { businessId, conversationId: target, actor }),
+  mute: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'mute', { businessId, conversationId: target, actor }),
+  unmute: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'unmute', { businessId, conversationId: target, actor }),
+  pin: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'pin', { businessId, conversationId: target, actor }),
+  unpin: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'unpin', { businessId, conversationId: target, actor }),
+  markRead: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'markRead', { businessId, conversationId: target, actor }),
+  markUnread: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'markUnread', { businessId, conversationId: target, actor }),
+  conversation: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'conversation', { businessId, conversationId: target, viewer: actor }),
+  inbox: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'inbox', { businessId, viewer: actor, search: 'an' }),
+  unreadBadge: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'unreadBadge', { businessId, viewer: actor }),
+  alerts: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'alerts', { businessId, viewer: actor }),
+  contactHistory: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'contactHistory', { businessId, viewer: actor, clientId: target }),
 };
 
 /** Calls a facade method with an untyped input, as a host in JavaScript may. */
@@ -116,6 +124,36 @@ describe('B0 authorization', () => {
       expect((await globalLog(world.store)).length).toBe(before.length);
     },
   );
+});
+
+describe('B0/R1 no business reaches another', () => {
+  const SECRET = 'Your biopsy results are ready';
+  /** b1 as seeded, with a secret message to c1; b2 enabled with a client of its own. */
+  const twoBusinesses = async (): Promise<World> => {
+    const world = await seeded();
+    await ok(world.mc.sendMessage({ businessId: B1, clientId: 'c1', actor: staffOf(B1, 'dana'), body: SECRET }));
+    await enableUs(world, B2, must(E164.is, '+12015550199'));
+    await ok(world.mc.recordClient({ businessId: B2, actor: { kind: 'host', businessId: B2 }, clientId: 'own', uid: 'u9', name: 'Own Client', cellPhone: '+14155550199' }));
+    return world;
+  };
+  const b1Events = async (world: World): Promise<number> => (await globalLog(world.store)).filter((e) => e.streamId.includes(B1)).length;
+
+  test.prop(
+    [
+      fc.constantFrom(...OPERATIONS),
+      fc.constantFrom('staff' as const, 'automation' as const, 'host' as const),
+      fc.oneof(fc.constantFrom('c1', 'C1', 'c1 ', 'b1-c1', 'c1%2D', 'tel:+14155552671', 'tel:' + PHONE, 'ｃ1', 'c'.repeat(128), 'c'.repeat(129)), adversarialConversationIdArb),
+    ],
+    { numRuns: 300 },
+  )('B0/R1 every command and query of a fully permitted actor of b2, about any id, returns and changes nothing of b1', async (operation, kind, target) => {
+    const world = await twoBusinesses();
+    const before = await b1Events(world);
+    const actor = actorOf(kind, B2, Object.values(PERMISSIONS));
+    const answer = JSON.stringify(await CALLS[operation](world.mc, actor, { businessId: B2, target }), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    // What the attacker typed may come back in an error message; nothing else of b1 may.
+    for (const secret of [SECRET, 'Ana', PHONE, '"c1"', B1].filter((s) => !JSON.stringify(target).includes(s))) expect(answer).not.toContain(secret);
+    expect(await b1Events(world)).toBe(before);
+  });
 });
 
 describe('B0 the table follows the seeds', () => {
