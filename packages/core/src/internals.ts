@@ -52,3 +52,11 @@ export * from './domain/policies/folder.js';
 export * from './read-models/directory.js';
 export * from './read-models/index.js';
 export * from './application/projections.js';
+
+// Issue 12: the consistency boundaries around a conversation (per-phone opt-out, inbound claims, usage ledger).
+export * from './domain/phone-subscription/events.js';
+export * from './domain/phone-subscription/decider.js';
+export * from './domain/inbound-claim/events.js';
+export * from './domain/inbound-claim/decider.js';
+export * from './domain/usage-ledger/events.js';
+export * from './domain/usage-ledger/decider.js';

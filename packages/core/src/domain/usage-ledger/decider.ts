@@ -1,0 +1,54 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { makeDecider } from '../decider.js';
+import type { DomainError } from '../errors.js';
+import { checkOutboundAllotment, type Allotment } from '../policies/allotment.js';
+import type { BusinessId, MessageId } from '../values/ids.js';
+import type { Timestamp } from '../values/timestamp.js';
+import type { UsageLedgerEvent } from './events.js';
+
+interface LedgerCommandBase {
+  readonly businessId: BusinessId;
+  /** `YYYY-MM` (`billingPeriodOf`). */
+  readonly period: string;
+  readonly messageId: MessageId;
+  readonly at: Timestamp;
+}
+
+export type UsageLedgerCommand =
+  | (LedgerCommandBase & { readonly type: 'ReserveOutbound'; readonly allotment: Allotment })
+  | (LedgerCommandBase & { readonly type: 'CountInbound' });
+
+export interface UsageLedgerState {
+  readonly outbound: number;
+  readonly inbound: number;
+  /** Messages already counted: a retried reservation or count is a no-op. */
+  readonly counted: ReadonlySet<MessageId>;
+}
+
+export const initialUsageLedger: UsageLedgerState = { outbound: 0, inbound: 0, counted: new Set() };
+
+/** B4: outbound within the allotment, or beyond it only with overage; inbound always counts. Idempotent per message. */
+const decide = (c: UsageLedgerCommand, s: UsageLedgerState): E.Either<DomainError, ReadonlyArray<UsageLedgerEvent>> => {
+  if (s.counted.has(c.messageId)) return E.right([]);
+  const data = { businessId: c.businessId, period: c.period, messageId: c.messageId, at: c.at };
+  if (c.type === 'CountInbound') return E.right([{ type: 'InboundCounted', data }]);
+  const decision = checkOutboundAllotment(c.allotment, s.outbound + s.inbound);
+  return decision.allowed
+    ? E.right([{ type: 'OutboundReserved', data: { ...data, overage: decision.overage } }])
+    : E.left({
+        code: 'allotment-exhausted',
+        message: `the plan allows ${decision.limit} messages in this billing period and ${decision.used} are used`,
+        limit: decision.limit,
+        used: decision.used,
+      });
+};
+
+export const usageLedgerDecider = makeDecider<UsageLedgerCommand, UsageLedgerState, UsageLedgerEvent>({
+  initialState: initialUsageLedger,
+  decide,
+  apply: (draft, event) => {
+    if (event.type === 'OutboundReserved') draft.outbound += 1;
+    else draft.inbound += 1;
+    draft.counted.add(event.data.messageId);
+  },
+});
