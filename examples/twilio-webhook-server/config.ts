@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { DEFAULT_HTTP_LIMITS, httpLimitsFrom, type HttpLimits } from './http-limits.js';
 
 /** The business the server enables on start (B1), or brings in line with when it is already enabled. */
 export interface BusinessConfig {
@@ -19,6 +20,8 @@ export interface ServerConfig {
   readonly port: number;
   readonly host: string;
   readonly business: BusinessConfig;
+  /** Timeouts and the connection limit of the HTTP server. */
+  readonly http: HttpLimits;
 }
 
 export interface ConfigProblems {
@@ -38,16 +41,20 @@ const REQUIRED = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_URL', 'BUSI
 
 /** What `main.ts` prints about the variables, with `--help` or when some are missing. */
 export const ENVIRONMENT_HELP = `Environment:
-  TWILIO_ACCOUNT_SID   required  the account that owns the number (AC…)
-  TWILIO_AUTH_TOKEN    required  signs the webhooks and authenticates sends; never printed
-  PUBLIC_URL           required  the URL Twilio calls, e.g. https://sms.example.com (behind a proxy: the public one)
-  BUSINESS_ID          required  the business enabled on start
-  BUSINESS_COUNTRY     required  its country: US, CA, AU, GB (IE, IM, JE, GG with a GB number)
-  BUSINESS_NUMBER      required  its Twilio number, e.g. +14155550100
-  ALLOTMENT            optional  messages per billing period (default ${DEFAULT_ALLOTMENT})
-  PORT                 optional  default ${DEFAULT_PORT}
-  HOST                 optional  default ${DEFAULT_HOST}
-  EVENTSTOREDB_URL     optional  esdb://… to keep events in EventStoreDB instead of memory`;
+  TWILIO_ACCOUNT_SID          required  the account that owns the number (AC…)
+  TWILIO_AUTH_TOKEN           required  signs the webhooks and authenticates sends; never printed
+  PUBLIC_URL                  required  the URL Twilio calls, e.g. https://sms.example.com (behind a proxy: the public one)
+  BUSINESS_ID                 required  the business enabled on start
+  BUSINESS_COUNTRY            required  its country: US, CA, AU, GB (IE, IM, JE, GG with a GB number)
+  BUSINESS_NUMBER             required  its Twilio number, e.g. +14155550100
+  ALLOTMENT                   optional  messages per billing period (default ${DEFAULT_ALLOTMENT})
+  PORT                        optional  default ${DEFAULT_PORT}
+  HOST                        optional  default ${DEFAULT_HOST}
+  EVENTSTOREDB_URL            optional  esdb://… to keep events in EventStoreDB instead of memory
+  HTTP_REQUEST_TIMEOUT_MS     optional  longest time to receive a whole request (default ${DEFAULT_HTTP_LIMITS.requestTimeoutMs})
+  HTTP_HEADERS_TIMEOUT_MS     optional  longest time to receive its headers (default ${DEFAULT_HTTP_LIMITS.headersTimeoutMs})
+  HTTP_KEEP_ALIVE_TIMEOUT_MS  optional  how long an idle connection stays open (default ${DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs})
+  HTTP_MAX_CONNECTIONS        optional  most connections at once (default ${DEFAULT_HTTP_LIMITS.maxConnections})`;
 
 const present = (env: Environment, name: string): string | null => {
   const value = env[name]?.trim();
@@ -82,8 +89,9 @@ export const configFromEnvironment = (env: Environment): E.Either<ConfigProblems
   const invalid: Array<string> = [];
 
   const accountSid = present(env, 'TWILIO_ACCOUNT_SID');
-  if (accountSid !== null && !/^AC[0-9a-f]{32}$/i.test(accountSid)) {
-    invalid.push('TWILIO_ACCOUNT_SID must be "AC" followed by 32 hexadecimal digits (Console → Account Info)');
+  // Lower-case, as Twilio writes it: the webhook handler compares it with each webhook's AccountSid.
+  if (accountSid !== null && !/^AC[0-9a-f]{32}$/.test(accountSid)) {
+    invalid.push('TWILIO_ACCOUNT_SID must be "AC" followed by 32 lower-case hexadecimal digits (Console → Account Info)');
   }
   const publicUrl = present(env, 'PUBLIC_URL');
   const urlProblem = publicUrl === null ? null : publicUrlProblem(publicUrl);
@@ -92,6 +100,9 @@ export const configFromEnvironment = (env: Environment): E.Either<ConfigProblems
   const port = integerIn('PORT', present(env, 'PORT') ?? String(DEFAULT_PORT), 0, 65_535);
   const allotment = integerIn('ALLOTMENT', present(env, 'ALLOTMENT') ?? String(DEFAULT_ALLOTMENT), 0, Number.MAX_SAFE_INTEGER);
   for (const checked of [port, allotment]) if (E.isLeft(checked)) invalid.push(checked.left);
+
+  const http = httpLimitsFrom((name) => env[name]);
+  if (E.isLeft(http)) invalid.push(...http.left);
 
   const country = present(env, 'BUSINESS_COUNTRY');
   if (country !== null && !/^[a-z]{2}$/i.test(country)) invalid.push(`BUSINESS_COUNTRY must be a two-letter ISO country code, got ${JSON.stringify(country)}`);
@@ -109,7 +120,8 @@ export const configFromEnvironment = (env: Environment): E.Either<ConfigProblems
     country === null ||
     number === null ||
     E.isLeft(port) ||
-    E.isLeft(allotment)
+    E.isLeft(allotment) ||
+    E.isLeft(http)
   ) {
     return E.left({ missing, invalid });
   }
@@ -120,6 +132,7 @@ export const configFromEnvironment = (env: Environment): E.Either<ConfigProblems
     port: port.right,
     host: present(env, 'HOST') ?? DEFAULT_HOST,
     business: { businessId, country: country.toUpperCase(), number, messagesPerPeriod: allotment.right },
+    http: http.right,
   });
 };
 

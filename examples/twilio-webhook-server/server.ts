@@ -21,8 +21,11 @@ import {
   type WebhookTarget,
 } from '@message-center/twilio';
 import type { ServerConfig } from './config.js';
+import { DEFAULT_HTTP_LIMITS, limitsProblem, nodeServerOptions, type HttpLimits } from './http-limits.js';
 
-export interface ServerOptions extends ServerConfig {
+export interface ServerOptions extends Omit<ServerConfig, 'http'> {
+  /** Default: `DEFAULT_HTTP_LIMITS`, each limit replaceable on its own. */
+  readonly http?: Partial<HttpLimits>;
   /** Default: the embedded in-memory store (`main.ts` passes EventStoreDB when `EVENTSTOREDB_URL` is set). */
   readonly store?: EventStore;
   readonly ids?: IdGenerator;
@@ -133,6 +136,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   };
   const handler = createTwilioWebhookHandler({
     authToken: token,
+    accountSid: options.accountSid,
     target,
     publicUrl,
     onRejected: ({ route, providerMessageId, error }) => log(`${pad(route)} 200 refused   ${providerMessageId} ${error.code}: ${error.message}`),
@@ -149,7 +153,21 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     return response;
   };
 
-  const server: Server = createServer(toNodeListener(logged, { onError: (error) => log(`answer  failed    ${describeError(error)}`) }));
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.http };
+  const problem = limitsProblem(limits);
+  if (problem !== null) throw new RangeError(problem);
+  const server: Server = createServer(nodeServerOptions(limits), toNodeListener(logged, { onError: (error) => log(`answer  failed    ${describeError(error)}`) }));
+  server.maxConnections = limits.maxConnections;
+  // One line for the first refused connection, then at most one every 10 s: a flood must not flood the log too.
+  let refused = 0;
+  let loggedAt = Number.NEGATIVE_INFINITY;
+  server.on('drop', () => {
+    refused += 1;
+    if (performance.now() - loggedAt < 10_000) return;
+    log(`http    refused   ${refused} connection(s): ${limits.maxConnections} already open (HTTP_MAX_CONNECTIONS)`);
+    refused = 0;
+    loggedAt = performance.now();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -1,5 +1,6 @@
 export {
   createTwilioTransport,
+  DEFAULT_SEND_TIMEOUT_MS,
   type CreateMessageParams,
   type RetryEvent,
   type TwilioMessagesClient,

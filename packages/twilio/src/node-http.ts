@@ -33,6 +33,13 @@ const bodyStream = (req: IncomingMessage): ReadableStream<Uint8Array> => {
           finished = true;
           controller.error(error);
         });
+        // A connection cut before the body ended (the server's request timeout, a client gone) must end the
+        // read too, or the handler would wait for the rest forever.
+        req.once('close', () => {
+          if (finished) return;
+          finished = true;
+          controller.error(new Error('the connection closed before the request body ended'));
+        });
       },
       pull() {
         req.resume();

@@ -169,7 +169,9 @@ const toProvisioningError = (f: TwilioFailure, redact: (s: string) => string): P
       ? `Twilio answered HTTP ${f.status}${f.code === null ? '' : ` with error ${f.code}`}: ${f.message}`
       : f.kind === 'network'
         ? `could not reach Twilio (${f.code}): ${f.message}`
-        : `Twilio call failed: ${f.message}`,
+        : f.kind === 'timeout'
+          ? `Twilio did not answer within ${f.afterMs} ms`
+          : `Twilio call failed: ${f.message}`,
   );
   if (isRetryableFailure(f)) return { code: 'unavailable', message, providerCode, status };
   const mapped = f.kind === 'http' ? mapProviderCode(f.code, f.status) : null;

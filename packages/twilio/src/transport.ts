@@ -4,8 +4,12 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { MessageId, OutgoingSms, SmsAccepted, SmsTransport, TransportError } from '@message-center/core';
 import { makeRedactor } from './redact.js';
 import { backoffDelay, resolveRetry, type RetryOptions } from './retry.js';
-import { isRetryableFailure, readTwilioFailure, type TwilioFailure } from './twilio-error.js';
+import { isAuthenticationFailure, isRetryableFailure, readTwilioFailure, type TwilioFailure } from './twilio-error.js';
 import { toProviderMessageId } from './provider-message-id.js';
+import { MAX_TIMER_MS, withDeadline } from './deadline.js';
+
+/** How long one `send` may take by default, attempts and waits between them included. */
+export const DEFAULT_SEND_TIMEOUT_MS = 10_000;
 
 /** The parameters of `messages.create` that the transport sends. */
 export interface CreateMessageParams {
@@ -41,6 +45,12 @@ export interface TwilioTransportOptions {
   /** Send through a Messaging Service instead of from the business number (`From` is then left out). */
   readonly messagingServiceSid?: string;
   readonly retry?: Partial<RetryOptions>;
+  /**
+   * The longest a `send` may take, every attempt and wait included (default 10 000 ms). A Twilio that has
+   * not answered by then gives a `retryable` error: the message stays pending in the outbox. Because the
+   * request may still reach Twilio, this is the same at-least-once edge as a dropped connection.
+   */
+  readonly timeoutMs?: number;
   /** Observability hook, called before each wait; the error in it never contains the auth token. */
   readonly onRetry?: (event: RetryEvent) => void;
 }
@@ -70,6 +80,8 @@ const describe = (f: TwilioFailure): string => {
       return `Twilio answered HTTP ${f.status}${f.code === null ? '' : ` with error ${f.code}`}: ${f.message}`;
     case 'network':
       return `could not reach Twilio (${f.code}): ${f.message}`;
+    case 'timeout':
+      return `Twilio did not answer within ${f.afterMs} ms`;
     case 'other':
       return `sending through Twilio failed: ${f.message}`;
   }
@@ -81,6 +93,13 @@ const toTransportError = (f: TwilioFailure, redact: (s: string) => string, attem
   const status = f.kind === 'http' ? f.status : null;
   if (isRetryableFailure(f)) {
     return { code: 'retryable', message: attempts > 1 ? `${message} (after ${attempts} attempts)` : message, providerCode, status };
+  }
+  if (isAuthenticationFailure(f)) {
+    return {
+      code: 'authentication-failed',
+      message: `authentication failed: ${message}; the message stays pending until the account's credentials (account sid and auth token) are fixed`,
+      providerCode,
+    };
   }
   const code = mapFinal(providerCode);
   if (code === 'retryable' || code === 'rejected' || code === null) return { code: 'rejected', message, providerCode, status };
@@ -107,10 +126,15 @@ const isHttpUrl = (s: string): boolean => {
  */
 export const createTwilioTransport = (options: TwilioTransportOptions): SmsTransport => {
   const retry = resolveRetry(options.retry);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMER_MS) {
+    throw new RangeError(`timeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${timeoutMs}`);
+  }
   const redact = makeRedactor(options.accountSid, options.authToken);
-  // The SDK's own 429 auto-retry stays off: retries are ours, bounded and observable.
+  // The SDK's own 429 auto-retry stays off: retries are ours, bounded and observable. Its own timeout
+  // closes the socket of a request we stopped waiting for.
   const client: TwilioMessagesClient =
-    options.client ?? twilio(options.accountSid, options.authToken, { autoRetry: false, lazyLoading: true });
+    options.client ?? twilio(options.accountSid, options.authToken, { autoRetry: false, lazyLoading: true, timeout: timeoutMs });
 
   const attemptOnce = async (params: CreateMessageParams): Promise<E.Either<TwilioFailure, { sid: string; status: string }>> => {
     try {
@@ -137,8 +161,10 @@ export const createTwilioTransport = (options: TwilioTransportOptions): SmsTrans
         ? { to: sms.to, from: sms.from, body: sms.body, statusCallback }
         : { to: sms.to, messagingServiceSid: options.messagingServiceSid, body: sms.body, statusCallback };
 
+    const deadline = performance.now() + timeoutMs;
+    const timedOut = (): E.Either<TwilioFailure, never> => E.left({ kind: 'timeout', afterMs: timeoutMs });
     for (let attempt = 1; ; attempt += 1) {
-      const result = await attemptOnce(params);
+      const result = await withDeadline(attemptOnce(params), deadline - performance.now(), timedOut);
       if (E.isRight(result)) {
         const providerMessageId = toProviderMessageId(result.right.sid);
         if (providerMessageId === null) {
@@ -147,10 +173,11 @@ export const createTwilioTransport = (options: TwilioTransportOptions): SmsTrans
         return E.right({ providerMessageId, status: result.right.status });
       }
       const failure = result.left;
-      if (!isRetryableFailure(failure) || attempt >= retry.maxAttempts) {
+      const delayMs = backoffDelay(retry, attempt);
+      // No retry once the deadline has passed, or when the wait alone would pass it.
+      if (!isRetryableFailure(failure) || attempt >= retry.maxAttempts || failure.kind === 'timeout' || performance.now() + delayMs >= deadline) {
         return E.left(toTransportError(failure, redact, attempt));
       }
-      const delayMs = backoffDelay(retry, attempt);
       try {
         options.onRetry?.({ attempt, delayMs, error: toTransportError(failure, redact, attempt) });
       } catch {

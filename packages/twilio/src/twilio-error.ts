@@ -7,6 +7,8 @@
 export type TwilioFailure =
   | { readonly kind: 'http'; readonly status: number; readonly code: number | null; readonly message: string }
   | { readonly kind: 'network'; readonly code: string; readonly message: string }
+  /** No answer within the transport's `timeoutMs` (ours, not the SDK's). */
+  | { readonly kind: 'timeout'; readonly afterMs: number }
   | { readonly kind: 'other'; readonly message: string };
 
 const prop = (value: unknown, key: string): unknown =>
@@ -50,6 +52,12 @@ export const readTwilioFailure = (error: unknown): TwilioFailure => {
   return { kind: 'other', message: message ?? 'unexpected error' };
 };
 
-/** Rate limits (20429 / HTTP 429) and server errors may succeed later; everything else is final. */
+/** Rate limits (20429 / HTTP 429), server errors and timeouts may succeed later; everything else is final. */
 export const isRetryableFailure = (f: TwilioFailure): boolean =>
-  f.kind === 'network' || (f.kind === 'http' && (f.code === 20429 || f.status === 429 || f.status >= 500));
+  f.kind === 'network' || f.kind === 'timeout' || (f.kind === 'http' && (f.code === 20429 || f.status === 429 || f.status >= 500));
+
+/**
+ * Twilio refused the account's credentials: HTTP 401, or error 20003 ("Authenticate"). Retrying with the
+ * same credentials is pointless, but the message is not at fault either (a token being rotated).
+ */
+export const isAuthenticationFailure = (f: TwilioFailure): boolean => f.kind === 'http' && (f.status === 401 || f.code === 20003);

@@ -1,11 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
-import * as RA from 'fp-ts/lib/ReadonlyArray.js';
-import { sequenceS } from 'fp-ts/lib/Apply.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import { isValidTwilioSignature, signedUrlCandidates, type FormParams } from './signature.js';
-import type { DeliveryStatusReport, InboundSms, OptOutType, TargetError, WebhookTarget } from './webhook-target.js';
+import type { TargetError, WebhookTarget } from './webhook-target.js';
 import type { DomainErrorCode } from '@message-center/core';
-import { toProviderMessageId } from './provider-message-id.js';
+import { ACCOUNT_SID, readInboundWebhook, readStatusWebhook, type WebhookExpectations } from './webhook-grammar.js';
 
 export type WebhookRoute = 'inbound' | 'status';
 
@@ -32,6 +29,12 @@ export interface WebhookUnauthorized {
 export interface TwilioWebhookOptions {
   readonly authToken: string;
   readonly target: WebhookTarget;
+  /**
+   * The account the webhooks must be for (`AC…`): a webhook with another `AccountSid` is answered 400.
+   * Absent: any well-formed `AccountSid` is accepted; the signature already ties the request to the
+   * account whose auth token signed it, so this is a second check, against a mixed-up configuration.
+   */
+  readonly accountSid?: string;
   /**
    * Scheme, host (and port) and any path prefix under which Twilio reaches this server, e.g.
    * `https://sms.example.com`. Twilio signs the URL it calls, so behind a proxy or load balancer this must
@@ -143,76 +146,6 @@ const readLimited = async (body: ReadableStream<Uint8Array> | null, limit: numbe
 const isFormContentType = (header: string | null): boolean =>
   header !== null && (header.split(';')[0] ?? '').trim().toLowerCase() === 'application/x-www-form-urlencoded';
 
-type Checked<A> = E.Either<ReadonlyArray<string>, A>;
-
-// Collects every problem of a request instead of stopping at the first, for one clear 400 message.
-const allChecks = sequenceS(E.getApplicativeValidation(RA.getSemigroup<string>()));
-
-/** The value of a parameter that may appear at most once. */
-const single = (params: FormParams, name: string): Checked<string | null> => {
-  const values = params.filter(([n]) => n === name).map(([, v]) => v);
-  return values.length > 1 ? E.left([`${name} appears ${values.length} times`]) : E.right(values[0] ?? null);
-};
-
-const required = (params: FormParams, name: string): Checked<string> =>
-  pipe(
-    single(params, name),
-    E.chain((v): Checked<string> => (v === null || v === '' ? E.left([`${name} is missing`]) : E.right(v))),
-  );
-
-const messageSid = (params: FormParams): Checked<string> =>
-  pipe(
-    required(params, 'MessageSid'),
-    E.chain((sid): Checked<string> => (toProviderMessageId(sid) === null ? E.left(['MessageSid is not a valid message id']) : E.right(sid))),
-  );
-
-const OPT_OUT_TYPES: ReadonlyArray<OptOutType> = ['STOP', 'START', 'HELP'];
-
-// A value Twilio may add in future is not an error: the domain then reads the body's keywords (V3).
-const toOptOutType = (raw: string | null): OptOutType | null => {
-  const upper = raw?.trim().toUpperCase();
-  return OPT_OUT_TYPES.find((t) => t === upper) ?? null;
-};
-
-const parseInbound = (params: FormParams): Checked<InboundSms> =>
-  pipe(
-    allChecks({
-      providerMessageId: messageSid(params),
-      from: required(params, 'From'),
-      to: required(params, 'To'),
-      body: single(params, 'Body'),
-      optOutType: single(params, 'OptOutType'),
-    }),
-    E.map((f): InboundSms => ({
-      to: f.to,
-      from: f.from,
-      // Twilio always sends Body; it is empty for a media-only message.
-      body: f.body ?? '',
-      providerMessageId: f.providerMessageId,
-      optOutType: toOptOutType(f.optOutType),
-    })),
-  );
-
-const errorCode = (params: FormParams): Checked<number | null> =>
-  pipe(
-    single(params, 'ErrorCode'),
-    E.chain((raw): Checked<number | null> => {
-      const trimmed = raw?.trim() ?? '';
-      if (trimmed === '') return E.right(null);
-      return /^\d{1,9}$/.test(trimmed) ? E.right(Number(trimmed)) : E.left(['ErrorCode is not a number']);
-    }),
-  );
-
-const parseStatus = (params: FormParams): Checked<DeliveryStatusReport> =>
-  pipe(
-    allChecks({
-      providerMessageId: messageSid(params),
-      status: required(params, 'MessageStatus'),
-      errorCode: errorCode(params),
-    }),
-    E.map((f): DeliveryStatusReport => ({ ...f, status: f.status.trim().toLowerCase() })),
-  );
-
 const trimTrailingSlash = (s: string): string => s.replace(/\/+$/, '');
 
 /** A hook that throws must not change the answer Twilio gets. */
@@ -227,7 +160,8 @@ const safely = <A>(hook: ((a: A) => void) | undefined, a: A): void => {
 /**
  * The Twilio webhooks (inbound SMS and message status callbacks) on the web-standard `Request`/`Response`.
  * Order of checks: route and method, signature header present, form content type, body size, signature
- * over URL + parameters, then field validation; only a request that passes all of them reaches the target.
+ * over URL + parameters, then Twilio's grammar (`webhook-grammar.ts`); only a request that passes all of
+ * them reaches the target.
  * Redelivered webhooks are passed on every time: deduplication by `MessageSid` is the domain's (V2), and
  * status order is the domain's too (V10), so the handler keeps no state of its own.
  */
@@ -248,6 +182,10 @@ export const createTwilioWebhookHandler = (options: TwilioWebhookOptions): Twili
     publicBase = trimTrailingSlash(options.publicUrl);
   }
   const isRefusal = options.isRefusal ?? isDomainRefusal;
+  if (options.accountSid !== undefined && !ACCOUNT_SID.test(options.accountSid)) {
+    throw new RangeError('accountSid must be "AC" followed by 32 lower-case hexadecimal digits');
+  }
+  const expected: WebhookExpectations = { accountSid: options.accountSid ?? null };
 
   const call = async (route: WebhookRoute, providerMessageId: string, run: () => Promise<E.Either<TargetError, unknown>>): Promise<Response> => {
     let result: E.Either<TargetError, unknown>;
@@ -315,12 +253,14 @@ export const createTwilioWebhookHandler = (options: TwilioWebhookOptions): Twili
     }
 
     if (route === 'inbound') {
-      const inbound = parseInbound(params);
+      const inbound = readInboundWebhook(params, expected);
       if (E.isLeft(inbound)) return plain(400, `Bad Request: ${inbound.left.join('; ')}`);
-      return call(route, inbound.right.providerMessageId, () => options.target.receiveInbound(inbound.right)());
+      const sms = inbound.right.sms;
+      return call(route, sms.providerMessageId, () => options.target.receiveInbound(sms)());
     }
-    const status = parseStatus(params);
+    const status = readStatusWebhook(params, expected);
     if (E.isLeft(status)) return plain(400, `Bad Request: ${status.left.join('; ')}`);
-    return call(route, status.right.providerMessageId, () => options.target.recordDeliveryStatus(status.right)());
+    const report = status.right.report;
+    return call(route, report.providerMessageId, () => options.target.recordDeliveryStatus(report)());
   };
 };

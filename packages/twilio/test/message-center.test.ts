@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { BusinessId, ClientId, createInMemoryEventStore, createMessageCenter, type MessageCenter } from '@message-center/core';
@@ -163,5 +164,42 @@ describe('Twilio webhooks into the Message Center', () => {
     expect(answer.status).toBe(200);
     expect(refusals.at(-1)?.error.code).toBe('unknown-number');
     expect(failures).toEqual([]);
+  });
+});
+
+// Issue 11: a 401/20003 while the auth token is being rotated used to mark every message in the outbox
+// `failed` for good. The message now stays pending and goes out once the credentials are right.
+describe('Twilio refuses the credentials (401, 20003)', () => {
+  it('the message stays pending, nothing is recorded as failed, and it is sent once the credentials are fixed', async () => {
+    const rotating = createInMemoryEventStore();
+    const host = { kind: 'host', businessId: BUSINESS } as const;
+    const oldToken = '00000000000000000000000000000bad';
+    const withToken = (authToken: string) =>
+      createMessageCenter({
+        store: rotating,
+        transport: createTwilioTransport({
+          accountSid: stub.accountSid,
+          authToken,
+          client: stub.client({ authToken }),
+          statusCallbackUrl: (messageId) => `${PUBLIC}/twilio/status?messageId=${encodeURIComponent(messageId)}`,
+          retry: { sleep: async () => undefined },
+        }),
+      });
+    const stale = withToken(oldToken);
+    await must(stale.enableMessageCenter({ businessId: BUSINESS, actor: host, country: 'US', number: BUSINESS_NUMBER, allotment: { messagesPerPeriod: 1000, overage: 'refuse' } }));
+    await must(stale.recordClient({ businessId: BUSINESS, actor: host, clientId: 'client-1', uid: 'U-1', name: 'Ada Lovelace', cellPhone: CLIENT_PHONE }));
+
+    const sent = await must(stale.sendMessage({ businessId: BUSINESS, actor: staff, clientId: 'client-1', body: 'Your appointment is confirmed.' }));
+    expect(sent.status).toBe('pending');
+    expect(await must(stale.dispatchPending())).toEqual({ dispatched: 0, failed: 0, retryLater: 1 });
+    const events = await must(rotating.readAll({ streamPrefix: 'mc-conversation-' }));
+    expect(events.map((e) => e.type)).not.toContain('OutboundDispatchFailed');
+    expect(inspect(events, { depth: 10 })).not.toContain(oldToken);
+
+    // The host fixes the token (a restart with the new one): the outbox sends what was held back.
+    const fixed = withToken(stub.authToken);
+    expect(await must(fixed.dispatchPending())).toEqual({ dispatched: 1, failed: 0, retryLater: 0 });
+    const view = await must(fixed.conversation({ businessId: BUSINESS, conversationId: 'client-1', viewer: staff }));
+    expect(view.deliveries.find((d) => d.messageId === sent.messageId)?.status).toBe('queued');
   });
 });

@@ -195,19 +195,63 @@ describe('createTwilioTransport: Twilio errors', () => {
     expectNoSecret(result);
   });
 
-  it('a wrong auth token is rejected (20003) and neither token appears in the error', async () => {
+  // Issue 11: a token being rotated must not fail every message in the outbox for good.
+  it('a wrong auth token (401, 20003) is authentication-failed, not retried here, and neither token appears in the error', async () => {
     const wrongToken = '0123456789abcdef0123456789abcdef';
+    const sleeps: Array<number> = [];
     const transport = createTwilioTransport({
       accountSid: TEST_ACCOUNT_SID,
       authToken: wrongToken,
       client: stub.client({ authToken: wrongToken }),
       statusCallbackUrl: () => 'https://sms.example.com/twilio/status',
+      retry: { sleep: async (ms) => void sleeps.push(ms) },
     });
+    const before = stub.requests.length;
     const result = await transport.send(sms)();
-    expect(result).toEqual(E.left(expect.objectContaining({ code: 'rejected', providerCode: 20003, status: 401 })));
-    const text = JSON.stringify(result) + inspect(result, { depth: 10 });
-    expect(text).not.toContain(wrongToken);
-    expect(text).not.toContain(Buffer.from(`${TEST_ACCOUNT_SID}:${wrongToken}`).toString('base64'));
+    expect(result).toEqual(E.left(expect.objectContaining({ code: 'authentication-failed', providerCode: 20003 })));
+    expect(E.isLeft(result) && result.left.message).toMatch(/authentication failed.*credentials/i);
+    // The same credentials would fail the same way: the outbox tries again later instead.
+    expect(stub.requests.length - before).toBe(1);
+    expect(sleeps).toEqual([]);
+    const text = JSON.stringify(result) + inspect(result, { depth: 10, showHidden: true });
+    for (const secret of [wrongToken, TEST_AUTH_TOKEN, Buffer.from(`${TEST_ACCOUNT_SID}:${wrongToken}`).toString('base64')]) expect(text).not.toContain(secret);
+  });
+
+  it.each([
+    [401, 20003],
+    [401, 0],
+    [403, 20003],
+  ])('HTTP %i with Twilio code %i is authentication-failed', async (status, code) => {
+    stub.script('CreateMessage', { kind: 'error', status, code, message: `Authenticate ${TEST_AUTH_TOKEN}` });
+    const { transport, sleeps } = harness();
+    const result = await transport.send(sms)();
+    expect(result).toEqual(E.left(expect.objectContaining({ code: 'authentication-failed' })));
+    expect(sleeps).toEqual([]);
+    expectNoSecret(result);
+  });
+
+  // Issue 11: a Twilio that never answers must not hold a send (and the outbox) forever.
+  it('a Twilio request that never answers becomes a retryable failure within timeoutMs, attempts and waits included', async () => {
+    // A dropped connection (retried after a wait), then a request that never answers.
+    stub.script('CreateMessage', { kind: 'drop' }, { kind: 'hang' });
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const { transport } = harness({ timeoutMs: 300, retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 50, random: () => 1, sleep } });
+    const started = performance.now();
+    const result = await transport.send(sms)();
+    const elapsed = performance.now() - started;
+    expect(result).toEqual(
+      E.left(expect.objectContaining({ code: 'retryable', providerCode: null, status: null, message: 'Twilio did not answer within 300 ms (after 2 attempts)' })),
+    );
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    // Bounded (a hang would never end); generous, so scheduling delay on a loaded machine is no failure.
+    expect(elapsed).toBeLessThan(300 + 3_000);
+    expectNoSecret(result);
+  });
+
+  it('refuses a timeout that is not a positive whole number of milliseconds at construction', () => {
+    for (const timeoutMs of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
+      expect(() => harness({ timeoutMs })).toThrow(RangeError);
+    }
   });
 
   it('redacts the token even when Twilio echoes it in an error message', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { createInMemoryEventStore } from '@message-center/core';
 import { configFromEnvironment, describeConfigProblems } from '../../../examples/twilio-webhook-server/config.js';
+import { DEFAULT_HTTP_LIMITS } from '../../../examples/twilio-webhook-server/http-limits.js';
 import { startServer, type RunningServer } from '../../../examples/twilio-webhook-server/server.js';
 import { startTwilioStub, type TwilioStub } from './support/twilio-stub.js';
 import { formBody, inboundParams, send, statusParams, twilioRequest } from './support/webhook-http.js';
@@ -182,6 +183,7 @@ describe('examples/twilio-webhook-server: configuration', () => {
         port: 3000,
         host: '127.0.0.1',
         business: { businessId: BUSINESS, country: 'US', number: BUSINESS_NUMBER, messagesPerPeriod: 1000 },
+        http: DEFAULT_HTTP_LIMITS,
       }),
     );
   });

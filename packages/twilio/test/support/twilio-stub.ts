@@ -22,6 +22,8 @@ export type StubReply =
   | { readonly kind: 'error'; readonly status: number; readonly code?: number; readonly message?: string }
   /** Destroys the socket without an answer: a network failure for the client. */
   | { readonly kind: 'drop' }
+  /** Never answers (the connection stays open until the stub closes): a hanging Twilio. */
+  | { readonly kind: 'hang' }
   | { readonly kind: 'ok'; readonly body?: Readonly<Record<string, unknown>> };
 
 export interface TwilioStub {
@@ -168,6 +170,7 @@ export const startTwilioStub = async (
       req.socket.destroy();
       return;
     }
+    if (reply?.kind === 'hang') return;
     if (reply?.kind === 'error') {
       send(reply.status, twilioError(reply.status, reply.code ?? reply.status * 100, reply.message ?? `error ${reply.code ?? reply.status}`));
       return;
