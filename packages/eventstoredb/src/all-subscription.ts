@@ -2,6 +2,7 @@ import { compareLogPositions, type AllSubscriptionHandlers, type LogPosition, ty
 // The subscription machinery every store shares (handler scope, failure reports): not on the front door.
 import { handlerFailed, handlerScope, startSubscription, type SubscriptionFailureReport } from '@message-center/core/internals';
 import { START, STREAM_NAME, type AllSubscriptionLike, type ClientAllResolvedEvent, type EventStoreDbClientLike, type StreamNameFilter } from './client.js';
+import { DEFAULT_DEADLINE_MS, DeadlineExceededError } from './deadline.js';
 import { isPermanent, unavailable } from './errors.js';
 import { isSystemEvent, toRecordedEvent } from './recorded-event.js';
 
@@ -53,12 +54,20 @@ type Outcome =
  * position"; server: `Enumerators.AllSubscription.Subscribe` reads one event at the position and starts
  * at its `NextPos`). The client passes `fromPosition` through unchanged (`streams/subscribeToAll.js`).
  * Every event is therefore delivered once, in log order, each `onEvent` awaited before the next.
+ *
+ * Neither client puts a deadline on a subscription (`deadline: Infinity`), so this does, until caught up
+ * (`catchUpDeadlineMs`): the server must confirm the subscription in time, and then send its next message
+ * (event, checkpoint, caught-up) within the deadline of each wait for it; a handler's time does not count.
+ * Past it the attempt is cancelled and treated as a drop: resubscribed per `retry`, reported by `onError`
+ * (store-unavailable) once `maxAttempts` is spent. Caught up, silence is normal: there is no deadline,
+ * gRPC keepalive (the client's `keepAliveInterval`/`keepAliveTimeout`) detects a dead connection.
  */
 export const subscribeToAllWithResume = (
   client: EventStoreDbClientLike,
   options: AllSubscriptionOptions,
   handlers: AllSubscriptionHandlers,
   retry: ResubscribeOptions = {},
+  catchUpDeadlineMs: number = DEFAULT_DEADLINE_MS,
 ): Subscription => {
   const { streamPrefix } = options;
   const initialDelay = retry.initialDelayMs ?? 100;
@@ -67,7 +76,7 @@ export const subscribeToAllWithResume = (
   const scope = handlerScope();
   // Server-side filter by stream name; without a prefix, everything but system streams (`$…`). Built as
   // the clients' `streamNameFilter()` builds it (checkpoints every page), without loading a client.
-  const filter: StreamNameFilter =
+  const serverFilter: StreamNameFilter =
     streamPrefix === undefined
       ? { filterOn: STREAM_NAME, checkpointInterval: 1, regex: '^[^$]' }
       : { filterOn: STREAM_NAME, checkpointInterval: 1, prefixes: [streamPrefix] };
@@ -118,29 +127,53 @@ export const subscribeToAllWithResume = (
    * events that precede it, and `onCaughtUp` is called after the last of them has been handled.
    */
   const consume = async (): Promise<Outcome> => {
-    const subscription = client.subscribeToAll({ fromPosition: lastPosition ?? START, resolveLinkTos: false, filter });
-    current = subscription;
     let failure: { readonly cause: unknown } | undefined;
     let progressed = false;
     let taken = 0;
     let handled = 0;
     let caughtUpAfter: number | undefined;
+    let deadline: NodeJS.Timeout | undefined;
+    // Once this attempt is over, its late events must not cut the backoff before the next one short.
+    let attempting = true;
+    const nudge = (): void => {
+      if (attempting) wakeUp();
+    };
+    // A checkpoint is a sign of life while catching up (a filter that matches little sends mostly those).
+    const filter: StreamNameFilter = { ...serverFilter, checkpointReached: nudge };
+    const subscription = client.subscribeToAll({ fromPosition: lastPosition ?? START, resolveLinkTos: false, filter });
+    current = subscription;
     subscription.on('error', (cause) => {
       failure ??= { cause };
-      wakeUp();
+      nudge();
     });
     subscription.on('end', () => {
       failure ??= { cause: new Error('the server ended the subscription') };
-      wakeUp();
+      nudge();
     });
-    subscription.on('readable', wakeUp);
+    subscription.on('readable', nudge);
     subscription.on('confirmation', () => {
       progressed = true;
+      nudge();
     });
     subscription.on('caughtUp', () => {
       caughtUpAfter ??= taken + subscription.readableLength;
-      wakeUp();
+      nudge();
     });
+    /** Waits for the server; until it says it is caught up, no longer than the deadline. */
+    const waitForServer = async (): Promise<void> => {
+      try {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          if (caughtUpAfter !== undefined || catchUpDeadlineMs === Number.POSITIVE_INFINITY) return;
+          deadline = setTimeout(() => {
+            failure ??= { cause: new DeadlineExceededError(catchUpDeadlineMs) };
+            nudge();
+          }, catchUpDeadlineMs);
+        });
+      } finally {
+        clearTimeout(deadline);
+      }
+    };
     try {
       while (!closed) {
         if (!caughtUpReported && caughtUpAfter !== undefined && handled >= caughtUpAfter) {
@@ -157,13 +190,19 @@ export const subscribeToAllWithResume = (
           continue;
         }
         // Buffered events are handled before a drop is acted upon; the resume point follows them.
-        if (failure !== undefined) return { kind: 'dropped', cause: failure.cause, progressed };
-        await new Promise<void>((resolve) => (wake = resolve));
+        if (failure !== undefined) {
+          // A server that confirms and then stalls has made no progress: `maxAttempts` must still bound it.
+          const stalled = failure.cause instanceof DeadlineExceededError;
+          return { kind: 'dropped', cause: failure.cause, progressed: stalled ? taken > 0 : progressed };
+        }
+        await waitForServer();
       }
       return { kind: 'closed' };
     } catch (cause: unknown) {
       return { kind: 'handler-failed', cause };
     } finally {
+      attempting = false;
+      clearTimeout(deadline);
       current = undefined;
       subscription.on('error', () => undefined);
       subscription.unsubscribe().catch(() => undefined);
@@ -180,7 +219,7 @@ export const subscribeToAllWithResume = (
       if (isPermanent(outcome.cause)) throw new SubscriptionFailure(unavailable('subscription to $all', outcome.cause));
       attempt = outcome.progressed ? 1 : attempt + 1;
       if (attempt > maxAttempts) {
-        throw new SubscriptionFailure(unavailable(`subscription to $all (gave up after ${maxAttempts} attempts)`, outcome.cause));
+        throw new SubscriptionFailure(unavailable(`subscription to $all (gave up after ${attempt} failed attempt${attempt === 1 ? '' : 's'})`, outcome.cause));
       }
       const delay = Math.min(maxDelay, initialDelay * 2 ** (attempt - 1));
       retry.onRetry?.(attempt, delay, outcome.cause);

@@ -49,11 +49,18 @@ export interface ClientEventData {
 export interface AppendOptions {
   readonly expectedRevision?: AppendExpectation;
   readonly streamState?: AppendExpectation;
+  /**
+   * Milliseconds (both clients' `BaseOptions.deadline`): the gRPC deadline of a classic `Append`; on
+   * `BatchAppend` the deadline sent to the server in the append's options (`BatchAppendReq.Options.deadline`),
+   * after which a live server answers `Timeout`. Neither bounds the wait for the server's features.
+   */
+  readonly deadline?: number;
 }
 
-/** Both clients read `expectedRevision` for a tombstone (`streams/tombstoneStream.js`). */
+/** Both clients read `expectedRevision` for a tombstone (`streams/tombstoneStream.js`), and `deadline` (ms) as its gRPC deadline. */
 export interface TombstoneOptions {
   readonly expectedRevision?: AppendExpectation;
+  readonly deadline?: number;
 }
 
 export interface ClientAppendResult {
@@ -100,11 +107,13 @@ export interface ClientReadAllOptions {
 /**
  * The server-side filter of a `$all` subscription, in the shape both clients' `streamNameFilter()`
  * builds and their `subscribeToAll` reads (`"prefixes" in filter`, `"regex" in filter`, `filterOn`,
- * `checkpointInterval` > 0, `utils/filter.js` and `streams/subscribeToAll.js`).
+ * `checkpointInterval` > 0, `utils/filter.js` and `streams/subscribeToAll.js`). `checkpointReached` is
+ * called for each checkpoint the server sends (`streams/utils/Subscription.js`).
  */
-export type StreamNameFilter =
+export type StreamNameFilter = (
   | { readonly filterOn: 'streamName'; readonly checkpointInterval: number; prefixes: string[] }
-  | { readonly filterOn: 'streamName'; readonly checkpointInterval: number; readonly regex: string };
+  | { readonly filterOn: 'streamName'; readonly checkpointInterval: number; readonly regex: string }
+) & { readonly checkpointReached?: (subscription: unknown, position: ClientPosition) => void };
 
 export interface ClientSubscribeToAllOptions {
   readonly fromPosition?: 'start' | 'end' | ClientPosition;

@@ -18,13 +18,15 @@ import { headOfAll, lastEventOf } from './stream-head.js';
  * - the answer is the stream's last event, or revision -1 and the head of `$all` when it has none;
  * - a tombstoned stream answers `stream-deleted` (the read throws; the caller maps it).
  * The check holds at the moment of the read: nothing is written, so that is when the append "happened".
+ * The signal is the append's deadline.
  */
 export const emptyAppend = async (
   client: EventStoreDbClientLike,
   streamId: string,
   expected: ExpectedRevision,
+  signal: AbortSignal,
 ): Promise<E.Either<StoreError, AppendResult>> => {
-  const last = await lastEventOf(client, streamId);
+  const last = await lastEventOf(client, streamId, signal);
   const current = last?.revision ?? -1n;
   const passes =
     expected === 'any' ||
@@ -33,5 +35,5 @@ export const emptyAppend = async (
     (typeof expected === 'bigint' && expected === current);
   if (!passes) return E.left(concurrencyConflict(streamId, expected, current));
   if (last !== undefined) return E.right({ nextExpectedRevision: last.revision, position: last.position });
-  return E.right({ nextExpectedRevision: -1n, position: await headOfAll(client) });
+  return E.right({ nextExpectedRevision: -1n, position: await headOfAll(client, signal) });
 };

@@ -1,5 +1,6 @@
 import {
   compareLogPositions,
+  type AppendResult,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
@@ -23,6 +24,7 @@ import {
   type EventStoreDbClientLike,
   type JsonBody,
 } from './client.js';
+import { drain, resolveDeadlines, withDeadline, type EventStoreDbDeadlines } from './deadline.js';
 import { emptyAppend } from './empty-append.js';
 import { appendError, concurrencyConflict, invalidRequest, isStreamDeleted, isStreamNotFound, streamDeleted, unavailable } from './errors.js';
 import { jsonText } from './json.js';
@@ -41,8 +43,16 @@ export interface EventStoreDbStoreOptions {
   readonly maxAppendSize?: number;
   /** Events per `readAll` request when paging through `$all`. Default 500. */
   readonly readPageSize?: number;
-  /** Resubscription after a dropped `$all` subscription. */
+  /** Resubscription after a dropped `$all` subscription (or one the server did not confirm in time). */
   readonly resubscribe?: ResubscribeOptions;
+  /**
+   * The deadline of every call to the server, in milliseconds: past it the call answers `store-unavailable`
+   * and what it started is cancelled. Default 10 000. A write whose deadline passed may still have been
+   * applied: retry it with the same event ids and expected revision, and the server acknowledges it once.
+   */
+  readonly deadlineMs?: number;
+  /** Per-kind deadlines, each defaulting to `deadlineMs`. */
+  readonly deadlines?: EventStoreDbDeadlines;
 }
 
 /** The port, plus the hard delete the contract suite uses to reach the `stream-deleted` cases. */
@@ -117,18 +127,23 @@ const toPosition = (position: ClientPosition): LogPosition => ({ commit: positio
  * - `subscribeToAll` uses the server's stream-name prefix filter and resubscribes after a drop from the
  *   last delivered position (see `all-subscription.ts`). Checkpoints are stored by the host: it keeps
  *   the `position` of the last event it handled and passes it as `after`.
+ * - Every call has a deadline (`deadline.ts`): neither client bounds reads or subscriptions, nor the wait
+ *   for the server's features before an append, nor an append on a BatchAppend call the server stopped
+ *   answering.
+ *   Throws a RangeError when a deadline option is not a positive number of milliseconds.
  */
 export const createEventStoreDbEventStore = (client: EventStoreDbClientLike, options: EventStoreDbStoreOptions = {}): EventStoreDbEventStore => {
   const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
   const pageSize = options.readPageSize ?? 500;
+  const deadlines = resolveDeadlines(options.deadlineMs, options.deadlines);
 
   /**
    * A client built with `throwOnAppendFailure: false` resolves a wrong expected version with
    * `success: false` instead of throwing. Its `nextExpectedRevision` is not the stream's revision on
    * BatchAppend (both clients compute `BigInt(hasCurrentStreamRevision())`), so the revision is read.
    */
-  const conflictFromRead = async (streamId: string, expected: ExpectedRevision): Promise<StoreError> => {
-    const actual = await lastEventOf(client, streamId).then(
+  const conflictFromRead = async (streamId: string, expected: ExpectedRevision, signal: AbortSignal): Promise<StoreError> => {
+    const actual = await lastEventOf(client, streamId, signal).then(
       (last) => last?.revision ?? -1n,
       () => null,
     );
@@ -144,14 +159,20 @@ export const createEventStoreDbEventStore = (client: EventStoreDbClientLike, opt
     const { bytes } = batch.right;
     // Refused here rather than by the server: nothing of an oversized batch is ever sent.
     if (bytes > maxAppendSize) return E.left(appendError(streamId, expectedRevision, { bytes, limit: maxAppendSize }, { type: 'maximum-append-size-exceeded' }));
-    try {
-      if (batch.right.events.length === 0) return await emptyAppend(client, streamId, expectedRevision);
-      const result = await client.appendToStream(streamId, batch.right.events, { expectedRevision: revision, streamState: revision });
-      if (result.success === false) return E.left(await conflictFromRead(streamId, expectedRevision));
+    const { events: toAppend } = batch.right;
+    // One deadline for the whole append, the reads it may make included. The clients get it too: it is the
+    // gRPC deadline of a classic Append, and on BatchAppend the server's own.
+    const append = async (signal: AbortSignal): Promise<E.Either<StoreError, AppendResult>> => {
+      if (toAppend.length === 0) return emptyAppend(client, streamId, expectedRevision, signal);
+      const result = await client.appendToStream(streamId, toAppend, { expectedRevision: revision, streamState: revision, deadline: deadlines.appendMs });
+      if (result.success === false) return E.left(await conflictFromRead(streamId, expectedRevision, signal));
       const { nextExpectedRevision } = result;
       // The server sends a position for every write; should one not, it is read back.
-      const position = result.position === undefined ? await positionOf(client, streamId, nextExpectedRevision) : toPosition(result.position);
+      const position = result.position === undefined ? await positionOf(client, streamId, nextExpectedRevision, signal) : toPosition(result.position);
       return E.right({ nextExpectedRevision, position });
+    };
+    try {
+      return await withDeadline(deadlines.appendMs, append);
     } catch (error: unknown) {
       return E.left(appendError(streamId, expectedRevision, { bytes, limit: maxAppendSize }, error));
     }
@@ -164,9 +185,11 @@ export const createEventStoreDbEventStore = (client: EventStoreDbClientLike, opt
     const readOptions: ClientReadStreamOptions = { fromRevision, direction: FORWARDS, ...(maxCount === undefined ? {} : { maxCount }) };
     try {
       const found: RecordedEvent[] = [];
-      for await (const resolved of client.readStream(streamId, readOptions)) {
-        if (resolved.event !== undefined) found.push(toRecordedEvent(resolved.event));
-      }
+      await withDeadline(deadlines.readMs, (signal) =>
+        drain(client.readStream(streamId, readOptions), signal, (resolved) => {
+          if (resolved.event !== undefined) found.push(toRecordedEvent(resolved.event));
+        }),
+      );
       return E.right(found);
     } catch (error: unknown) {
       // The server answers a missing stream with a `stream_not_found` message, which the client throws.
@@ -188,15 +211,19 @@ export const createEventStoreDbEventStore = (client: EventStoreDbClientLike, opt
       while (found.length < limit) {
         let read = 0;
         let last: ClientPosition | undefined;
-        for await (const resolved of client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: pageSize })) {
-          read += 1;
-          const event = resolved.event;
-          if (event === undefined) continue;
-          last = event.position;
-          if (exclusiveBound !== undefined && compareLogPositions(event.position, exclusiveBound) <= 0) continue;
-          if (isSystemEvent(event) || (streamPrefix !== undefined && !event.streamId.startsWith(streamPrefix))) continue;
-          if (found.length < limit) found.push(toRecordedEvent(event));
-        }
+        const bound = exclusiveBound;
+        // Each page is one request, with its own deadline: a long read of $all is not cut short.
+        await withDeadline(deadlines.readMs, (signal) =>
+          drain(client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: pageSize }), signal, (resolved) => {
+            read += 1;
+            const event = resolved.event;
+            if (event === undefined) return;
+            last = event.position;
+            if (bound !== undefined && compareLogPositions(event.position, bound) <= 0) return;
+            if (isSystemEvent(event) || (streamPrefix !== undefined && !event.streamId.startsWith(streamPrefix))) return;
+            if (found.length < limit) found.push(toRecordedEvent(event));
+          }),
+        );
         if (read < pageSize || last === undefined) break;
         from = last;
         exclusiveBound = last;
@@ -209,7 +236,7 @@ export const createEventStoreDbEventStore = (client: EventStoreDbClientLike, opt
 
   const deleteStream: EventStoreDbEventStore['deleteStream'] = (streamId) => async () => {
     try {
-      await client.tombstoneStream(streamId, { expectedRevision: ANY });
+      await withDeadline(deadlines.deleteMs, () => client.tombstoneStream(streamId, { expectedRevision: ANY, deadline: deadlines.deleteMs }));
       return E.right(undefined);
     } catch (error: unknown) {
       return E.left(isStreamDeleted(error) ? streamDeleted(streamId) : unavailable(`delete of ${streamId}`, error));
@@ -220,7 +247,7 @@ export const createEventStoreDbEventStore = (client: EventStoreDbClientLike, opt
     appendToStream,
     readStream,
     readAll,
-    subscribeToAll: (subscriptionOptions, handlers) => subscribeToAllWithResume(client, subscriptionOptions, handlers, options.resubscribe),
+    subscribeToAll: (subscriptionOptions, handlers) => subscribeToAllWithResume(client, subscriptionOptions, handlers, options.resubscribe, deadlines.catchUpMs),
     deleteStream,
   };
 };

@@ -1,5 +1,7 @@
 export { createEventStoreDbEventStore, DEFAULT_MAX_APPEND_SIZE } from './event-store.js';
 export type { EventStoreDbEventStore, EventStoreDbStoreOptions } from './event-store.js';
+export { DeadlineExceededError, DEFAULT_DEADLINE_MS } from './deadline.js';
+export type { EventStoreDbDeadlines } from './deadline.js';
 export { connectEventStoreDb } from './connect.js';
 export type { ConnectEventStoreDbOptions, EventStoreDbConnection } from './connect.js';
 export { EventStoreDbClientConflictError, EventStoreDbClientNotInstalledError } from './client-loader.js';

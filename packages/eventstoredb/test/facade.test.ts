@@ -169,7 +169,7 @@ const describeFacade = (name: string, create: () => Promise<AdapterTarget>, unkn
       const view = await ok(mc.conversation({ businessId, conversationId: 'ana', viewer: staff(businessId) }));
       expect(view).toMatchObject({ businessId, conversationId: 'ana', clientId: 'ana', phone: CLIENT_PHONE, messageCount: 2, lastMessageDirection: 'outbound', unreadCount: 0 });
       expect(view.deliveries).toEqual([expect.objectContaining({ messageId: sent.messageId, status: 'delivered' })]);
-      expect(await ok(mc.usage({ businessId, viewer: staff(businessId) }))).toMatchObject({ inbound: 1, outbound: 1, used: 2 });
+      expect(await ok(mc.usage({ businessId, viewer: { kind: 'host', businessId } }))).toMatchObject({ inbound: 1, outbound: 1, used: 2 });
 
       // The same story on the in-memory store gives the same view.
       const memory = await newWorld({ store: createInMemoryEventStore(), tag: world.tag, businessId, number });

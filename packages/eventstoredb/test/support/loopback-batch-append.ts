@@ -22,6 +22,7 @@
 import type { handleBidiStreamingCall, ServerDuplexStream } from '@grpc/grpc-js';
 import { EXPECTED_ANY, EXPECTED_NO_STREAM, EXPECTED_STREAM_EXISTS, type LoopbackLog, type ProposedEvent } from './loopback-log.js';
 import type { BatchAppendOptionsMessage, BatchAppendReqMessage, BatchAppendRespMessage, LoopbackProtocol, StatusMessage, UuidMessage } from './loopback-protocol.js';
+import type { Deliver, StallControl } from './loopback-stall.js';
 import { parseUuid, readProposed, streamName, type Wire } from './loopback-wire.js';
 
 export interface BatchAppendContext {
@@ -31,6 +32,8 @@ export interface BatchAppendContext {
   readonly maxAppendSize: number;
   /** The server's `--write-timeout-ms`, 2 000 by default. */
   readonly writeTimeoutMs: number;
+  /** Stalls apply per append (request), not per call: the call is one long-lived stream. */
+  readonly stalls: StallControl;
   /** Told about each append that reached the log (the tests check which path was used). */
   readonly onAppend: () => void;
 }
@@ -68,13 +71,16 @@ export const batchAppendHandler = (context: BatchAppendContext): handleBidiStrea
   return (call: Call) => {
     const pending = new Map<string, PendingWrite>();
     let closed = false;
+    /** How answers to the request being handled are sent: set per request (stalls), now otherwise. */
+    let deliver: Deliver = context.stalls.deliverer(undefined);
 
     const respond = (correlationId: UuidMessage | undefined, name: string | undefined, result: { error: StatusMessage } | { success: BatchAppendRespMessage }): void => {
-      if (closed || call.cancelled || call.destroyed) return;
       const response = 'success' in result ? result.success : new protocol.BatchAppendResp().setError(result.error);
       if (correlationId !== undefined) response.setCorrelationId(correlationId);
       if (name !== undefined) response.setStreamIdentifier(wire.streamIdentifier(name));
-      call.write(response);
+      deliver(() => {
+        if (!closed && !call.cancelled && !call.destroyed) call.write(response);
+      });
     };
 
     /** Writes the append and answers like `ConvertMessage` (`WriteEventsCompleted` → success or error). */
@@ -151,7 +157,18 @@ export const batchAppendHandler = (context: BatchAppendContext): handleBidiStrea
       pending.clear();
     };
 
-    call.on('data', onRequest);
+    const onStallableRequest = (request: BatchAppendReqMessage): void => {
+      const stall = context.stalls.take('BatchAppend');
+      if (stall === 'ignore') return;
+      deliver = context.stalls.deliverer(stall);
+      try {
+        onRequest(request);
+      } finally {
+        deliver = context.stalls.deliverer(undefined);
+      }
+    };
+
+    call.on('data', onStallableRequest);
     call.on('error', drop);
     call.on('cancelled', drop);
     // The client half-closed: every complete append has been answered (the log is synchronous).

@@ -9,7 +9,8 @@
  * Like every server since 21.10 it lists `BatchAppend` in `ServerFeatures`, and both clients then append
  * through it (`streams/appendToStream/index.js`); `{ batchAppend: false }` lists it not and answers it
  * UNIMPLEMENTED, as a 20.x server does, so the clients append with the classic client-streaming `Append`.
- * `calls` counts the calls per RPC, so tests can check which path was exercised.
+ * `calls` counts the calls per RPC, so tests can check which path was exercised. `stall()` leaves chosen
+ * RPCs unanswered, or answers them late, to test the adapter's deadlines (`loopback-stall.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -53,9 +54,9 @@ import {
   type ReadRespMessage,
   type SupportedMethodsMessage,
 } from './loopback-protocol.js';
+import { stallControl, type StallableRpc, type StallBehaviour } from './loopback-stall.js';
 import { readProposed, rpcError, streamDeletedError, streamName, wireFor, wrongExpectedVersionError } from './loopback-wire.js';
 
-/** The server's default `MaxAppendSize` (`--max-append-size`), 1 MiB. */
 /** The server's default `MaxAppendSize` (`--max-append-size`), 1 MiB. */
 export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
 
@@ -71,6 +72,8 @@ export interface LoopbackServerOptions {
   readonly batchAppend?: boolean;
   /** Whose generated code to speak with (never the other's). Default: the client under test. */
   readonly client?: EventStoreDbClientName;
+  /** RPCs stalled from the start, with `'ignore'` (see `loopback-stall.ts`). */
+  readonly stall?: ReadonlyArray<StallableRpc>;
 }
 
 /** Calls received per RPC (`batchAppend` counts calls; `batchAppendWrites` the appends they carried). */
@@ -98,6 +101,11 @@ export interface LoopbackEventStoreServer {
   /** Listens again on the same port. */
   readonly start: () => Promise<void>;
   readonly isRunning: () => boolean;
+  /** Leaves these RPCs unanswered (or answers them late) until `resume()`: see `loopback-stall.ts`. */
+  readonly stall: (rpcs: ReadonlyArray<StallableRpc>, behaviour?: StallBehaviour) => void;
+  readonly resume: () => void;
+  /** Calls (on `BatchAppend`: appends) received while their RPC was stalled. */
+  readonly stalled: Readonly<Record<StallableRpc, number>>;
 }
 
 /** The expected revision of an Append/Delete/Tombstone as `ExpectedVersion` numbers. */
@@ -161,6 +169,7 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
   const wire = wireFor(protocol);
   const log = new LoopbackLog();
   const calls: LoopbackCalls = { read: 0, append: 0, batchAppend: 0, batchAppendWrites: 0, delete: 0, tombstone: 0, getSupportedMethods: 0 };
+  const stalls = stallControl(options.stall);
   let server: Server | undefined;
   let port = 0;
   /** Changes on every stop, so loops of calls from before a stop end. */
@@ -348,6 +357,12 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
 
   const read: handleServerStreamingCall<ReadReqMessage, ReadRespMessage> = (call) => {
     calls.read += 1;
+    // A stalled read is held open, unanswered (or started late); it ends when the client cancels it.
+    const stall = stalls.take('Read');
+    stalls.deliverer(stall)(() => serveRead(call));
+  };
+
+  const serveRead = (call: ReadCall): void => {
     const options = call.request.getOptions();
     const run = async (): Promise<void> => {
       if (options === undefined) return fail(call, rpcError(status.INVALID_ARGUMENT, 'ReadReq without options'));
@@ -372,6 +387,8 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
    */
   const append: handleClientStreamingCall<AppendReqMessage, AppendRespMessage> = (call, callback: sendUnaryData<AppendRespMessage>) => {
     calls.append += 1;
+    const stall = stalls.take('Append');
+    const deliver = stalls.deliverer(stall);
     let options: ExpectedRevisionOptions | undefined;
     const events: ProposedEvent[] = [];
     let size = 0;
@@ -379,8 +396,7 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
     const answer = (error: ServerErrorResponse | null, response?: AppendRespMessage): void => {
       if (answered) return;
       answered = true;
-      if (error !== null) callback(error, null);
-      else callback(null, response);
+      deliver(() => (error !== null ? callback(error, null) : callback(null, response)));
     };
     call.on('error', () => undefined);
     call.on('data', (request: AppendReqMessage) => {
@@ -419,7 +435,7 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
       events.push(proposed.event);
     });
     call.on('end', () => {
-      if (answered) return;
+      if (answered || stall === 'ignore') return;
       if (options === undefined) return answer(rpcError(status.UNKNOWN, 'Append without options'));
       const name = streamName(options.getStreamIdentifier());
       const expected = expectedOf(options);
@@ -470,14 +486,17 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
     (call, callback) => {
       if (hard) calls.tombstone += 1;
       else calls.delete += 1;
+      const stall = stalls.take(hard ? 'Tombstone' : 'Delete');
+      if (stall === 'ignore') return;
+      const deliver = stalls.deliverer(stall);
       const options = call.request.getOptions();
-      if (options === undefined) return callback(rpcError(status.INVALID_ARGUMENT, 'DeleteReq without options'), null);
+      if (options === undefined) return deliver(() => callback(rpcError(status.INVALID_ARGUMENT, 'DeleteReq without options'), null));
       const result = remove(hard)(streamName(options.getStreamIdentifier()), expectedOf(options));
-      if ('error' in result) return callback(result.error, null);
+      if ('error' in result) return deliver(() => callback(result.error, null));
       const position = (hard ? new protocol.TombstonePosition() : new protocol.DeletePosition())
         .setCommitPosition(result.position.commit.toString())
         .setPreparePosition(result.position.prepare.toString());
-      callback(null, (hard ? new protocol.TombstoneResp() : new protocol.DeleteResp()).setPosition(position));
+      deliver(() => callback(null, (hard ? new protocol.TombstoneResp() : new protocol.DeleteResp()).setPosition(position)));
     };
 
   const batchAppend = batchAppendHandler({
@@ -486,6 +505,7 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
     log,
     maxAppendSize,
     writeTimeoutMs: DEFAULT_WRITE_TIMEOUT_MS,
+    stalls,
     onAppend: () => {
       calls.batchAppendWrites += 1;
     },
@@ -509,7 +529,8 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
   const served = methodPaths(protocol.StreamsService).filter((path) => batchAppendServed || !path.endsWith('/BatchAppend'));
   const features: handleUnaryCall<object, SupportedMethodsMessage> = (_call, callback) => {
     calls.getSupportedMethods += 1;
-    callback(null, supportedMethods(protocol, [...served, ...methodPaths(protocol.ServerFeaturesService)]));
+    const stall = stalls.take('GetSupportedMethods');
+    stalls.deliverer(stall)(() => callback(null, supportedMethods(protocol, [...served, ...methodPaths(protocol.ServerFeaturesService)])));
   };
 
   const listen = async (): Promise<void> => {
@@ -537,6 +558,7 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
       const current = server;
       server = undefined;
       generation += 1;
+      stalls.cancelLateAnswers();
       log.notify();
       current?.forceShutdown();
     },
@@ -544,5 +566,8 @@ export const startLoopbackEventStore = async (options: LoopbackServerOptions = {
       if (server === undefined) await listen();
     },
     isRunning: () => server !== undefined,
+    stall: stalls.stall,
+    resume: stalls.resume,
+    stalled: stalls.stalled,
   };
 };
