@@ -9,7 +9,6 @@
 // The facade.
 export { createMessageCenter } from './application/message-center.js';
 export type {
-  ConversationView,
   DispatchReport,
   MessageCenter,
   MessageCenterOptions,
@@ -19,6 +18,7 @@ export type {
   Result,
   SentMessage,
 } from './application/message-center-api.js';
+export type { ConversationView } from './read-models/conversation-view.js';
 
 // Inputs: each an io-ts codec (the facade decodes every input with it) and the type a caller passes.
 export {
@@ -38,7 +38,7 @@ export {
   SetIndividualReadStatusInput,
   StaffConversationActionInput,
   UsageQueryInput,
-} from './application/inputs.js';
+} from './application/facade-inputs.js';
 export { Actor, AutomationActor, BusinessActor, HostActor, SEND_PERMISSION, StaffActor, UsageViewer } from './domain/actor.js';
 export { AUTHORIZATION, PERMISSIONS, type AuthorizationRule, type Operation, type Permission } from './domain/authorization.js';
 export { AllotmentCodec, NonNegativeInt, type AllotmentData, type NonNegativeIntBrand } from './domain/business/events.js';
@@ -91,28 +91,28 @@ export type {
 export type { InternalError, MessageCenterError, MessageCenterErrorCode, StreamOwnerMismatch } from './application/errors.js';
 export type { DomainError, DomainErrorCode } from './domain/errors.js';
 export type { EventDecodeError, Upcaster } from './application/event-codec.js';
-export type { UnknownEventPolicy } from './application/directory-feed.js';
+export type { UnknownEventPolicy } from './application/projection-runner.js';
 
 // Ports: what a store, a transport, a clock or an id source implements.
-export {
-  compareLogPositions,
-  type AllSubscriptionHandlers,
-  type AppendResult,
-  type EventMetadata,
-  type EventStore,
-  type EventToAppend,
-  type ExpectedRevision,
-  type LogPosition,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type RecordedEvent,
-  type StoreError,
-  type Subscription,
+export { compareLogPositions, type LogPosition } from './domain/log.js';
+export type {
+  AllSubscriptionHandlers,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StoreError,
+  Subscription,
 } from './application/ports/event-store.js';
-export { appendTooLarge, concurrencyConflict, invalidRequest, streamDeleted } from './application/ports/store-errors.js';
+export { appendTooLarge, concurrencyConflict, invalidRequest, streamDeleted } from './store/store-errors.js';
 export type { OutgoingSms, SmsAccepted, SmsTransport, TransportError } from './application/ports/sms-transport.js';
-export { systemClock, type Clock } from './application/ports/clock.js';
-export { randomIds, type IdGenerator } from './application/ports/id-generator.js';
+export type { Clock } from './application/ports/clock.js';
+export type { IdGenerator } from './application/ports/id-generator.js';
+export { randomIds, systemClock } from './application/default-ports.js';
 
 // The embedded default: an in-memory store and transport.
 export {

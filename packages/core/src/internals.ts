@@ -6,19 +6,23 @@
  *
  * @packageDocumentation
  */
-// Ports and the embedded (in-memory) store.
+// Ports, their defaults and the embedded (in-memory) store, with what every store shares.
 export * from './application/ports/index.js';
+export * from './application/default-ports.js';
 export * from './store/index.js';
+export * from './store/store-errors.js';
+export * from './store/subscription-lifecycle.js';
 
 // The facade.
 export * from './application/message-center.js';
 export * from './application/message-center-api.js';
 export * from './application/errors.js';
-export * from './application/inputs.js';
+export * from './application/facade-inputs.js';
 export * from './application/in-memory-transport.js';
 export * from './application/event-codec.js';
 export * from './application/command-handler.js';
-export * from './application/directory-feed.js';
+export * from './application/aggregates.js';
+export * from './application/projection-runner.js';
 export * from './application/migrate-stream-names.js';
 
 // The pure domain: values, events, commands, deciders, policies.
@@ -28,6 +32,7 @@ export * from './domain/actor.js';
 export * from './domain/authorization.js';
 export * from './domain/decider.js';
 export * from './domain/events.js';
+export * from './domain/log.js';
 export * from './domain/streams.js';
 export * from './domain/stream-ownership.js';
 export * from './domain/legacy-stream-names.js';
@@ -35,6 +40,7 @@ export * from './domain/business/events.js';
 export * from './domain/business/commands.js';
 export * from './domain/business/state.js';
 export * from './domain/business/decider.js';
+export * from './domain/business/number-move.js';
 export * from './domain/number/events.js';
 export * from './domain/number/decider.js';
 export * from './domain/client/events.js';
@@ -51,7 +57,6 @@ export * from './domain/policies/folder.js';
 // Read models.
 export * from './read-models/directory.js';
 export * from './read-models/index.js';
-export * from './application/projections.js';
 
 // Issue 12: the consistency boundaries around a conversation (per-phone opt-out, inbound claims, usage ledger).
 export * from './domain/phone-subscription/events.js';

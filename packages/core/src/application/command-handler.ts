@@ -105,7 +105,7 @@ export const loadAggregate =
     return E.right(loaded);
   };
 
-export interface ExecuteOptions extends EncodeOptions {
+export interface ExecuteOptions<S = unknown> extends EncodeOptions {
   /** How many times to load, decide and append when another writer got there first. */
   readonly maxAttempts: number;
   /**
@@ -113,6 +113,12 @@ export interface ExecuteOptions extends EncodeOptions {
    * from keys, so that a store that deduplicates by event id (EventStoreDB) also ignores a replay.
    */
   readonly idempotencyKey?: string;
+  /**
+   * The stream as the caller loaded it moments ago (e.g. the outcome of its previous command): a first try
+   * decides on it without reading the stream again. Should another writer have got in since, its append
+   * conflicts and the attempts go on as usual, from fresh loads; the try itself is not one of `maxAttempts`.
+   */
+  readonly loaded?: Loaded<S>;
 }
 
 export interface Executed<S, Ev> {
@@ -133,11 +139,13 @@ export const executeCommand =
     aggregate: Aggregate<C, S, Ev>,
     address: StreamAddress,
     command: (state: S) => TE.TaskEither<MessageCenterError, C>,
-    options: ExecuteOptions,
+    options: ExecuteOptions<S>,
   ): TE.TaskEither<MessageCenterError, Executed<S, Ev>> =>
   async () => {
-    for (let attempt = 1; ; attempt += 1) {
-      const loaded = await loadAggregate(deps.store, aggregate, address)();
+    let given = options.loaded;
+    for (let attempt = given === undefined ? 1 : 0; ; attempt += 1) {
+      const loaded = given === undefined ? await loadAggregate(deps.store, aggregate, address)() : E.right(given);
+      given = undefined;
       if (E.isLeft(loaded)) return loaded;
       const { state, revision } = loaded.right;
       const built = await command(state)();

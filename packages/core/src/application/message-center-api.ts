@@ -1,15 +1,13 @@
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Alert, AlertsPage } from '../read-models/alerts.js';
 import type { ContactHistoryView } from '../read-models/contact-history.js';
+import type { ConversationView } from '../read-models/conversation-view.js';
 import type { InboxPage } from '../read-models/inbox-query.js';
 import type { PeriodUsage } from '../read-models/usage.js';
 import type { ConversationId, DeliveryStatus } from '../domain/conversation/events.js';
-import type { OutboundDelivery, SubscriptionStatus } from '../domain/conversation/state.js';
-import type { Folder } from '../domain/policies/folder.js';
-import type { BusinessId, ClientId, MessageId } from '../domain/values/ids.js';
+import type { SubscriptionStatus } from '../domain/conversation/state.js';
+import type { BusinessId, MessageId } from '../domain/values/ids.js';
 import type { E164 } from '../domain/values/phone-number.js';
-import type { Timestamp } from '../domain/values/timestamp.js';
-import type { UnknownEventPolicy } from './directory-feed.js';
 import type { MessageCenterError } from './errors.js';
 import type { Upcaster } from './event-codec.js';
 import type {
@@ -29,7 +27,8 @@ import type {
   SetIndividualReadStatusInput,
   StaffConversationActionInput,
   UsageQueryInput,
-} from './inputs.js';
+} from './facade-inputs.js';
+import type { UnknownEventPolicy } from './projection-runner.js';
 import type { Clock } from './ports/clock.js';
 import type { EventStore } from './ports/event-store.js';
 import type { IdGenerator } from './ports/id-generator.js';
@@ -66,25 +65,6 @@ export interface MessageCenterOptions {
   readonly onAlert?: (alert: Alert) => void;
   /** Alerts kept per business for `alerts` (default 500). */
   readonly alertRetention?: number;
-}
-
-/** One conversation as one staff member sees it (V4–V9). */
-export interface ConversationView {
-  readonly businessId: BusinessId;
-  readonly conversationId: ConversationId;
-  readonly clientId: ClientId | null;
-  readonly phone: E164;
-  /** V4–V7, for the viewer who asked. */
-  readonly folder: Folder;
-  readonly unreadCount: number;
-  readonly archived: boolean;
-  readonly pinned: boolean;
-  readonly muted: boolean;
-  readonly subscription: SubscriptionStatus;
-  readonly messageCount: number;
-  readonly lastActivityAt: Timestamp | null;
-  readonly lastMessageDirection: 'inbound' | 'outbound';
-  readonly deliveries: ReadonlyArray<{ readonly messageId: MessageId } & OutboundDelivery>;
 }
 
 /** The answer to `sendMessage`. */

@@ -5,7 +5,8 @@ import { DomainEvent } from '../domain/events.js';
 import { planStreamMigration, type LoggedEvent, type StreamMigrationPlan } from '../domain/legacy-stream-names.js';
 import { STREAM_PREFIX } from '../domain/streams.js';
 import { makeEventDecoder, type Upcaster } from './event-codec.js';
-import type { EventMetadata, EventStore, EventToAppend, LogPosition, RecordedEvent, StoreError } from './ports/event-store.js';
+import type { LogPosition } from '../domain/log.js';
+import type { EventMetadata, EventStore, EventToAppend, RecordedEvent, StoreError } from './ports/event-store.js';
 
 /**
  * Moves a log written with the old stream names (ids joined by a bare "-") to the encoded names: plan from

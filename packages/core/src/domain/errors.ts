@@ -30,3 +30,6 @@ export type DomainError =
 export type DomainErrorCode = DomainError['code'];
 
 export const forbidden = (message: string): DomainError => ({ code: 'forbidden', message });
+
+/** B1: asked of a business that has not enabled the Message Center (commands, queries and read models alike). */
+export const notEnabled: DomainError = { code: 'message-center-not-enabled', message: 'the Message Center is not enabled for this business' };

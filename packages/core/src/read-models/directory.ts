@@ -1,19 +1,14 @@
-import type { DomainEvent } from '../domain/events.js';
+import type { ConversationId } from '../domain/conversation/events.js';
+import { compareLogPositions, type EventEnvelope, type LogPosition } from '../domain/log.js';
+import type { ClientCandidate, NumberOwner } from '../domain/policies/inbound-routing.js';
+import { conversationStream } from '../domain/streams.js';
 import type { BusinessId, ClientId, MessageId, ProviderMessageId } from '../domain/values/ids.js';
 import type { E164 } from '../domain/values/phone-number.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
-import type { ConversationId } from '../domain/conversation/events.js';
-import { billingPeriodOf } from '../domain/policies/allotment.js';
-import { compareLogPositions, type LogPosition } from '../application/ports/event-store.js';
 import { PHashMap, withEdit } from './persistent.js';
-
-/** A decoded event with where it was stored. */
-export interface EventEnvelope {
-  readonly streamId: string;
-  readonly revision: bigint;
-  readonly position: LogPosition;
-  readonly event: DomainEvent;
-}
+import type { Projection } from './projection.js';
+import { pairKey } from './stream-ids.js';
+import { emptyUsage, foldUsage, periodCounts, type UsageState } from './usage.js';
 
 export interface ConversationEntry {
   readonly businessId: BusinessId;
@@ -34,15 +29,12 @@ export interface PendingOutbound {
   readonly body: string;
 }
 
-export interface Usage {
-  readonly inbound: number;
-  readonly outbound: number;
-}
-
 /**
- * The lookups the application layer needs across streams: which business a number belongs to (B2),
- * which clients have a phone (V2), which conversation a provider message id is in (V10), the usage of each
- * billing period (B4/R6) and the outbox of messages not yet handed to the transport.
+ * The write side's lookup index: what commands need to know across streams — which business a number
+ * belongs to (B2), which clients have a phone (V2), which conversation a provider message id is in (V10),
+ * the usage of each billing period (B4, counted by the usage read model's own fold) and the outbox of
+ * messages not yet handed to the transport. The application layer keeps it current with the same
+ * projection runner as the read models, and catches it up before each command that needs it.
  *
  * Every map grows with the log (one entry per outbound message, per client, per conversation), so they
  * are persistent maps: a fold copies a few small nodes, never a whole map, and each returned state stays
@@ -50,7 +42,7 @@ export interface Usage {
  */
 export interface Directory {
   /** Current numbers win over retired ones: a number can move to another business. */
-  readonly numbers: PHashMap<{ readonly businessId: BusinessId; readonly current: boolean }>;
+  readonly numbers: PHashMap<NumberOwner>;
   /** `key(businessId, clientId)` → the client's cell phone. */
   readonly clientPhone: PHashMap<E164 | null>;
   /** `key(businessId, phone)` → the clients with that cell phone. */
@@ -58,11 +50,10 @@ export interface Directory {
   readonly conversations: PHashMap<ConversationEntry>;
   /** Provider message id → conversation stream. */
   readonly providerMessages: PHashMap<string>;
-  /** `key(businessId, period)` → counts; periods are `YYYY-MM`. */
-  readonly usage: PHashMap<Usage>;
   /** `outboxKey(streamId, messageId)` → the message: a host may reuse its own message ids across conversations. */
   readonly pendingOutbound: PHashMap<PendingOutbound>;
-  readonly position: LogPosition | null;
+  /** B4: messages per business and billing period, folded by `foldUsage` (usage is counted by one rule). */
+  readonly usage: UsageState;
 }
 
 export const emptyDirectory: Directory = {
@@ -71,120 +62,123 @@ export const emptyDirectory: Directory = {
   phoneClients: PHashMap.empty(),
   conversations: PHashMap.empty(),
   providerMessages: PHashMap.empty(),
-  usage: PHashMap.empty(),
   pendingOutbound: PHashMap.empty(),
-  position: null,
+  usage: emptyUsage,
 };
 
-// Ids, numbers, periods and stream names never contain control characters, so NUL cannot occur inside a part.
-const key = (a: string, b: string): string => `${a}\u0000${b}`;
+const key = pairKey;
 export const outboxKey = (streamId: string, messageId: MessageId): string => key(streamId, messageId);
 
-/** Folds a batch of events into the directory; one edit for the whole batch. */
+/** Folds a batch of events into the directory: the lookups in one edit for the whole batch, then the usage. */
 export const foldDirectory = (directory: Directory, batch: ReadonlyArray<EventEnvelope>): Directory =>
-  batch.length === 0
-    ? directory
-    : withEdit((edit) => {
-        let d = directory;
-        for (const { streamId, position, event } of batch) {
-          d = { ...d, position };
-          switch (event.type) {
-            case 'MessageCenterEnabled':
-              d = { ...d, numbers: d.numbers.set(event.data.number, { businessId: event.data.businessId, current: true }, edit) };
-              break;
-            case 'BusinessNumberChanged': {
-              const owner = d.numbers.get(event.data.previousNumber);
-              if (owner !== undefined)
-                d = {
-                  ...d,
-                  numbers: d.numbers
-                    .set(event.data.previousNumber, { businessId: owner.businessId, current: false }, edit)
-                    .set(event.data.number, { businessId: owner.businessId, current: true }, edit),
-                };
-              break;
-            }
-            case 'ClientProfileRecorded': {
-              const { businessId, clientId } = event.data;
-              const previous = d.clientPhone.get(key(businessId, clientId)) ?? null;
-              const phone = event.data.cellPhone.e164;
-              let phoneClients = d.phoneClients;
-              if (previous !== null && previous !== phone) {
-                const rest = (phoneClients.get(key(businessId, previous)) ?? []).filter((c) => c !== clientId);
-                phoneClients = rest.length === 0 ? phoneClients.delete(key(businessId, previous), edit) : phoneClients.set(key(businessId, previous), rest, edit);
-              }
-              if (phone !== null && previous !== phone)
-                phoneClients = phoneClients.set(key(businessId, phone), [...(phoneClients.get(key(businessId, phone)) ?? []), clientId], edit);
-              d = { ...d, phoneClients, clientPhone: d.clientPhone.set(key(businessId, clientId), phone, edit) };
-              break;
-            }
-            case 'ConversationStarted':
-              d = {
-                ...d,
-                conversations: d.conversations.set(
-                  streamId,
-                  { businessId: event.data.businessId, conversationId: event.data.conversationId, clientId: event.data.clientId, lastOutboundAt: null },
-                  edit,
-                ),
-              };
-              break;
-            case 'InboundReceived':
-            case 'OutboundSent': {
-              const conversation = d.conversations.get(streamId);
-              if (conversation === undefined) break;
-              const periodKey = key(conversation.businessId, billingPeriodOf(event.data.at));
-              const used = d.usage.get(periodKey) ?? { inbound: 0, outbound: 0 };
-              d = {
-                ...d,
-                usage: d.usage.set(
-                  periodKey,
-                  event.type === 'InboundReceived' ? { ...used, inbound: used.inbound + 1 } : { ...used, outbound: used.outbound + 1 },
-                  edit,
-                ),
-              };
-              if (event.type === 'OutboundSent')
-                d = {
-                  ...d,
-                  conversations: d.conversations.set(streamId, { ...conversation, lastOutboundAt: event.data.at }, edit),
-                  pendingOutbound: d.pendingOutbound.set(
-                    outboxKey(streamId, event.data.messageId),
-                    {
-                      position,
-                      streamId,
-                      businessId: conversation.businessId,
-                      conversationId: conversation.conversationId,
-                      messageId: event.data.messageId,
-                      from: event.data.from,
-                      to: event.data.to,
-                      body: event.data.body,
-                    },
-                    edit,
-                  ),
-                };
-              break;
-            }
-            case 'OutboundDispatched':
-              d = {
-                ...d,
-                providerMessages: d.providerMessages.set(event.data.providerMessageId, streamId, edit),
-                pendingOutbound: d.pendingOutbound.delete(outboxKey(streamId, event.data.messageId), edit),
-              };
-              break;
-            case 'OutboundDispatchFailed':
-              d = { ...d, pendingOutbound: d.pendingOutbound.delete(outboxKey(streamId, event.data.messageId), edit) };
-              break;
-            default:
-              break;
-          }
+  batch.length === 0 ? directory : { ...foldLookups(directory, batch), usage: foldUsage(directory.usage, batch) };
+
+const foldLookups = (directory: Directory, batch: ReadonlyArray<EventEnvelope>): Directory =>
+  withEdit((edit) => {
+    let d = directory;
+    for (const { streamId, position, event } of batch) {
+      switch (event.type) {
+        case 'MessageCenterEnabled':
+          d = { ...d, numbers: d.numbers.set(event.data.number, { businessId: event.data.businessId, current: true }, edit) };
+          break;
+        case 'BusinessNumberChanged': {
+          const owner = d.numbers.get(event.data.previousNumber);
+          if (owner !== undefined)
+            d = {
+              ...d,
+              numbers: d.numbers
+                .set(event.data.previousNumber, { businessId: owner.businessId, current: false }, edit)
+                .set(event.data.number, { businessId: owner.businessId, current: true }, edit),
+            };
+          break;
         }
-        return d;
-      });
+        case 'ClientProfileRecorded': {
+          const { businessId, clientId } = event.data;
+          const previous = d.clientPhone.get(key(businessId, clientId)) ?? null;
+          const phone = event.data.cellPhone.e164;
+          let phoneClients = d.phoneClients;
+          if (previous !== null && previous !== phone) {
+            const rest = (phoneClients.get(key(businessId, previous)) ?? []).filter((c) => c !== clientId);
+            phoneClients = rest.length === 0 ? phoneClients.delete(key(businessId, previous), edit) : phoneClients.set(key(businessId, previous), rest, edit);
+          }
+          if (phone !== null && previous !== phone)
+            phoneClients = phoneClients.set(key(businessId, phone), [...(phoneClients.get(key(businessId, phone)) ?? []), clientId], edit);
+          d = { ...d, phoneClients, clientPhone: d.clientPhone.set(key(businessId, clientId), phone, edit) };
+          break;
+        }
+        case 'ConversationStarted':
+          d = {
+            ...d,
+            conversations: d.conversations.set(
+              streamId,
+              { businessId: event.data.businessId, conversationId: event.data.conversationId, clientId: event.data.clientId, lastOutboundAt: null },
+              edit,
+            ),
+          };
+          break;
+        case 'OutboundSent': {
+          const conversation = d.conversations.get(streamId);
+          if (conversation === undefined) break;
+          d = {
+            ...d,
+            conversations: d.conversations.set(streamId, { ...conversation, lastOutboundAt: event.data.at }, edit),
+            pendingOutbound: d.pendingOutbound.set(
+              outboxKey(streamId, event.data.messageId),
+              {
+                position,
+                streamId,
+                businessId: conversation.businessId,
+                conversationId: conversation.conversationId,
+                messageId: event.data.messageId,
+                from: event.data.from,
+                to: event.data.to,
+                body: event.data.body,
+              },
+              edit,
+            ),
+          };
+          break;
+        }
+        case 'OutboundDispatched':
+          d = {
+            ...d,
+            providerMessages: d.providerMessages.set(event.data.providerMessageId, streamId, edit),
+            pendingOutbound: d.pendingOutbound.delete(outboxKey(streamId, event.data.messageId), edit),
+          };
+          break;
+        case 'OutboundDispatchFailed':
+          d = { ...d, pendingOutbound: d.pendingOutbound.delete(outboxKey(streamId, event.data.messageId), edit) };
+          break;
+        default:
+          break;
+      }
+    }
+    return d;
+  });
+
+/** The directory as a projection of the log, for the projection runner. */
+export const directoryProjection: Projection<Directory> = { name: 'directory', initial: emptyDirectory, fold: foldDirectory };
 
 /** V2: the clients of a business with this cell phone. */
 export const clientsWithPhone = (d: Directory, businessId: BusinessId, phone: E164): ReadonlyArray<ClientId> =>
   d.phoneClients.get(key(businessId, phone)) ?? [];
 
-export const usageIn = (d: Directory, businessId: BusinessId, period: string): Usage =>
-  d.usage.get(key(businessId, period)) ?? { inbound: 0, outbound: 0 };
+/** V2: the clients with this cell phone, each with when staff last wrote to them (the routing policy picks one). */
+export const clientCandidates = (d: Directory, businessId: BusinessId, phone: E164): ReadonlyArray<ClientCandidate> =>
+  clientsWithPhone(d, businessId, phone).map((clientId) => ({
+    clientId,
+    lastOutboundAt: d.conversations.get(conversationStream(businessId, clientId))?.lastOutboundAt ?? null,
+  }));
+
+/** V10: the conversation an outbound message handed to the provider is in, by the provider's id. */
+export const conversationOfProviderMessage = (d: Directory, providerMessageId: ProviderMessageId): ConversationEntry | undefined => {
+  const streamId = d.providerMessages.get(providerMessageId);
+  return streamId === undefined ? undefined : d.conversations.get(streamId);
+};
+
+/** B4: messages in and out of a business in a billing period (`YYYY-MM`). */
+export const usageIn = (d: Directory, businessId: BusinessId, period: string): { readonly inbound: number; readonly outbound: number } =>
+  periodCounts(d.usage, businessId, period);
 
 /** The outbox: messages recorded and not yet handed to the transport. */
 export const pendingMessages = (d: Directory): ReadonlyArray<PendingOutbound> => {

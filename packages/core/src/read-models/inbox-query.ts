@@ -15,8 +15,8 @@ import type { StaffActor } from '../domain/actor.js';
 import { authorize, type Operation } from '../domain/authorization.js';
 import type { ConversationId } from '../domain/conversation/events.js';
 import type { SubscriptionStatus } from '../domain/conversation/state.js';
-import type { DomainError } from '../domain/errors.js';
-import { FOLDERS, folderFor, unreadCountFor, type Folder } from '../domain/policies/folder.js';
+import { notEnabled, type DomainError } from '../domain/errors.js';
+import { FOLDERS, folderFor, unreadCountFor, type Folder, type FolderFacts } from '../domain/policies/folder.js';
 import type { BusinessId, StaffId } from '../domain/values/ids.js';
 import type { E164 } from '../domain/values/phone-number.js';
 import { Timestamp } from '../domain/values/timestamp.js';
@@ -90,6 +90,24 @@ export interface InboxRow {
   readonly messageCount: number;
 }
 
+/** V4–V9: what one viewer sees of a conversation wherever it is shown: in an inbox row and in the conversation view. */
+export type ViewerStatus = Pick<InboxRow, 'folder' | 'unreadCount' | 'archived' | 'muted' | 'pinned' | 'subscription' | 'messageCount'>;
+
+/** The viewer's status from the facts the decider's state and the inbox's rows both keep (B3 `individual` picks whose read mark counts). */
+export const viewerStatus = (
+  c: FolderFacts & { readonly muted: boolean; readonly pinned: boolean; readonly subscription: SubscriptionStatus },
+  viewer: StaffId,
+  individual: boolean,
+): ViewerStatus => ({
+  folder: folderFor(c, viewer, individual),
+  unreadCount: unreadCountFor(c, viewer, individual),
+  archived: c.archived,
+  muted: c.muted,
+  pinned: c.pinned,
+  subscription: c.subscription,
+  messageCount: c.lastSeq,
+});
+
 export interface InboxPage {
   readonly rows: ReadonlyArray<InboxRow>;
   /** Pass as `cursor` for the next page; null on the last page. */
@@ -103,8 +121,6 @@ export const MAX_PAGE_SIZE = 200;
 
 const invalid = (field: string, message: string): DomainError => ({ code: 'invalid-input', message, problems: [field] });
 
-const notEnabled: DomainError = { code: 'message-center-not-enabled', message: 'the Message Center is not enabled for this business' };
-
 /** R1 first, then the business must exist in the read model. */
 const businessFor = (state: InboxState, operation: Operation, viewer: StaffActor, businessId: BusinessId): E.Either<DomainError, BusinessInbox> => {
   const authorized = authorize(operation, viewer, businessId);
@@ -113,20 +129,24 @@ const businessFor = (state: InboxState, operation: Operation, viewer: StaffActor
   return business === undefined || !business.enabled ? E.left(notEnabled) : E.right(business);
 };
 
-export const inboxRow = (entry: InboxEntry, record: ConversationRecord, viewer: StaffId, individual: boolean): InboxRow => ({
-  conversationId: record.conversationId,
-  client: entry.client,
-  phone: entry.client?.phone ?? record.phone,
-  lastMessage: record.lastMessage,
-  lastActivityAt: record.lastActivityAt,
-  folder: folderFor(record, viewer, individual),
-  unreadCount: unreadCountFor(record, viewer, individual),
-  archived: record.archived,
-  muted: record.muted,
-  pinned: record.pinned,
-  subscription: record.subscription,
-  messageCount: record.lastSeq,
-});
+export const inboxRow = (entry: InboxEntry, record: ConversationRecord, viewer: StaffId, individual: boolean): InboxRow => {
+  // Fields written out, not spread: a spread copies four times slower, on every row of every page.
+  const status = viewerStatus(record, viewer, individual);
+  return {
+    conversationId: record.conversationId,
+    client: entry.client,
+    phone: entry.client?.phone ?? record.phone,
+    lastMessage: record.lastMessage,
+    lastActivityAt: record.lastActivityAt,
+    folder: status.folder,
+    unreadCount: status.unreadCount,
+    archived: status.archived,
+    muted: status.muted,
+    pinned: status.pinned,
+    subscription: status.subscription,
+    messageCount: status.messageCount,
+  };
+};
 
 // ------------------------------------------------------------------------------------------------ cursor
 

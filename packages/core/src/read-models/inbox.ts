@@ -19,12 +19,13 @@ import type { ConversationEvent, ConversationId, DeliveryStatus } from '../domai
 import { UNREAD_MARK, type ReadMark, type SubscriptionStatus } from '../domain/conversation/state.js';
 import { nextDeliveryStatus } from '../domain/policies/delivery-status.js';
 import { folderForMark, unreadCountFor, type Folder, type FolderFacts } from '../domain/policies/folder.js';
+import { allAnswered, answered, markedUnread, readUpTo } from '../domain/policies/read-marks.js';
 import { StaffId, type BusinessId, type ClientId, type MessageId } from '../domain/values/ids.js';
 import type { E164 } from '../domain/values/phone-number.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
 import type { ClientEvent } from '../domain/client/events.js';
 import { isConversationEvent } from '../domain/events.js';
-import type { EventEnvelope } from './directory.js';
+import type { EventEnvelope } from '../domain/log.js';
 import { PHashMap, PSortedMap, PVector, compareStrings, withEdit, type Edit } from './persistent.js';
 import { PostingChanges, applyChanges, sizeOf, type Postings } from './postings.js';
 import { addWords, phoneDigits, phoneGramsOf, previewOf, wordsOf } from './search-text.js';
@@ -260,19 +261,10 @@ const messagePreview = (
   return { messageId, direction, text: preview.text, truncated: preview.truncated, author, at, status };
 };
 
-/** The conversation has been answered: every mark-unread is done (as in the decider). */
-const clearMarks = (staffRead: ReadonlyMap<StaffId, ReadMark>): ReadonlyMap<StaffId, ReadMark> => {
-  let marked = false;
-  for (const mark of staffRead.values()) if (mark.markedUnread) marked = true;
-  if (!marked) return staffRead;
-  const next = new Map<StaffId, ReadMark>();
-  for (const [id, m] of staffRead) next.set(id, m.markedUnread ? { readUpToSeq: m.readUpToSeq, markedUnread: false } : m);
-  return next;
-};
-
 /**
- * One conversation event on a record. Mirrors the decider's `evolve` for the folder facts (the tests check
- * that `folderFor` and `unreadCountFor` agree with the decider's state for every viewer after every step).
+ * One conversation event on a record. The folder facts move as in the decider's `evolve`, by the same
+ * read-mark rules (`read-marks.ts`; the tests check that `folderFor` and `unreadCountFor` agree with the
+ * decider's state for every viewer after every step), kept here in the row's own immutable structures.
  * Returns the same record when nothing changes, so unchanged rows are not reindexed.
  */
 export const evolveRecord = (r: ConversationRecord, e: ConversationEvent): ConversationRecord => {
@@ -298,8 +290,8 @@ export const evolveRecord = (r: ConversationRecord, e: ConversationEvent): Conve
       n.orderKey = orderKeyAt(e.data.at, r.conversationId);
       n.inboundSinceLastOutbound = NO_INBOUND;
       n.archived = false;
-      if (r.sharedRead.markedUnread) n.sharedRead = { readUpToSeq: r.sharedRead.readUpToSeq, markedUnread: false };
-      n.staffRead = clearMarks(r.staffRead);
+      n.sharedRead = answered(r.sharedRead);
+      n.staffRead = allAnswered(r.staffRead);
       n.lastMessage = messagePreview(e.data.messageId, 'outbound', e.data.body, e.data.author, e.data.at, 'pending');
       return n;
     }
@@ -326,17 +318,15 @@ export const evolveRecord = (r: ConversationRecord, e: ConversationEvent): Conve
       return n;
     }
     case 'ConversationRead': {
-      const own = r.staffRead.get(e.data.staffId) ?? UNREAD_MARK;
       const n = copyRecord(r);
-      n.staffRead = withStaffMark(r, e.data.staffId, { readUpToSeq: Math.max(own.readUpToSeq, e.data.upToSeq), markedUnread: false });
-      n.sharedRead = { readUpToSeq: Math.max(r.sharedRead.readUpToSeq, e.data.upToSeq), markedUnread: false };
+      n.staffRead = withStaffMark(r, e.data.staffId, readUpTo(r.staffRead.get(e.data.staffId) ?? UNREAD_MARK, e.data.upToSeq));
+      n.sharedRead = readUpTo(r.sharedRead, e.data.upToSeq);
       return n;
     }
     case 'ConversationMarkedUnread': {
-      const own = r.staffRead.get(e.data.staffId) ?? UNREAD_MARK;
       const n = copyRecord(r);
-      n.staffRead = withStaffMark(r, e.data.staffId, { readUpToSeq: own.readUpToSeq, markedUnread: true });
-      n.sharedRead = { readUpToSeq: r.sharedRead.readUpToSeq, markedUnread: true };
+      n.staffRead = withStaffMark(r, e.data.staffId, markedUnread(r.staffRead.get(e.data.staffId) ?? UNREAD_MARK));
+      n.sharedRead = markedUnread(r.sharedRead);
       return n;
     }
     case 'ConversationArchived':

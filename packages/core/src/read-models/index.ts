@@ -6,5 +6,6 @@ export * from './inbox-query.js';
 export * from './alerts.js';
 export * from './usage.js';
 export * from './contact-history.js';
+export * from './conversation-view.js';
 export { foldText, queryWords, phoneQueryDigits, PREVIEW_LENGTH, MIN_PHONE_DIGITS } from './search-text.js';
 export { businessOfStream } from './stream-ids.js';

@@ -1,10 +1,10 @@
-import type { EventEnvelope } from './directory.js';
+import type { EventEnvelope } from '../domain/log.js';
 
 /**
  * A read model as a pure fold over the event log. `fold` takes a batch of decoded events in log order
  * (any streams) and returns the new state without changing the old one; folding a history in one batch
  * or in any split of it gives the same result (replay = incremental). The projection runner of the
- * application layer (`application/projections.ts`) feeds it from the store.
+ * application layer (`application/projection-runner.ts`) feeds it from the store.
  */
 export interface Projection<S> {
   readonly name: string;

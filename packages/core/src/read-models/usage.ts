@@ -8,11 +8,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { UsageViewer } from '../domain/actor.js';
 import { authorize } from '../domain/authorization.js';
 import type { AllotmentData } from '../domain/business/events.js';
-import type { DomainError } from '../domain/errors.js';
+import { notEnabled, type DomainError } from '../domain/errors.js';
 import { billingPeriodOf, type Allotment } from '../domain/policies/allotment.js';
 import type { BusinessId } from '../domain/values/ids.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
-import type { EventEnvelope } from './directory.js';
+import type { EventEnvelope } from '../domain/log.js';
 import { PHashMap, PSortedMap, compareStrings, withEdit } from './persistent.js';
 import type { Projection } from './projection.js';
 import { businessOfStream } from './stream-ids.js';
@@ -100,6 +100,10 @@ export const foldUsage = (state: UsageState, batch: ReadonlyArray<EventEnvelope>
 
 export const usageProjection: Projection<UsageState> = { name: 'usage', initial: emptyUsage, fold: foldUsage };
 
+/** The counts of one business in one billing period (`YYYY-MM`); zero where nothing was counted. */
+export const periodCounts = (state: UsageState, businessId: BusinessId, period: string): PeriodCounts =>
+  state.businesses.get(businessId)?.periods.get(period) ?? NO_COUNTS;
+
 export interface PeriodUsage {
   readonly period: string;
   readonly inbound: number;
@@ -116,8 +120,6 @@ export interface PeriodUsage {
 }
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-const notEnabled: DomainError = { code: 'message-center-not-enabled', message: 'the Message Center is not enabled for this business' };
 
 const reportOf = (b: BusinessUsage, period: string): PeriodUsage => {
   // The plan in force at the end of the period; before the first plan, the first one.

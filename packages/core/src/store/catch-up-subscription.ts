@@ -1,11 +1,6 @@
-import {
-  compareLogPositions,
-  type AllSubscriptionHandlers,
-  type LogPosition,
-  type RecordedEvent,
-  type Subscription,
-} from '../application/ports/event-store.js';
-import { handlerScope, startSubscription } from '../application/ports/subscription-lifecycle.js';
+import { compareLogPositions, type LogPosition } from '../domain/log.js';
+import type { AllSubscriptionHandlers, RecordedEvent, Subscription } from '../application/ports/event-store.js';
+import { handlerScope, startSubscription } from './subscription-lifecycle.js';
 
 /** The global log as a subscription sees it: append-only, indexed from 0. */
 export interface LogView {

@@ -1,4 +1,5 @@
-import { compareLogPositions, type LogPosition, type RecordedEvent } from '../application/ports/event-store.js';
+import { compareLogPositions, type LogPosition } from '../domain/log.js';
+import type { RecordedEvent } from '../application/ports/event-store.js';
 import type { LogView } from './catch-up-subscription.js';
 
 /** The global log (`$all`): every recorded event in commit order, plus who to tell about appends. */

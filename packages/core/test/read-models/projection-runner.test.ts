@@ -3,7 +3,7 @@ import { test, fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { compareLogPositions, createInMemoryEventStore, type InMemoryEventStore } from '@message-center/core';
 import { DomainEvent, encodeEvent, makeEventDecoder, type EventEnvelope } from '@message-center/core/internals';
-import { createProjectionRunner } from '../../src/application/projections.js';
+import { createProjectionRunner } from '../../src/application/projection-runner.js';
 import { readModelsProjection, type ReadModels } from '../../src/read-models/read-models.js';
 import { snapshotAlerts, snapshotInbox, snapshotUsage } from './support.js';
 import { cutsArb, splitAt, worldArb, type World } from './world.js';

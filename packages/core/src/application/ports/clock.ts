@@ -1,8 +1,6 @@
-import { timestampFromDate, type Timestamp } from '../../domain/values/timestamp.js';
+import type { Timestamp } from '../../domain/values/timestamp.js';
 
 /** Where "now" comes from; injected so that tests and replays control time. */
 export interface Clock {
   readonly now: () => Timestamp;
 }
-
-export const systemClock: Clock = { now: () => timestampFromDate(new Date()) };

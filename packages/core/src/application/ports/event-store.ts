@@ -1,4 +1,5 @@
 import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { LogPosition } from '../../domain/log.js';
 
 /**
  * The persistence port. Semantics follow EventStoreDB so that the in-memory store and every adapter are
@@ -13,15 +14,6 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 
 /** `no-stream`: the stream must not exist; `stream-exists`: it must; `any`: no check; a bigint: the revision of its last event. */
 export type ExpectedRevision = 'no-stream' | 'stream-exists' | 'any' | bigint;
-
-/** A position in the global log. EventStoreDB has two numbers; stores with one use it for both. */
-export interface LogPosition {
-  readonly commit: bigint;
-  readonly prepare: bigint;
-}
-
-export const compareLogPositions = (a: LogPosition, b: LogPosition): -1 | 0 | 1 =>
-  a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0;
 
 export interface EventMetadata {
   /** Version of the event's schema (its codec), so older versions can be upcast on read. */

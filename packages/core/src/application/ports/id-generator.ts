@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 /** Where new ids come from (message ids, event ids); injected so that tests are deterministic. */
 export interface IdGenerator {
   /** A new UUID. */
@@ -11,5 +9,3 @@ export interface IdGenerator {
    */
   readonly uuidFromKey?: (key: string) => string;
 }
-
-export const randomIds: IdGenerator = { uuid: () => randomUUID() };

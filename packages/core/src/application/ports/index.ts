@@ -2,5 +2,3 @@ export * from './event-store.js';
 export * from './sms-transport.js';
 export * from './clock.js';
 export * from './id-generator.js';
-export * from './store-errors.js';
-export * from './subscription-lifecycle.js';

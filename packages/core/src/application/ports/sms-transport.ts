@@ -18,7 +18,9 @@ export interface SmsAccepted {
 
 /**
  * Why a send failed. `recipient-unsubscribed` (Twilio 21610) also records the opt-out (V3);
- * `retryable` failures (rate limits, 5xx) may be tried again later, the others are final.
+ * `retryable` failures (rate limits, 5xx, timeouts) may be tried again later, and so may
+ * `authentication-failed` (the provider refused the credentials, e.g. while a token is rotated: the
+ * message is not at fault); the others are final.
  */
 export type TransportError =
   | { readonly code: 'recipient-unsubscribed'; readonly message: string; readonly providerCode: number | null }
@@ -27,6 +29,7 @@ export type TransportError =
   | { readonly code: 'region-not-enabled'; readonly message: string; readonly providerCode: number | null }
   | { readonly code: 'sender-not-sms-capable'; readonly message: string; readonly providerCode: number | null }
   | { readonly code: 'retryable'; readonly message: string; readonly providerCode: number | null; readonly status: number | null }
+  | { readonly code: 'authentication-failed'; readonly message: string; readonly providerCode: number | null }
   | { readonly code: 'rejected'; readonly message: string; readonly providerCode: number | null; readonly status: number | null };
 
 export interface SmsTransport {

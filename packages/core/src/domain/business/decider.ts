@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { authorize, COMMAND_OPERATION } from '../authorization.js';
 import { makeDecider } from '../decider.js';
-import type { DomainError } from '../errors.js';
+import { notEnabled, type DomainError } from '../errors.js';
 import { checkAvailability, type AvailabilityProblem } from '../policies/availability.js';
 import { parsePhone, describePhoneProblem, type ParsedPhone } from '../values/phone-number.js';
 import type { CountryCode } from '../values/country.js';
@@ -42,11 +42,6 @@ const checkBusinessNumber = (
         : E.right({ ...parsed, country: numberCountry });
     }),
   );
-
-const notEnabled: DomainError = {
-  code: 'message-center-not-enabled',
-  message: 'the Message Center is not enabled for this business',
-};
 
 const decide = (command: BusinessCommand, state: BusinessState): E.Either<DomainError, ReadonlyArray<BusinessEvent>> => {
   const authorized = authorize(COMMAND_OPERATION[command.type], command.actor, command.businessId);

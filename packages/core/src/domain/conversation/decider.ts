@@ -2,10 +2,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import { makeDecider } from '../decider.js';
 import { authorOf } from '../actor.js';
 import { authorize, COMMAND_OPERATION } from '../authorization.js';
-import type { DomainError } from '../errors.js';
+import { notEnabled, type DomainError } from '../errors.js';
 import { checkOutboundAllotment } from '../policies/allotment.js';
 import { nextDeliveryStatus } from '../policies/delivery-status.js';
 import { subscriptionIntent } from '../policies/opt-out-keywords.js';
+import { answered, markedUnread, readUpTo } from '../policies/read-marks.js';
 import { segmentCount } from '../policies/segments.js';
 import { checkOutboundBody } from '../values/message-body.js';
 import type { ConversationCommand } from './commands.js';
@@ -26,7 +27,7 @@ const sendMessage = (c: Command<'SendMessage'>, s: ConversationState): Decision 
   if (s.outbound.has(c.messageId)) return none;
   const business = c.context.business;
   if (business === null)
-    return E.left({ code: 'message-center-not-enabled', message: 'the Message Center is not enabled for this business' });
+    return E.left(notEnabled);
   // V2: a number that is no client's may be texted only in reply to a conversation it started.
   if (c.context.recipient.clientId === null && s.identity === null)
     return E.left({ code: 'conversation-not-found', message: 'a number that is not a client can be texted only in reply to a conversation it started' });
@@ -260,8 +261,8 @@ export const conversationDecider = makeDecider<ConversationCommand, Conversation
         // V5: an outbound message takes it out of the archive (to Replied); the conversation has been
         // answered, so earlier mark-unread reminders are done for everyone.
         d.archived = false;
-        d.sharedRead.markedUnread = false;
-        for (const mark of d.staffRead.values()) mark.markedUnread = false;
+        d.sharedRead = answered(d.sharedRead);
+        for (const [staffId, mark] of d.staffRead) if (mark.markedUnread) d.staffRead.set(staffId, answered(mark));
         d.outbound.set(e.data.messageId, { seq: e.data.seq, providerMessageId: null, status: 'pending', errorCode: null });
         return;
       case 'OutboundDispatched': {
@@ -292,18 +293,14 @@ export const conversationDecider = makeDecider<ConversationCommand, Conversation
       case 'ClientResubscribed':
         d.subscription = { status: 'subscribed', keyword: e.data.keyword, source: e.data.source, changedAt: e.data.at };
         return;
-      case 'ConversationRead': {
-        const own = d.staffRead.get(e.data.staffId) ?? UNREAD_MARK;
-        d.staffRead.set(e.data.staffId, { readUpToSeq: Math.max(own.readUpToSeq, e.data.upToSeq), markedUnread: false });
-        d.sharedRead = { readUpToSeq: Math.max(d.sharedRead.readUpToSeq, e.data.upToSeq), markedUnread: false };
+      case 'ConversationRead':
+        d.staffRead.set(e.data.staffId, readUpTo(d.staffRead.get(e.data.staffId) ?? UNREAD_MARK, e.data.upToSeq));
+        d.sharedRead = readUpTo(d.sharedRead, e.data.upToSeq);
         return;
-      }
-      case 'ConversationMarkedUnread': {
-        const own = d.staffRead.get(e.data.staffId) ?? UNREAD_MARK;
-        d.staffRead.set(e.data.staffId, { readUpToSeq: own.readUpToSeq, markedUnread: true });
-        d.sharedRead.markedUnread = true;
+      case 'ConversationMarkedUnread':
+        d.staffRead.set(e.data.staffId, markedUnread(d.staffRead.get(e.data.staffId) ?? UNREAD_MARK));
+        d.sharedRead = markedUnread(d.sharedRead);
         return;
-      }
       case 'ConversationArchived':
         d.archived = true;
         return;

@@ -10,7 +10,7 @@
  *   this subscription's handlers, where waiting would wait for itself.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { AllSubscriptionHandlers, StoreError, Subscription } from './event-store.js';
+import type { AllSubscriptionHandlers, StoreError, Subscription } from '../application/ports/event-store.js';
 
 const scopes = new AsyncLocalStorage<symbol>();
 

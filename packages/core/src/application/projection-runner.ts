@@ -1,7 +1,8 @@
 /**
- * Feeds a pure projection (`read-models/projection.ts`) from the store: pull-based `catchUp()` over
- * `readAll` from the last checkpoint with the `mc-` prefix (the same unknown-event policy as the
- * directory feed), optionally live through `subscribeToAll`, and `rebuild()` from scratch.
+ * The one catch-up engine: feeds a pure projection (`read-models/projection.ts`) from the store — the
+ * write side's directory and the read models alike — with a pull-based `catchUp()` over `readAll` from
+ * the last checkpoint with the `mc-` prefix, optionally live through `subscribeToAll`, and `rebuild()`
+ * from scratch.
  *
  * Everything that changes the state runs one after another (a promise queue), and every event is folded
  * at most once: an event at or before the checkpoint is passed over, so a catch-up and a live
@@ -10,13 +11,19 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { DomainEvent } from '../domain/events.js';
+import { compareLogPositions, type EventEnvelope, type LogPosition } from '../domain/log.js';
 import { STREAM_PREFIX } from '../domain/streams.js';
-import type { EventEnvelope } from '../read-models/directory.js';
 import type { Projection } from '../read-models/projection.js';
-import type { UnknownEventPolicy } from './directory-feed.js';
 import { makeEventDecoder, type EventDecodeError, type Upcaster } from './event-codec.js';
 import type { MessageCenterError } from './errors.js';
-import { compareLogPositions, type EventStore, type LogPosition, type RecordedEvent, type Subscription } from './ports/event-store.js';
+import type { EventStore, RecordedEvent, Subscription } from './ports/event-store.js';
+
+/**
+ * What a projection does with an event type it does not know (written by a newer version of the
+ * library): `fail` stops with `unknown-event-type` (the default: nothing is dropped unnoticed); `skip`
+ * passes over it and counts it in `skippedUnknown`.
+ */
+export type UnknownEventPolicy = 'fail' | 'skip';
 
 /** A state and the position of the last event it contains (null: nothing yet). */
 export interface ProjectionCheckpoint<S> {

@@ -8,7 +8,7 @@ import { BusinessId, ClientId, MessageId, ProviderMessageId, StaffId } from '../
 import { CountryCode } from '../domain/values/country.js';
 import { describeIoTsErrors } from './event-codec.js';
 import { MAX_ALERTS_PAGE } from '../read-models/alerts.js';
-import { MAX_PAGE_SIZE } from '../read-models/inbox-query.js';
+import { MAX_PAGE_SIZE, type InboxFilters, type InboxView } from '../read-models/inbox-query.js';
 import { boundedArray, boundedString, closedObject, InputTimestamp, integerIn, INPUT_LIMITS, taggedUnion } from './input-grammar.js';
 
 /**
@@ -88,19 +88,20 @@ export const ConversationQueryInput = input(
 );
 export const UsageQueryInput = input('UsageQueryInput', { businessId: BusinessId, viewer: BusinessActorInput }, { period: text('period', INPUT_LIMITS.period) });
 
-const InboxViewCodec = t.keyof({ all: null, unread: null, read: null, replied: null, archived: null }, 'InboxView');
+// R1/R3: the inbox read model's `InboxView` and `InboxFilters` are the one source of these two codecs.
+// `satisfies` makes the compiler refuse a view or a filter that one has and the other lacks (or a filter
+// value the read model cannot take), without changing the codecs' own types.
+const inboxViews = { all: null, unread: null, read: null, replied: null, archived: null } satisfies { readonly [V in InboxView]: null };
+const InboxViewCodec = t.keyof(inboxViews, 'InboxView');
 const filterValues = (name: string, max: number) => boundedArray(text(name, max), name, INPUT_LIMITS.filterValues);
-const InboxFiltersCodec = input(
-  'InboxFilters',
-  {},
-  {
-    lastActivityFrom: InputTimestamp,
-    lastActivityTo: InputTimestamp,
-    clientTypes: filterValues('clientTypes', INPUT_LIMITS.clientType),
-    groups: filterValues('groups', INPUT_LIMITS.group),
-    homeLocations: filterValues('homeLocations', INPUT_LIMITS.homeLocation),
-  },
-);
+const inboxFilters = {
+  lastActivityFrom: InputTimestamp,
+  lastActivityTo: InputTimestamp,
+  clientTypes: filterValues('clientTypes', INPUT_LIMITS.clientType),
+  groups: filterValues('groups', INPUT_LIMITS.group),
+  homeLocations: filterValues('homeLocations', INPUT_LIMITS.homeLocation),
+} satisfies { readonly [K in keyof InboxFilters]-?: t.Type<NonNullable<InboxFilters[K]>, unknown, unknown> };
+const InboxFiltersCodec = input('InboxFilters', {}, inboxFilters);
 /** R1–R3 */
 export const InboxQueryInput = input(
   'InboxQueryInput',

@@ -1,0 +1,67 @@
+import type * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { EnabledBusiness } from '../../domain/business/state.js';
+import { notEnabled } from '../../domain/errors.js';
+import type { DomainEvent } from '../../domain/events.js';
+import { businessAddress, type StreamAddress } from '../../domain/streams.js';
+import { MessageId, type BusinessId } from '../../domain/values/ids.js';
+import type { Directory } from '../../read-models/directory.js';
+import type { ReadModels } from '../../read-models/read-models.js';
+import type { Aggregates } from '../aggregates.js';
+import { executeCommand, loadAggregate, type Aggregate, type Executed, type Loaded } from '../command-handler.js';
+import type { EventDecodeError } from '../event-codec.js';
+import type { Result } from '../message-center-api.js';
+import type { ProjectionRunner } from '../projection-runner.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventStore, RecordedEvent } from '../ports/event-store.js';
+import type { IdGenerator } from '../ports/id-generator.js';
+import type { SmsTransport } from '../ports/sms-transport.js';
+
+/**
+ * Everything the composition root (`message-center.ts`) hands to the use cases. Each use case names the
+ * part it needs with `Pick`, so its signature says what it touches; none keeps state of its own.
+ */
+export interface Deps {
+  readonly store: EventStore;
+  /** Without one, outbound messages stay in the outbox (`pending`). */
+  readonly transport: SmsTransport | undefined;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  /** Load → decide → append attempts per command when writers race. */
+  readonly maxAttempts: number;
+  readonly aggregates: Aggregates;
+  /** Decodes an event of any stream (the contact history reads a client's two streams). */
+  readonly decodeEvent: (recorded: RecordedEvent) => E.Either<EventDecodeError, DomainEvent>;
+  /** The write side's lookup index, caught up before a command that needs facts of other streams. */
+  readonly directory: ProjectionRunner<Directory>;
+  /** Inbox, alerts and usage, caught up before each query that reads them. */
+  readonly readModels: ProjectionRunner<ReadModels>;
+}
+
+/** Reads and folds one stream (checking that every event belongs to it). */
+export const load = <C, S, Ev extends DomainEvent>(deps: Pick<Deps, 'store'>, aggregate: Aggregate<C, S, Ev>, address: StreamAddress): Result<Loaded<S>> =>
+  loadAggregate(deps.store, aggregate, address);
+
+/** Load → decide → append on one stream with the facade's attempts (see `executeCommand`). */
+export const execute = <C, S, Ev extends DomainEvent>(
+  deps: Pick<Deps, 'store' | 'ids' | 'maxAttempts'>,
+  aggregate: Aggregate<C, S, Ev>,
+  address: StreamAddress,
+  command: (state: S) => Result<C>,
+  options: { readonly idempotencyKey?: string; readonly loaded?: Loaded<S> } = {},
+): Result<Executed<S, Ev>> => executeCommand(deps, aggregate, address, command, { maxAttempts: deps.maxAttempts, ...options });
+
+/** B1: the business as enabled, or `message-center-not-enabled`. */
+export const enabledBusiness = (deps: Pick<Deps, 'store' | 'aggregates'>, businessId: BusinessId): Result<EnabledBusiness> =>
+  pipe(
+    load(deps, deps.aggregates.business, businessAddress(businessId)),
+    TE.chain(({ state }) => (state.enabled === null ? TE.left(notEnabled) : TE.right(state.enabled))),
+  );
+
+/** A new message id; from `key` when the IdGenerator derives ids from keys, so a replayed command gets the same one. */
+export const newMessageId = (deps: Pick<Deps, 'ids'>, key?: string): Result<MessageId> => {
+  const { ids } = deps;
+  const id = key !== undefined && ids.uuidFromKey !== undefined ? ids.uuidFromKey(key) : ids.uuid();
+  return MessageId.is(id) ? TE.right(id) : TE.left({ code: 'invalid-input', message: `the IdGenerator gave an unusable id ${JSON.stringify(id)}`, problems: [] });
+};

@@ -1,0 +1,124 @@
+/**
+ * R1–R7 and the conversation view: every query is authorized first (B0: a refusal reads nothing). The
+ * read models (inbox, badge, alerts, usage) are caught up before they answer, so an answer includes every
+ * command that returned before it; the conversation view and the contact history fold their own streams.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Actor, BusinessActor } from '../../domain/actor.js';
+import type { Operation } from '../../domain/authorization.js';
+import type { DomainError } from '../../domain/errors.js';
+import type { DomainEvent } from '../../domain/events.js';
+import { compareLogPositions } from '../../domain/log.js';
+import { billingPeriodOf } from '../../domain/policies/allotment.js';
+import { clientAddress, conversationAddress, streamName, type StreamAddress } from '../../domain/streams.js';
+import type { BusinessId, ClientId } from '../../domain/values/ids.js';
+import { alertsAfter, type AlertsPage } from '../../read-models/alerts.js';
+import { contactHistoryOf, type ContactHistoryView } from '../../read-models/contact-history.js';
+import { conversationView, type ConversationView } from '../../read-models/conversation-view.js';
+import { inboxPage, unreadBadge as badgeOf, type InboxPage } from '../../read-models/inbox-query.js';
+import type { ReadModels } from '../../read-models/read-models.js';
+import { usageOfPeriod, type PeriodUsage } from '../../read-models/usage.js';
+import { decodeOwnEvent } from '../command-handler.js';
+import * as In from '../facade-inputs.js';
+import { notAheadOf } from '../input-grammar.js';
+import type { Result } from '../message-center-api.js';
+import type { RecordedEvent } from '../ports/event-store.js';
+import { enabledBusiness, load, type Deps } from './deps.js';
+import { allowed, decoded, fromEither } from './use-case.js';
+
+/** B0, then the read models as of now, then the answer. */
+const fromReadModels = <Q extends { readonly viewer: Actor | BusinessActor; readonly businessId: BusinessId }, A>(
+  deps: Pick<Deps, 'readModels'>,
+  operation: Operation,
+  q: Q,
+  answer: (models: ReadModels, q: Q) => E.Either<DomainError, A>,
+): Result<A> =>
+  pipe(
+    allowed(operation, q.viewer, q.businessId),
+    TE.chain(() => deps.readModels.catchUp()),
+    TE.chain((models) => fromEither(answer(models, q))),
+  );
+
+/** A conversation as one staff member sees it (V4–V9), from the conversation's own stream. */
+export const conversation =
+  (deps: Pick<Deps, 'store' | 'aggregates'>) =>
+  (query: In.ConversationQueryInput): Result<ConversationView> =>
+    decoded(In.ConversationQueryInput, query)((q) =>
+      pipe(
+        allowed('conversation', q.viewer, q.businessId),
+        TE.chain(() => enabledBusiness(deps, q.businessId)),
+        TE.chain((business) =>
+          pipe(
+            load(deps, deps.aggregates.conversation, conversationAddress(q.businessId, q.conversationId)),
+            TE.chain(({ state }) => fromEither(conversationView(state, q.viewer.staffId, business.individualReadStatus))),
+          ),
+        ),
+      ),
+    );
+
+/** R1–R3: one page of the inbox as a viewer sees it: a view, a search, filters, cursor paging. */
+export const inbox =
+  (deps: Pick<Deps, 'readModels'>) =>
+  (query: In.InboxQueryInput): Result<InboxPage> =>
+    decoded(In.InboxQueryInput, query)((q) => fromReadModels(deps, 'inbox', q, (models) => inboxPage(models.inbox, q)));
+
+/** R4: unread inbound messages for the viewer across conversations, muted ones excluded. */
+export const unreadBadge =
+  (deps: Pick<Deps, 'readModels'>) =>
+  (query: In.BadgeQueryInput): Result<number> =>
+    decoded(In.BadgeQueryInput, query)((q) => fromReadModels(deps, 'unreadBadge', q, (models) => badgeOf(models.inbox, q)));
+
+/** R7: the business's alerts after a cursor, oldest first. */
+export const alerts =
+  (deps: Pick<Deps, 'readModels'>) =>
+  (query: In.AlertsQueryInput): Result<AlertsPage> =>
+    decoded(In.AlertsQueryInput, query)((q) => fromReadModels(deps, 'alerts', q, (models) => alertsAfter(models.alerts, q)));
+
+/** R6 (B4): messages counted against the allotment in a billing period (default: the current one). */
+export const usage =
+  (deps: Pick<Deps, 'readModels' | 'clock'>) =>
+  (query: In.UsageQueryInput): Result<PeriodUsage> =>
+    decoded(In.UsageQueryInput, query)((q) =>
+      fromReadModels(deps, 'usage', q, (models) =>
+        usageOfPeriod(models.usage, { viewer: q.viewer, businessId: q.businessId, period: q.period ?? billingPeriodOf(deps.clock.now()) }),
+      ),
+    );
+
+/** R5: every message in and out with author and delivery status, and opt-out/opt-in changes; `asOf` a past moment. */
+export const contactHistory =
+  (deps: Pick<Deps, 'store' | 'clock' | 'decodeEvent'>) =>
+  (query: In.ContactHistoryQueryInput): Result<ContactHistoryView> =>
+    decoded(In.ContactHistoryQueryInput, query)((q) =>
+      pipe(
+        fromEither(notAheadOf('asOf', q.asOf, deps.clock.now())),
+        TE.chain(() => allowed('contactHistory', q.viewer, q.businessId)),
+        TE.chain(() => clientEvents(deps, q.businessId, q.clientId)),
+        TE.chain((events) => fromEither(contactHistoryOf(q, events))),
+      ),
+    );
+
+/**
+ * R5: the client's profile stream and conversation stream, decoded, in the order they were written. Every
+ * event is checked to belong to the stream it was read from, as every aggregate load is.
+ */
+const clientEvents =
+  (deps: Pick<Deps, 'store' | 'decodeEvent'>, businessId: BusinessId, clientId: ClientId): Result<ReadonlyArray<DomainEvent>> =>
+  async () => {
+    const addresses: ReadonlyArray<StreamAddress> = [clientAddress(businessId, clientId), conversationAddress(businessId, clientId)];
+    const reads = await Promise.all(addresses.map(async (address) => ({ address, read: await deps.store.readStream(streamName(address))() })));
+    const recorded: Array<{ readonly address: StreamAddress; readonly r: RecordedEvent }> = [];
+    for (const { address, read } of reads) {
+      if (E.isLeft(read)) return read;
+      for (const r of read.right) recorded.push({ address, r });
+    }
+    recorded.sort((a, b) => compareLogPositions(a.r.position, b.r.position));
+    const events: DomainEvent[] = [];
+    for (const { address, r } of recorded) {
+      const event = decodeOwnEvent(address, r, deps.decodeEvent);
+      if (E.isLeft(event)) return event;
+      events.push(event.right);
+    }
+    return E.right(events);
+  };

@@ -1,0 +1,84 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { telConversationId } from '../../domain/conversation/events.js';
+import { businessForNumber, clientForPhone } from '../../domain/policies/inbound-routing.js';
+import { conversationAddress } from '../../domain/streams.js';
+import { describePhoneProblem, parsePhone } from '../../domain/values/phone-number.js';
+import { clientCandidates } from '../../read-models/directory.js';
+import type { MessageCenterError } from '../errors.js';
+import * as In from '../facade-inputs.js';
+import { notAheadOf } from '../input-grammar.js';
+import type { ReceivedMessage, Result } from '../message-center-api.js';
+import { execute, newMessageId, type Deps } from './deps.js';
+import { decoded, fromEither } from './use-case.js';
+
+/**
+ * V2/V3 and B2: an SMS to a business number. Routed by the `to` number (a retired one is refused, nothing
+ * appended), then to the client with that cell phone (several: the one last written to), else to a
+ * conversation keyed by the number (`inbound-routing.ts` holds both rules). The conversation decides the
+ * rest: opt-out and opt-in keywords (V3), and a provider id seen before appends nothing.
+ */
+export const receiveInbound =
+  (deps: Pick<Deps, 'store' | 'ids' | 'clock' | 'maxAttempts' | 'aggregates' | 'directory'>) =>
+  (input: In.ReceiveInboundInput): Result<ReceivedMessage> =>
+    decoded(In.ReceiveInboundInput, input)((i) => {
+      const timely = notAheadOf('receivedAt', i.receivedAt, deps.clock.now());
+      if (E.isLeft(timely)) return TE.left(timely.left);
+      const to = parsePhone(i.to);
+      const from = parsePhone(i.from);
+      if (E.isLeft(to) || E.isLeft(from))
+        return TE.left({
+          code: 'invalid-input',
+          message: `inbound SMS: ${E.isLeft(to) ? `to: ${describePhoneProblem(to.left)}` : ''}${E.isLeft(from) ? ` from: ${describePhoneProblem(from.left)}` : ''}`.trim(),
+          problems: [...(E.isLeft(to) ? ['to'] : []), ...(E.isLeft(from) ? ['from'] : [])],
+        });
+      const toNumber = to.right.e164;
+      const fromNumber = from.right.e164;
+      return pipe(
+        deps.directory.catchUp(),
+        TE.chain((directory) =>
+          pipe(
+            fromEither(businessForNumber(toNumber, directory.numbers.get(toNumber))),
+            TE.map((businessId) => ({ directory, businessId })),
+          ),
+        ),
+        // With key-derived ids, the message id comes from the same key as the event ids: a racing
+        // redelivery in another process that is acknowledged idempotently then reports the id stored.
+        TE.bind('messageId', ({ businessId }) => newMessageId(deps, `message:inbound:${businessId}:${i.providerMessageId}`)),
+        TE.chain(({ directory, businessId, messageId }) => {
+          const clientId = clientForPhone(clientCandidates(directory, businessId, fromNumber));
+          const conversationId = clientId ?? telConversationId(fromNumber);
+          if (conversationId === null) return TE.left<MessageCenterError, ReceivedMessage>({ code: 'invalid-input', message: 'bad sender', problems: ['from'] });
+          return pipe(
+            execute(
+              deps,
+              deps.aggregates.conversation,
+              conversationAddress(businessId, conversationId),
+              () =>
+                TE.right({
+                  type: 'ReceiveInbound' as const,
+                  businessId,
+                  conversationId,
+                  clientId,
+                  messageId,
+                  providerMessageId: i.providerMessageId,
+                  from: fromNumber,
+                  to: toNumber,
+                  body: i.body,
+                  optOutType: i.optOutType ?? null,
+                  at: i.receivedAt ?? deps.clock.now(),
+                }),
+              { idempotencyKey: `inbound:${businessId}:${i.providerMessageId}` },
+            ),
+            TE.map(({ events, state }) => ({
+              businessId,
+              conversationId,
+              messageId: state.seenInbound.get(i.providerMessageId) ?? messageId,
+              duplicate: events.length === 0,
+              subscription: state.subscription,
+            })),
+          );
+        }),
+      );
+    });

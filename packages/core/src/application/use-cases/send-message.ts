@@ -1,0 +1,159 @@
+/**
+ * V1 and the outbox: where `sendMessage` is decided and recorded. B0 first; then the facts of other streams
+ * (the business, the recipient, the usage of the period); then the conversation decides `SendMessage` and
+ * appends `OutboundSent`. That event is the outbox entry: with a transport, it is handed over at once and
+ * the outcome recorded (`OutboundDispatched`, or `OutboundDispatchFailed`); `dispatchPending` hands over
+ * whatever is left (after a restart, a retryable failure, or once a transport is configured).
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { BusinessState } from '../../domain/business/state.js';
+import type { SendContext } from '../../domain/conversation/commands.js';
+import type { ConversationId, DeliveryStatus } from '../../domain/conversation/events.js';
+import type { ConversationState } from '../../domain/conversation/state.js';
+import { billingPeriodOf } from '../../domain/policies/allotment.js';
+import { isDeliveryStatus } from '../../domain/policies/delivery-status.js';
+import { businessAddress, clientAddress, conversationAddress, conversationStream } from '../../domain/streams.js';
+import { ClientId, type BusinessId, type MessageId } from '../../domain/values/ids.js';
+import { describePhoneProblem, parseCellPhone } from '../../domain/values/phone-number.js';
+import type { Timestamp } from '../../domain/values/timestamp.js';
+import { outboxKey, pendingMessages, usageIn, type Directory, type PendingOutbound } from '../../read-models/directory.js';
+import type { MessageCenterError } from '../errors.js';
+import * as In from '../facade-inputs.js';
+import type { DispatchReport, Result, SentMessage } from '../message-center-api.js';
+import { execute, load, newMessageId, type Deps } from './deps.js';
+import { allowed, decoded } from './use-case.js';
+
+type SendDeps = Pick<Deps, 'store' | 'ids' | 'clock' | 'maxAttempts' | 'aggregates' | 'directory' | 'transport'>;
+
+/** V1 (C3: one client per message); then the outbox entry is handed to the transport, if there is one. */
+export const sendMessage =
+  (deps: SendDeps) =>
+  (input: In.SendMessageInput): Result<SentMessage> =>
+    decoded(In.SendMessageInput, input)((i) => {
+      const conversationId = i.conversationId ?? i.clientId;
+      if (conversationId === undefined || (i.conversationId !== undefined && i.clientId !== undefined && i.conversationId !== i.clientId))
+        return TE.left({ code: 'invalid-input', message: 'name the conversation by clientId or by conversationId (one of them)', problems: ['clientId', 'conversationId'] });
+      return pipe(
+        allowed('sendMessage', i.actor, i.businessId),
+        TE.chain(() => (i.messageId === undefined ? newMessageId(deps) : TE.right(i.messageId))),
+        TE.chain((messageId) =>
+          pipe(
+            // Facts of other streams are loaded before the conversation, outside its load→append window.
+            TE.Do,
+            TE.bind('business', () => load(deps, deps.aggregates.business, businessAddress(i.businessId))),
+            TE.bind('recipient', () => recipientOf(deps, i.businessId, conversationId)),
+            TE.bind('directory', () => deps.directory.catchUp()),
+            TE.chain(({ business, recipient, directory }) =>
+              execute(
+                deps,
+                deps.aggregates.conversation,
+                conversationAddress(i.businessId, conversationId),
+                () => {
+                  const at = deps.clock.now();
+                  const context: SendContext = { business: businessFacts(business.state, directory, i.businessId, at), recipient };
+                  return TE.right({ type: 'SendMessage' as const, businessId: i.businessId, conversationId, actor: i.actor, messageId, body: i.body, context, at });
+                },
+                { idempotencyKey: `outbound:${i.businessId}:${messageId}` },
+              ),
+            ),
+            TE.chain(({ state }) => handOver(deps, i.businessId, conversationId, messageId, state)),
+            TE.map((status) => ({ conversationId, messageId, status })),
+          ),
+        ),
+      );
+    });
+
+/** Hands every outbox entry that has not reached the transport yet to it, in the order they were recorded. */
+export const dispatchPending =
+  (deps: SendDeps) =>
+  (): Result<DispatchReport> =>
+    pipe(
+      deps.directory.catchUp(),
+      TE.chain((directory) => async () => {
+        const report = { dispatched: 0, failed: 0, retryLater: 0 };
+        for (const pending of pendingMessages(directory)) {
+          const result = await dispatch(deps, pending)();
+          if (E.isLeft(result)) return result;
+          if (result.right === 'pending') report.retryLater += 1;
+          else if (result.right === 'failed') report.failed += 1;
+          else report.dispatched += 1;
+        }
+        return E.right(report);
+      }),
+    );
+
+/** B1/B4 as `SendMessage` needs them: the number, the allotment and what the period has used (null: not enabled). */
+const businessFacts = (business: BusinessState, directory: Directory, businessId: BusinessId, at: Timestamp): SendContext['business'] => {
+  const enabled = business.enabled;
+  if (enabled === null) return null;
+  const used = usageIn(directory, businessId, billingPeriodOf(at));
+  return { number: enabled.number, allotment: enabled.allotment, usedInPeriod: used.inbound + used.outbound };
+};
+
+/** C2: the client's cell phone (or why they cannot receive SMS); a `tel:` conversation's own number. */
+const recipientOf = (deps: Pick<Deps, 'store' | 'aggregates'>, businessId: BusinessId, conversationId: ConversationId): Result<SendContext['recipient']> => {
+  if (!ClientId.is(conversationId)) {
+    // Only a valid mobile number (not premium-rate, toll-free or a landline), as for a client's cell phone (C2).
+    const phone = parseCellPhone(conversationId.slice(4));
+    return TE.right(E.isRight(phone) ? { clientId: null, phone: phone.right.e164, problem: null } : { clientId: null, phone: null, problem: describePhoneProblem(phone.left) });
+  }
+  const clientId = conversationId;
+  return pipe(
+    load(deps, deps.aggregates.client, clientAddress(businessId, clientId)),
+    TE.chain(({ state }) =>
+      state.profile === null
+        ? TE.left<MessageCenterError, SendContext['recipient']>({ code: 'client-not-found', message: `no client ${clientId} in business ${businessId}` })
+        : TE.right({ clientId, phone: state.profile.cellPhone.e164, problem: state.profile.cellPhone.problem }),
+    ),
+  );
+};
+
+/**
+ * After `SendMessage`: a message still in the outbox (just recorded, or recorded by an earlier try of the
+ * same send) goes to the transport, as the directory has it; one that has left the outbox is not sent again.
+ *
+ * Two store calls could be spared for a message just recorded: this catch-up (its own `OutboundSent` says
+ * all the transport needs) and the reload before the outcome is recorded (the state just folded would do).
+ * Both are kept for now: while retries have no backoff, a shorter command path makes writers of one
+ * conversation collide more often (issue 12, defect 5: without them the contention test ended about twice
+ * as many commands in `concurrency-conflict` and lost more inbound messages).
+ */
+const handOver = (deps: SendDeps, businessId: BusinessId, conversationId: ConversationId, messageId: MessageId, state: ConversationState): Result<DeliveryStatus> => {
+  const delivery = state.outbound.get(messageId);
+  if (delivery === undefined || state.identity === null) return TE.left({ code: 'message-not-found', message: `message ${messageId} was not recorded` });
+  if (delivery.status !== 'pending' || delivery.providerMessageId !== null) return TE.right(delivery.status);
+  return pipe(
+    deps.directory.catchUp(),
+    TE.chain((directory) => {
+      const pending = directory.pendingOutbound.get(outboxKey(conversationStream(businessId, conversationId), messageId));
+      return pending === undefined ? TE.right<MessageCenterError, DeliveryStatus>(delivery.status) : dispatch(deps, pending);
+    }),
+  );
+};
+
+/** Hands one outbox entry to the transport and records what came of it. */
+const dispatch = (deps: SendDeps, entry: PendingOutbound): Result<DeliveryStatus> => {
+  const { transport } = deps;
+  if (transport === undefined) return TE.right('pending');
+  return async () => {
+    const sent = await transport.send({ messageId: entry.messageId, from: entry.from, to: entry.to, body: entry.body })();
+    // Not the message's fault: it stays in the outbox for a later `dispatchPending`.
+    if (E.isLeft(sent) && (sent.left.code === 'retryable' || sent.left.code === 'authentication-failed')) return E.right<MessageCenterError, DeliveryStatus>('pending');
+    const at = deps.clock.now();
+    const base = { businessId: entry.businessId, conversationId: entry.conversationId, messageId: entry.messageId, at };
+    const outcome = await execute(
+      deps,
+      deps.aggregates.conversation,
+      conversationAddress(entry.businessId, entry.conversationId),
+      () =>
+        TE.right(
+          E.isRight(sent)
+            ? { type: 'RecordDispatched' as const, ...base, providerMessageId: sent.right.providerMessageId, status: isDeliveryStatus(sent.right.status) ? sent.right.status : 'queued' }
+            : { type: 'RecordDispatchFailed' as const, ...base, reason: sent.left.code, providerCode: sent.left.providerCode, message: sent.left.message },
+        ),
+    )();
+    return E.map(({ state }: { readonly state: ConversationState }) => state.outbound.get(entry.messageId)?.status ?? 'pending')(outcome);
+  };
+};
