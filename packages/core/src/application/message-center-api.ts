@@ -46,6 +46,11 @@ export interface MessageCenterOptions {
   readonly store: EventStore;
   /** Without one, outbound messages are recorded and stay `pending` until `dispatchPending` with a transport. */
   readonly transport?: SmsTransport;
+  /**
+   * How long one hand-over to the transport may take (default 30 s). Longer, or a transport that throws, is a
+   * retryable failure: the message stays pending for the next `dispatchPending`.
+   */
+  readonly transportTimeoutMs?: number;
   /** The time stamped on every command (default: the system clock). */
   readonly clock?: Clock;
   /** Message and event ids (default: random UUIDs). */

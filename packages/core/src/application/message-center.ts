@@ -21,6 +21,7 @@ import { alerts, contactHistory, conversation, inbox, unreadBadge, usage } from 
 import { receiveInbound } from './use-cases/receive-inbound.js';
 import { recordClient } from './use-cases/record-client.js';
 import { dispatchPending, sendMessage } from './use-cases/send-message.js';
+import { DEFAULT_TRANSPORT_TIMEOUT_MS } from './guarded-transport.js';
 
 export const createMessageCenter = (options: MessageCenterOptions): MessageCenter => {
   const { store, onAlert } = options;
@@ -31,6 +32,7 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
   const deps: Deps = {
     store,
     transport: options.transport,
+    transportTimeoutMs: options.transportTimeoutMs ?? DEFAULT_TRANSPORT_TIMEOUT_MS,
     clock,
     ids: options.ids ?? randomIds,
     maxAttempts: options.maxAttempts ?? 10,

@@ -26,6 +26,8 @@ export interface Deps {
   readonly store: EventStore;
   /** Without one, outbound messages stay in the outbox (`pending`). */
   readonly transport: SmsTransport | undefined;
+  /** A hand-over that takes longer is a retryable failure (the message stays in the outbox). */
+  readonly transportTimeoutMs: number;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   /** Load → decide → append attempts per command when writers race. */

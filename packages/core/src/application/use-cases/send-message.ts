@@ -22,10 +22,11 @@ import { outboxKey, pendingMessages, usageIn, type Directory, type PendingOutbou
 import type { MessageCenterError } from '../errors.js';
 import * as In from '../facade-inputs.js';
 import type { DispatchReport, Result, SentMessage } from '../message-center-api.js';
+import { handOverGuarded } from '../guarded-transport.js';
 import { execute, load, newMessageId, type Deps } from './deps.js';
 import { allowed, decoded } from './use-case.js';
 
-type SendDeps = Pick<Deps, 'store' | 'ids' | 'clock' | 'maxAttempts' | 'aggregates' | 'directory' | 'transport'>;
+type SendDeps = Pick<Deps, 'store' | 'ids' | 'clock' | 'maxAttempts' | 'aggregates' | 'directory' | 'transport' | 'transportTimeoutMs'>;
 
 /** V1 (C3: one client per message); then the outbox entry is handed to the transport, if there is one. */
 export const sendMessage =
@@ -75,8 +76,8 @@ export const dispatchPending =
         const report = { dispatched: 0, failed: 0, retryLater: 0 };
         for (const pending of pendingMessages(directory)) {
           const result = await dispatch(deps, pending)();
-          if (E.isLeft(result)) return result;
-          if (result.right === 'pending') report.retryLater += 1;
+          // One message that cannot be recorded now (a store failure) stays in the outbox; the rest go on.
+          if (E.isLeft(result) || result.right === 'pending') report.retryLater += 1;
           else if (result.right === 'failed') report.failed += 1;
           else report.dispatched += 1;
         }
@@ -138,7 +139,7 @@ const dispatch = (deps: SendDeps, entry: PendingOutbound): Result<DeliveryStatus
   const { transport } = deps;
   if (transport === undefined) return TE.right('pending');
   return async () => {
-    const sent = await transport.send({ messageId: entry.messageId, from: entry.from, to: entry.to, body: entry.body })();
+    const sent = await handOverGuarded(transport, { messageId: entry.messageId, from: entry.from, to: entry.to, body: entry.body }, deps.transportTimeoutMs);
     // Not the message's fault: it stays in the outbox for a later `dispatchPending`.
     if (E.isLeft(sent) && (sent.left.code === 'retryable' || sent.left.code === 'authentication-failed')) return E.right<MessageCenterError, DeliveryStatus>('pending');
     const at = deps.clock.now();

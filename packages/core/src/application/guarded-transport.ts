@@ -1,0 +1,38 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { OutgoingSms, SmsAccepted, SmsTransport, TransportError } from './ports/sms-transport.js';
+
+/** How long a hand-over may take before it counts as a retryable failure (DESIGN §3). */
+export const DEFAULT_TRANSPORT_TIMEOUT_MS = 30_000;
+
+/**
+ * Hands one message to the transport and always answers: a transport that throws, rejects or does not
+ * answer within `timeoutMs` is a `retryable` failure, so the message stays in the outbox and one bad
+ * message never blocks the others. A late answer after the timeout is ignored: the message may then
+ * have left while it is still pending (the documented at-least-once edge of the outbox).
+ *
+ * The global `setTimeout` is used on purpose: tests drive it with fake timers.
+ */
+export const handOverGuarded = (transport: SmsTransport, sms: OutgoingSms, timeoutMs: number): Promise<E.Either<TransportError, SmsAccepted>> =>
+  new Promise((resolve) => {
+    let settled = false;
+    const settle = (answer: E.Either<TransportError, SmsAccepted>): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(answer);
+    };
+    const timer = setTimeout(
+      () => settle(E.left({ code: 'retryable', message: `the SMS transport did not answer within ${timeoutMs} ms`, providerCode: null, status: null })),
+      timeoutMs,
+    );
+    const failed = (cause: unknown): void =>
+      // Only the kind of error: a transport's message may carry credentials or a request.
+      settle(E.left({ code: 'retryable', message: `the SMS transport threw (${cause instanceof Error ? cause.name : typeof cause})`, providerCode: null, status: null }));
+    try {
+      transport
+        .send(sms)()
+        .then((answer) => (E.isLeft(answer) || E.isRight(answer) ? settle(answer) : failed(new TypeError('not an Either'))), failed);
+    } catch (cause) {
+      failed(cause);
+    }
+  });
