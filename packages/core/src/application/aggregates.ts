@@ -14,6 +14,8 @@ import { numberDecider, type NumberCommand, type NumberState } from '../domain/n
 import { NumberEvent } from '../domain/number/events.js';
 import { createStateCache, type Aggregate } from './command-handler.js';
 import { makeEventDecoder, type Upcaster } from './event-codec.js';
+import { inboundClaimDecider, type ClaimInbound, type InboundClaimState } from '../domain/inbound-claim/decider.js';
+import { InboundClaimEvent } from '../domain/inbound-claim/events.js';
 
 /** The aggregates the use cases load and decide on: each decider with the decoder of its events. */
 export interface Aggregates {
@@ -22,6 +24,8 @@ export interface Aggregates {
   /** B1/B2: one business per number. */
   readonly number: Aggregate<NumberCommand, NumberState, NumberEvent>;
   readonly conversation: Aggregate<ConversationCommand, ConversationState, ConversationEvent>;
+  /** V2 (issue 12): the first delivery of a provider message id, per business. */
+  readonly inboundClaim: Aggregate<ClaimInbound, InboundClaimState, InboundClaimEvent>;
 }
 
 /**
@@ -33,4 +37,5 @@ export const createAggregates = (upcasters: ReadonlyArray<Upcaster>, cachedState
   client: { decider: clientDecider, decode: makeEventDecoder(ClientEvent, upcasters), cache: createStateCache(cachedStates) },
   number: { decider: numberDecider, decode: makeEventDecoder(NumberEvent, upcasters) },
   conversation: { decider: conversationDecider, decode: makeEventDecoder(ConversationEvent, upcasters), cache: createStateCache(cachedStates) },
+  inboundClaim: { decider: inboundClaimDecider, decode: makeEventDecoder(InboundClaimEvent, upcasters) },
 });

@@ -3,9 +3,10 @@ import { BusinessEvent } from './business/events.js';
 import { ClientEvent } from './client/events.js';
 import { ConversationEvent } from './conversation/events.js';
 import { NumberEvent } from './number/events.js';
+import { InboundClaimEvent } from './inbound-claim/events.js';
 
 /** Every event of the Message Center, whatever its stream. */
-export const DomainEvent = t.union([BusinessEvent, NumberEvent, ClientEvent, ConversationEvent], 'DomainEvent');
+export const DomainEvent = t.union([BusinessEvent, NumberEvent, ClientEvent, ConversationEvent, InboundClaimEvent], 'DomainEvent');
 export type DomainEvent = t.TypeOf<typeof DomainEvent>;
 export type DomainEventType = DomainEvent['type'];
 
@@ -45,6 +46,7 @@ export const EVENT_SCHEMA_VERSIONS: { readonly [K in DomainEventType]: number } 
   PlanChanged: 1,
   NumberAssigned: 1,
   NumberReleased: 1,
+  InboundClaimed: 1,
   ClientProfileRecorded: 1,
   ConversationStarted: 1,
   InboundReceived: 1,

@@ -30,6 +30,9 @@ export const legacyStreamName = (address: StreamAddress): string => {
       return `${CLIENT_STREAM_PREFIX}${address.businessId}-${address.clientId}`;
     case 'conversation':
       return `${CONVERSATION_STREAM_PREFIX}${address.businessId}-${address.conversationId}`;
+    case 'inbound-claim':
+      // Introduced after the encoding: it never had an old name.
+      return streamName(address);
   }
 };
 

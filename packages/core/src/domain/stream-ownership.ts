@@ -20,6 +20,8 @@ export const streamsNamedBy = (event: DomainEvent): ReadonlyArray<StreamAddress>
     case 'NumberAssigned':
     case 'NumberReleased':
       return [{ kind: 'number', number: event.data.number }];
+    case 'InboundClaimed':
+      return [{ kind: 'inbound-claim', businessId: event.data.businessId, providerMessageId: event.data.providerMessageId }];
     default:
       return [];
   }

@@ -1,4 +1,4 @@
-import { BusinessId, ClientId } from './values/ids.js';
+import { BusinessId, ClientId, ProviderMessageId } from './values/ids.js';
 import { E164 } from './values/phone-number.js';
 import { ConversationId } from './conversation/events.js';
 
@@ -21,13 +21,16 @@ export const BUSINESS_STREAM_PREFIX = 'mc-business-';
 export const NUMBER_STREAM_PREFIX = 'mc-number-';
 export const CLIENT_STREAM_PREFIX = 'mc-client-';
 export const CONVERSATION_STREAM_PREFIX = 'mc-conversation-';
+/** V2 (issue 12): one stream per (business, provider message id), claimed by the first delivery. */
+export const INBOUND_CLAIM_STREAM_PREFIX = 'mc-inbound-';
 
 /** Which aggregate a stream holds, and the ids that name it. */
 export type StreamAddress =
   | { readonly kind: 'business'; readonly businessId: BusinessId }
   | { readonly kind: 'number'; readonly number: E164 }
   | { readonly kind: 'client'; readonly businessId: BusinessId; readonly clientId: ClientId }
-  | { readonly kind: 'conversation'; readonly businessId: BusinessId; readonly conversationId: ConversationId };
+  | { readonly kind: 'conversation'; readonly businessId: BusinessId; readonly conversationId: ConversationId }
+  | { readonly kind: 'inbound-claim'; readonly businessId: BusinessId; readonly providerMessageId: ProviderMessageId };
 
 const SEPARATOR = '-';
 
@@ -58,6 +61,7 @@ const PREFIXES: { readonly [K in StreamAddress['kind']]: string } = {
   number: NUMBER_STREAM_PREFIX,
   client: CLIENT_STREAM_PREFIX,
   conversation: CONVERSATION_STREAM_PREFIX,
+  'inbound-claim': INBOUND_CLAIM_STREAM_PREFIX,
 };
 
 const componentsOf = (address: StreamAddress): ReadonlyArray<string> => {
@@ -70,6 +74,8 @@ const componentsOf = (address: StreamAddress): ReadonlyArray<string> => {
       return [address.businessId, address.clientId];
     case 'conversation':
       return [address.businessId, address.conversationId];
+    case 'inbound-claim':
+      return [address.businessId, address.providerMessageId];
   }
 };
 
@@ -111,6 +117,13 @@ const addressOf = (name: string): StreamAddress | null => {
       ? { kind: 'conversation', businessId, conversationId }
       : null;
   }
+  const claim = split(INBOUND_CLAIM_STREAM_PREFIX);
+  if (claim !== null) {
+    const [businessId, providerMessageId, ...rest] = claim;
+    return rest.length === 0 && BusinessId.is(businessId) && ProviderMessageId.is(providerMessageId)
+      ? { kind: 'inbound-claim', businessId, providerMessageId }
+      : null;
+  }
   return null;
 };
 
@@ -121,6 +134,12 @@ export const conversationAddress = (businessId: BusinessId, conversationId: Conv
   kind: 'conversation',
   businessId,
   conversationId,
+});
+
+export const inboundClaimAddress = (businessId: BusinessId, providerMessageId: ProviderMessageId): StreamAddress => ({
+  kind: 'inbound-claim',
+  businessId,
+  providerMessageId,
 });
 
 export const businessStream = (businessId: BusinessId): string => streamName(businessAddress(businessId));

@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { telConversationId } from '../../domain/conversation/events.js';
+import { telConversationId, type ConversationId } from '../../domain/conversation/events.js';
+import { ClientId, type BusinessId, type MessageId } from '../../domain/values/ids.js';
 import { businessForNumber, clientForPhone } from '../../domain/policies/inbound-routing.js';
-import { conversationAddress } from '../../domain/streams.js';
+import { conversationAddress, inboundClaimAddress } from '../../domain/streams.js';
 import { describePhoneProblem, parsePhone } from '../../domain/values/phone-number.js';
 import { clientCandidates } from '../../read-models/directory.js';
 import type { MessageCenterError } from '../errors.js';
@@ -35,6 +36,40 @@ export const receiveInbound =
         });
       const toNumber = to.right.e164;
       const fromNumber = from.right.e164;
+      /** V2/V3: the conversation decides the rest; a provider id it has seen appends nothing. */
+      const receiveInConversation = (conversationId: ConversationId, messageId: MessageId, businessId: BusinessId): Result<ReceivedMessage> => {
+        const clientId = ClientId.is(conversationId) ? conversationId : null;
+        return pipe(
+          execute(
+            deps,
+            deps.aggregates.conversation,
+            conversationAddress(businessId, conversationId),
+            () =>
+              TE.right({
+                type: 'ReceiveInbound' as const,
+                businessId,
+                conversationId,
+                clientId,
+                messageId,
+                providerMessageId: i.providerMessageId,
+                from: fromNumber,
+                to: toNumber,
+                body: i.body,
+                optOutType: i.optOutType ?? null,
+                at: i.receivedAt ?? deps.clock.now(),
+              }),
+            { idempotencyKey: `inbound:${businessId}:${i.providerMessageId}` },
+          ),
+          TE.map(({ events, state }) => ({
+            businessId,
+            conversationId,
+            messageId: state.seenInbound.get(i.providerMessageId) ?? messageId,
+            duplicate: events.length === 0,
+            subscription: state.subscription,
+          })),
+        );
+      };
+
       return pipe(
         deps.directory.catchUp(),
         TE.chain((directory) =>
@@ -46,38 +81,17 @@ export const receiveInbound =
         // With key-derived ids, the message id comes from the same key as the event ids: a racing
         // redelivery in another process that is acknowledged idempotently then reports the id stored.
         TE.bind('messageId', ({ businessId }) => newMessageId(deps, `message:inbound:${businessId}:${i.providerMessageId}`)),
-        TE.chain(({ directory, businessId, messageId }) => {
-          const clientId = clientForPhone(clientCandidates(directory, businessId, fromNumber));
-          const conversationId = clientId ?? telConversationId(fromNumber);
-          if (conversationId === null) return TE.left<MessageCenterError, ReceivedMessage>({ code: 'invalid-input', message: 'bad sender', problems: ['from'] });
+        TE.chain(({ directory, businessId, messageId: newId }) => {
+          const routed = clientForPhone(clientCandidates(directory, businessId, fromNumber)) ?? telConversationId(fromNumber);
+          if (routed === null) return TE.left<MessageCenterError, ReceivedMessage>({ code: 'invalid-input', message: 'bad sender', problems: ['from'] });
           return pipe(
-            execute(
-              deps,
-              deps.aggregates.conversation,
-              conversationAddress(businessId, conversationId),
-              () =>
-                TE.right({
-                  type: 'ReceiveInbound' as const,
-                  businessId,
-                  conversationId,
-                  clientId,
-                  messageId,
-                  providerMessageId: i.providerMessageId,
-                  from: fromNumber,
-                  to: toNumber,
-                  body: i.body,
-                  optOutType: i.optOutType ?? null,
-                  at: i.receivedAt ?? deps.clock.now(),
-                }),
-              { idempotencyKey: `inbound:${businessId}:${i.providerMessageId}` },
+            // V2 (issue 12): the first delivery claims the provider id for this business; a redelivery goes
+            // where the first went, whatever routing says now (the client's phone may have changed).
+            execute(deps, deps.aggregates.inboundClaim, inboundClaimAddress(businessId, i.providerMessageId), () =>
+              TE.right({ type: 'ClaimInbound' as const, businessId, providerMessageId: i.providerMessageId, conversationId: routed, messageId: newId, at: deps.clock.now() }),
             ),
-            TE.map(({ events, state }) => ({
-              businessId,
-              conversationId,
-              messageId: state.seenInbound.get(i.providerMessageId) ?? messageId,
-              duplicate: events.length === 0,
-              subscription: state.subscription,
-            })),
+            TE.map(({ state }) => state.claimed ?? { conversationId: routed, messageId: newId }),
+            TE.chain((claimed) => receiveInConversation(claimed.conversationId, claimed.messageId, businessId)),
           );
         }),
       );

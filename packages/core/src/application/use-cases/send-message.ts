@@ -139,7 +139,17 @@ const dispatch = (deps: SendDeps, entry: PendingOutbound): Result<DeliveryStatus
   const { transport } = deps;
   if (transport === undefined) return TE.right('pending');
   return async () => {
-    const sent = await handOverGuarded(transport, { messageId: entry.messageId, from: entry.from, to: entry.to, body: entry.body }, deps.transportTimeoutMs);
+    // Decide again right before the hand-over (V3, B2): the conversation and the business as they are now.
+    const now = await load(deps, deps.aggregates.conversation, conversationAddress(entry.businessId, entry.conversationId))();
+    if (E.isLeft(now)) return now;
+    const recorded = now.right.state.outbound.get(entry.messageId);
+    if (recorded === undefined || recorded.status !== 'pending' || recorded.providerMessageId !== null) return E.right(recorded?.status ?? 'pending');
+    if (now.right.state.subscription.status === 'unsubscribed') return withdraw(deps, entry, 'the client opted out (STOP) after the message was written; it was not sent');
+    const business = await load(deps, deps.aggregates.business, businessAddress(entry.businessId))();
+    if (E.isLeft(business)) return business;
+    // B2: a message written before a number change leaves from the number the business has now, so the reply reaches it.
+    const from = business.right.state.enabled?.number ?? entry.from;
+    const sent = await handOverGuarded(transport, { messageId: entry.messageId, from, to: entry.to, body: entry.body }, deps.transportTimeoutMs);
     // Not the message's fault: it stays in the outbox for a later `dispatchPending`.
     if (E.isLeft(sent) && (sent.left.code === 'retryable' || sent.left.code === 'authentication-failed')) return E.right<MessageCenterError, DeliveryStatus>('pending');
     const at = deps.clock.now();
@@ -157,4 +167,21 @@ const dispatch = (deps: SendDeps, entry: PendingOutbound): Result<DeliveryStatus
     )();
     return E.map(({ state }: { readonly state: ConversationState }) => state.outbound.get(entry.messageId)?.status ?? 'pending')(outcome);
   };
+};
+
+/** V3: a pending message whose client opted out before it left is recorded as never sent (it leaves the outbox). */
+const withdraw = async (deps: SendDeps, entry: PendingOutbound, reason: string): Promise<E.Either<MessageCenterError, DeliveryStatus>> => {
+  const outcome = await execute(deps, deps.aggregates.conversation, conversationAddress(entry.businessId, entry.conversationId), () =>
+    TE.right({
+      type: 'RecordDispatchFailed' as const,
+      businessId: entry.businessId,
+      conversationId: entry.conversationId,
+      messageId: entry.messageId,
+      at: deps.clock.now(),
+      reason: 'recipient-unsubscribed' as const,
+      providerCode: null,
+      message: reason,
+    }),
+  )();
+  return E.map(({ state }: { readonly state: ConversationState }) => state.outbound.get(entry.messageId)?.status ?? 'failed')(outcome);
 };
