@@ -127,9 +127,17 @@ export interface Executed<S, Ev> {
 }
 
 /**
+ * The wait before retry `attempt` (1, 2, …) after a conflict: "full jitter" over a doubling ceiling
+ * (2, 4, 8 … ms, at most 256 ms), so writers of one stream spread out instead of meeting again. The global
+ * `setTimeout` on purpose: tests drive it with fake timers.
+ */
+export const retryDelayMs = (attempt: number, random: () => number = Math.random): number =>
+  random() * Math.min(256, 2 ** attempt);
+
+/**
  * Command handling with optimistic concurrency: load → decide → append with the revision that was read.
- * On a `concurrency-conflict` it starts over from a fresh load (the command is rebuilt from the new
- * state too), up to `maxAttempts` times; then the conflict is returned. A refusal appends nothing.
+ * On a `concurrency-conflict` it waits (`retryDelayMs`) and starts over from a fresh load (the command is
+ * rebuilt from the new state too), up to `maxAttempts` times; then the conflict is returned. A refusal appends nothing.
  * Keep `command` quick: whatever it awaits widens the window in which another writer can get in first,
  * so facts from other streams are best loaded before calling this.
  */
@@ -166,7 +174,7 @@ export const executeCommand =
       // would cache our events rather than the stored ones. The next load reads them back instead.
       if (E.isRight(appended)) return E.right({ events, state: aggregate.decider.fold(state, events) });
       if (appended.left.code !== 'concurrency-conflict' || attempt >= options.maxAttempts) return appended;
-      // Let the writer that won finish its turn before reading again.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Writers that collide would collide again if they all retried at once: back off, with jitter.
+      await new Promise<void>((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
     }
   };

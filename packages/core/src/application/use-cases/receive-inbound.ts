@@ -40,8 +40,9 @@ export const receiveInbound =
       const receiveInConversation = (conversationId: ConversationId, messageId: MessageId, businessId: BusinessId): Result<ReceivedMessage> => {
         const clientId = ClientId.is(conversationId) ? conversationId : null;
         return pipe(
+          // A client's message is a fact from outside that must not be lost (B4, V2): retried harder than a command.
           execute(
-            deps,
+            { ...deps, maxAttempts: deps.maxAttempts * 3 },
             deps.aggregates.conversation,
             conversationAddress(businessId, conversationId),
             () =>

@@ -154,8 +154,10 @@ const dispatch = (deps: SendDeps, entry: PendingOutbound): Result<DeliveryStatus
     if (E.isLeft(sent) && (sent.left.code === 'retryable' || sent.left.code === 'authentication-failed')) return E.right<MessageCenterError, DeliveryStatus>('pending');
     const at = deps.clock.now();
     const base = { businessId: entry.businessId, conversationId: entry.conversationId, messageId: entry.messageId, at };
+    // Recording the outcome is retried harder than a command: the SMS has left (or failed) either way, and
+    // only the record is at stake. It is never sent again from here.
     const outcome = await execute(
-      deps,
+      { ...deps, maxAttempts: deps.maxAttempts * RECORD_ATTEMPTS_FACTOR },
       deps.aggregates.conversation,
       conversationAddress(entry.businessId, entry.conversationId),
       () =>
@@ -165,9 +167,15 @@ const dispatch = (deps: SendDeps, entry: PendingOutbound): Result<DeliveryStatus
             : { type: 'RecordDispatchFailed' as const, ...base, reason: sent.left.code, providerCode: sent.left.providerCode, message: sent.left.message },
         ),
     )();
+    // Once the provider took the SMS, the send succeeded even if its record could not be written (the
+    // documented at-least-once edge: the entry stays pending and a later sweep may send it again).
+    if (E.isLeft(outcome) && E.isRight(sent)) return E.right<MessageCenterError, DeliveryStatus>(isDeliveryStatus(sent.right.status) ? sent.right.status : 'queued');
     return E.map(({ state }: { readonly state: ConversationState }) => state.outbound.get(entry.messageId)?.status ?? 'pending')(outcome);
   };
 };
+
+/** How many times more attempts recording a hand-over's outcome gets than a command. */
+const RECORD_ATTEMPTS_FACTOR = 3;
 
 /** V3: a pending message whose client opted out before it left is recorded as never sent (it leaves the outbox). */
 const withdraw = async (deps: SendDeps, entry: PendingOutbound, reason: string): Promise<E.Either<MessageCenterError, DeliveryStatus>> => {
