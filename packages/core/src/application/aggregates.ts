@@ -16,6 +16,8 @@ import { createStateCache, type Aggregate } from './command-handler.js';
 import { makeEventDecoder, type Upcaster } from './event-codec.js';
 import { inboundClaimDecider, type ClaimInbound, type InboundClaimState } from '../domain/inbound-claim/decider.js';
 import { InboundClaimEvent } from '../domain/inbound-claim/events.js';
+import { phoneSubscriptionDecider, type PhoneSubscriptionCommand, type PhoneSubscriptionState } from '../domain/phone-subscription/decider.js';
+import { PhoneSubscriptionEvent } from '../domain/phone-subscription/events.js';
 
 /** The aggregates the use cases load and decide on: each decider with the decoder of its events. */
 export interface Aggregates {
@@ -26,6 +28,8 @@ export interface Aggregates {
   readonly conversation: Aggregate<ConversationCommand, ConversationState, ConversationEvent>;
   /** V2 (issue 12): the first delivery of a provider message id, per business. */
   readonly inboundClaim: Aggregate<ClaimInbound, InboundClaimState, InboundClaimEvent>;
+  /** V3 (issue 12): a phone's opt-out, per business. */
+  readonly phoneSubscription: Aggregate<PhoneSubscriptionCommand, PhoneSubscriptionState, PhoneSubscriptionEvent>;
 }
 
 /**
@@ -38,4 +42,5 @@ export const createAggregates = (upcasters: ReadonlyArray<Upcaster>, cachedState
   number: { decider: numberDecider, decode: makeEventDecoder(NumberEvent, upcasters) },
   conversation: { decider: conversationDecider, decode: makeEventDecoder(ConversationEvent, upcasters), cache: createStateCache(cachedStates) },
   inboundClaim: { decider: inboundClaimDecider, decode: makeEventDecoder(InboundClaimEvent, upcasters) },
+  phoneSubscription: { decider: phoneSubscriptionDecider, decode: makeEventDecoder(PhoneSubscriptionEvent, upcasters), cache: createStateCache(cachedStates) },
 });

@@ -4,9 +4,10 @@ import { ClientEvent } from './client/events.js';
 import { ConversationEvent } from './conversation/events.js';
 import { NumberEvent } from './number/events.js';
 import { InboundClaimEvent } from './inbound-claim/events.js';
+import { PhoneSubscriptionEvent } from './phone-subscription/events.js';
 
 /** Every event of the Message Center, whatever its stream. */
-export const DomainEvent = t.union([BusinessEvent, NumberEvent, ClientEvent, ConversationEvent, InboundClaimEvent], 'DomainEvent');
+export const DomainEvent = t.union([BusinessEvent, NumberEvent, ClientEvent, ConversationEvent, InboundClaimEvent, PhoneSubscriptionEvent], 'DomainEvent');
 export type DomainEvent = t.TypeOf<typeof DomainEvent>;
 export type DomainEventType = DomainEvent['type'];
 
@@ -47,6 +48,8 @@ export const EVENT_SCHEMA_VERSIONS: { readonly [K in DomainEventType]: number } 
   NumberAssigned: 1,
   NumberReleased: 1,
   InboundClaimed: 1,
+  PhoneUnsubscribed: 1,
+  PhoneResubscribed: 1,
   ClientProfileRecorded: 1,
   ConversationStarted: 1,
   InboundReceived: 1,

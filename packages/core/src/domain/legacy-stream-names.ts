@@ -31,6 +31,7 @@ export const legacyStreamName = (address: StreamAddress): string => {
     case 'conversation':
       return `${CONVERSATION_STREAM_PREFIX}${address.businessId}-${address.conversationId}`;
     case 'inbound-claim':
+    case 'phone-subscription':
       // Introduced after the encoding: it never had an old name.
       return streamName(address);
   }

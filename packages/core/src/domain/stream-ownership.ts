@@ -20,6 +20,9 @@ export const streamsNamedBy = (event: DomainEvent): ReadonlyArray<StreamAddress>
     case 'NumberAssigned':
     case 'NumberReleased':
       return [{ kind: 'number', number: event.data.number }];
+    case 'PhoneUnsubscribed':
+    case 'PhoneResubscribed':
+      return [{ kind: 'phone-subscription', businessId: event.data.businessId, phone: event.data.phone }];
     case 'InboundClaimed':
       return [{ kind: 'inbound-claim', businessId: event.data.businessId, providerMessageId: event.data.providerMessageId }];
     default:

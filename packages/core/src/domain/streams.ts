@@ -23,6 +23,8 @@ export const CLIENT_STREAM_PREFIX = 'mc-client-';
 export const CONVERSATION_STREAM_PREFIX = 'mc-conversation-';
 /** V2 (issue 12): one stream per (business, provider message id), claimed by the first delivery. */
 export const INBOUND_CLAIM_STREAM_PREFIX = 'mc-inbound-';
+/** V3 (issue 12): one stream per (business, phone): the phone's opt-out, whatever client or conversation said it. */
+export const PHONE_SUBSCRIPTION_STREAM_PREFIX = 'mc-subscription-';
 
 /** Which aggregate a stream holds, and the ids that name it. */
 export type StreamAddress =
@@ -30,7 +32,8 @@ export type StreamAddress =
   | { readonly kind: 'number'; readonly number: E164 }
   | { readonly kind: 'client'; readonly businessId: BusinessId; readonly clientId: ClientId }
   | { readonly kind: 'conversation'; readonly businessId: BusinessId; readonly conversationId: ConversationId }
-  | { readonly kind: 'inbound-claim'; readonly businessId: BusinessId; readonly providerMessageId: ProviderMessageId };
+  | { readonly kind: 'inbound-claim'; readonly businessId: BusinessId; readonly providerMessageId: ProviderMessageId }
+  | { readonly kind: 'phone-subscription'; readonly businessId: BusinessId; readonly phone: E164 };
 
 const SEPARATOR = '-';
 
@@ -62,6 +65,7 @@ const PREFIXES: { readonly [K in StreamAddress['kind']]: string } = {
   client: CLIENT_STREAM_PREFIX,
   conversation: CONVERSATION_STREAM_PREFIX,
   'inbound-claim': INBOUND_CLAIM_STREAM_PREFIX,
+  'phone-subscription': PHONE_SUBSCRIPTION_STREAM_PREFIX,
 };
 
 const componentsOf = (address: StreamAddress): ReadonlyArray<string> => {
@@ -76,6 +80,8 @@ const componentsOf = (address: StreamAddress): ReadonlyArray<string> => {
       return [address.businessId, address.conversationId];
     case 'inbound-claim':
       return [address.businessId, address.providerMessageId];
+    case 'phone-subscription':
+      return [address.businessId, address.phone];
   }
 };
 
@@ -124,6 +130,11 @@ const addressOf = (name: string): StreamAddress | null => {
       ? { kind: 'inbound-claim', businessId, providerMessageId }
       : null;
   }
+  const subscription = split(PHONE_SUBSCRIPTION_STREAM_PREFIX);
+  if (subscription !== null) {
+    const [businessId, phone, ...rest] = subscription;
+    return rest.length === 0 && BusinessId.is(businessId) && E164.is(phone) ? { kind: 'phone-subscription', businessId, phone } : null;
+  }
   return null;
 };
 
@@ -141,6 +152,8 @@ export const inboundClaimAddress = (businessId: BusinessId, providerMessageId: P
   businessId,
   providerMessageId,
 });
+
+export const phoneSubscriptionAddress = (businessId: BusinessId, phone: E164): StreamAddress => ({ kind: 'phone-subscription', businessId, phone });
 
 export const businessStream = (businessId: BusinessId): string => streamName(businessAddress(businessId));
 export const numberStream = (number: E164): string => streamName(numberAddress(number));

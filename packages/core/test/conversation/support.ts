@@ -87,7 +87,7 @@ export const okContext = (options: { readonly limit?: number; readonly used?: nu
     allotment: { messagesPerPeriod: must(NonNegativeInt.is, options.limit ?? 1_000), overage: options.overage ?? 'refuse' },
     usedInPeriod: options.used ?? 0,
   },
-  recipient: { clientId: FIXTURE.conversationId, phone: FIXTURE.clientPhone, problem: null },
+  recipient: { clientId: FIXTURE.conversationId, phone: FIXTURE.clientPhone, problem: null, phoneOptedOut: null },
 });
 
 export const send = (

@@ -356,7 +356,7 @@ export const runWorld = (commands: ReadonlyArray<WorldCommand>, setup: Setup, cl
           body: BODIES[command.body] ?? 'hello',
           context: {
             business: { number: business.number, allotment: business.allotment, usedInPeriod: used },
-            recipient: { clientId: target.clientId, phone: target.phone, problem: target.phone === null ? 'no cell phone' : null },
+            recipient: { phoneOptedOut: null, clientId: target.clientId, phone: target.phone, problem: target.phone === null ? 'no cell phone' : null },
           },
           at,
         }));

@@ -112,8 +112,8 @@ const sendArb: fc.Arbitrary<ConversationCommand> = fc
     context: {
       business: enabled ? { number: FIXTURE.businessNumber, allotment: { messagesPerPeriod: limit, overage }, usedInPeriod: used } : null,
       recipient: hasPhone
-        ? { clientId: FIXTURE.conversationId, phone: FIXTURE.clientPhone, problem: null }
-        : { clientId: FIXTURE.conversationId, phone: null, problem: 'the number is not a mobile number (FIXED_LINE)' },
+        ? { clientId: FIXTURE.conversationId, phone: FIXTURE.clientPhone, problem: null, phoneOptedOut: null }
+        : { clientId: FIXTURE.conversationId, phone: null, problem: 'the number is not a mobile number (FIXED_LINE)', phoneOptedOut: null },
     },
   }));
 

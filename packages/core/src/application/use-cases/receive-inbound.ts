@@ -5,6 +5,8 @@ import { telConversationId, type ConversationId } from '../../domain/conversatio
 import { ClientId, type BusinessId, type MessageId } from '../../domain/values/ids.js';
 import { businessForNumber, clientForPhone } from '../../domain/policies/inbound-routing.js';
 import { conversationAddress, inboundClaimAddress } from '../../domain/streams.js';
+import { subscriptionIntent } from '../../domain/policies/opt-out-keywords.js';
+import { recordPhoneSubscription } from './phone-subscription.js';
 import { describePhoneProblem, parsePhone } from '../../domain/values/phone-number.js';
 import { clientCandidates } from '../../read-models/directory.js';
 import type { MessageCenterError } from '../errors.js';
@@ -36,6 +38,19 @@ export const receiveInbound =
         });
       const toNumber = to.right.e164;
       const fromNumber = from.right.e164;
+      const recordIntent = (businessId: BusinessId, messageId: MessageId): Result<unknown> => {
+        const intent = subscriptionIntent(i.body, i.optOutType ?? null);
+        if ((intent.intent !== 'opt-out' && intent.intent !== 'opt-in') || intent.source === null) return TE.right(undefined);
+        return recordPhoneSubscription(deps, {
+          type: intent.intent === 'opt-out' ? 'OptOut' : 'OptIn',
+          businessId,
+          phone: fromNumber,
+          source: intent.source,
+          keyword: intent.keyword,
+          messageId,
+          at: i.receivedAt ?? deps.clock.now(),
+        });
+      };
       /** V2/V3: the conversation decides the rest; a provider id it has seen appends nothing. */
       const receiveInConversation = (conversationId: ConversationId, messageId: MessageId, businessId: BusinessId): Result<ReceivedMessage> => {
         const clientId = ClientId.is(conversationId) ? conversationId : null;
@@ -92,6 +107,9 @@ export const receiveInbound =
               TE.right({ type: 'ClaimInbound' as const, businessId, providerMessageId: i.providerMessageId, conversationId: routed, messageId: newId, at: deps.clock.now() }),
             ),
             TE.map(({ state }) => state.claimed ?? { conversationId: routed, messageId: newId }),
+            // V3 (issue 12): a STOP or START is the phone's before it is the conversation's, and is recorded first:
+            // should the process stop in between, the redelivered webhook records the message, never a lost opt-out.
+            TE.chainFirst((claimed) => recordIntent(businessId, claimed.messageId)),
             TE.chain((claimed) => receiveInConversation(claimed.conversationId, claimed.messageId, businessId)),
           );
         }),

@@ -23,6 +23,8 @@ import type { MessageCenterError } from '../errors.js';
 import * as In from '../facade-inputs.js';
 import type { DispatchReport, Result, SentMessage } from '../message-center-api.js';
 import { handOverGuarded } from '../guarded-transport.js';
+import { phoneOptedOut } from '../../domain/phone-subscription/decider.js';
+import { phoneSubscription, recordPhoneSubscription } from './phone-subscription.js';
 import { execute, load, newMessageId, type Deps } from './deps.js';
 import { allowed, decoded } from './use-case.js';
 
@@ -46,14 +48,17 @@ export const sendMessage =
             TE.bind('business', () => load(deps, deps.aggregates.business, businessAddress(i.businessId))),
             TE.bind('recipient', () => recipientOf(deps, i.businessId, conversationId)),
             TE.bind('directory', () => deps.directory.catchUp()),
-            TE.chain(({ business, recipient, directory }) =>
+            // V3 (issue 12): the opt-out of the recipient's phone, whichever client or conversation said it.
+            TE.bind('phone', ({ recipient }) => (recipient.phone === null ? TE.right(null) : phoneSubscription(deps, i.businessId, recipient.phone))),
+            TE.chain(({ business, recipient, directory, phone }) =>
               execute(
                 deps,
                 deps.aggregates.conversation,
                 conversationAddress(i.businessId, conversationId),
                 () => {
                   const at = deps.clock.now();
-                  const context: SendContext = { business: businessFacts(business.state, directory, i.businessId, at), recipient };
+                  const phoneOptedOut = phone === null || phone.changedAt === null ? null : phone.status === 'unsubscribed';
+                  const context: SendContext = { business: businessFacts(business.state, directory, i.businessId, at), recipient: { ...recipient, phoneOptedOut } };
                   return TE.right({ type: 'SendMessage' as const, businessId: i.businessId, conversationId, actor: i.actor, messageId, body: i.body, context, at });
                 },
                 { idempotencyKey: `outbound:${i.businessId}:${messageId}` },
@@ -98,7 +103,7 @@ const recipientOf = (deps: Pick<Deps, 'store' | 'aggregates'>, businessId: Busin
   if (!ClientId.is(conversationId)) {
     // Only a valid mobile number (not premium-rate, toll-free or a landline), as for a client's cell phone (C2).
     const phone = parseCellPhone(conversationId.slice(4));
-    return TE.right(E.isRight(phone) ? { clientId: null, phone: phone.right.e164, problem: null } : { clientId: null, phone: null, problem: describePhoneProblem(phone.left) });
+    return TE.right(E.isRight(phone) ? { clientId: null, phone: phone.right.e164, problem: null, phoneOptedOut: null } : { clientId: null, phone: null, problem: describePhoneProblem(phone.left), phoneOptedOut: null });
   }
   const clientId = conversationId;
   return pipe(
@@ -106,7 +111,7 @@ const recipientOf = (deps: Pick<Deps, 'store' | 'aggregates'>, businessId: Busin
     TE.chain(({ state }) =>
       state.profile === null
         ? TE.left<MessageCenterError, SendContext['recipient']>({ code: 'client-not-found', message: `no client ${clientId} in business ${businessId}` })
-        : TE.right({ clientId, phone: state.profile.cellPhone.e164, problem: state.profile.cellPhone.problem }),
+        : TE.right({ clientId, phone: state.profile.cellPhone.e164, problem: state.profile.cellPhone.problem, phoneOptedOut: null }),
     ),
   );
 };
@@ -144,12 +149,19 @@ const dispatch = (deps: SendDeps, entry: PendingOutbound): Result<DeliveryStatus
     if (E.isLeft(now)) return now;
     const recorded = now.right.state.outbound.get(entry.messageId);
     if (recorded === undefined || recorded.status !== 'pending' || recorded.providerMessageId !== null) return E.right(recorded?.status ?? 'pending');
-    if (now.right.state.subscription.status === 'unsubscribed') return withdraw(deps, entry, 'the client opted out (STOP) after the message was written; it was not sent');
+    const phone = await phoneSubscription(deps, entry.businessId, entry.to)();
+    if (E.isLeft(phone)) return phone;
+    if (phoneOptedOut(phone.right, now.right.state, entry.to)) return withdraw(deps, entry, 'the phone opted out (STOP) after the message was written; it was not sent');
     const business = await load(deps, deps.aggregates.business, businessAddress(entry.businessId))();
     if (E.isLeft(business)) return business;
     // B2: a message written before a number change leaves from the number the business has now, so the reply reaches it.
     const from = business.right.state.enabled?.number ?? entry.from;
     const sent = await handOverGuarded(transport, { messageId: entry.messageId, from, to: entry.to, body: entry.body }, deps.transportTimeoutMs);
+    // V3: Twilio's 21610 says the phone opted out with the carrier: every client with this phone is opted out.
+    if (E.isLeft(sent) && (sent.left.code === 'recipient-unsubscribed' || sent.left.providerCode === TWILIO_UNSUBSCRIBED)) {
+      const optedOut = await recordPhoneSubscription(deps, { type: 'OptOut', businessId: entry.businessId, phone: entry.to, source: 'provider-error', keyword: null, messageId: entry.messageId, at: deps.clock.now() })();
+      if (E.isLeft(optedOut)) return optedOut;
+    }
     // Not the message's fault: it stays in the outbox for a later `dispatchPending`.
     if (E.isLeft(sent) && (sent.left.code === 'retryable' || sent.left.code === 'authentication-failed')) return E.right<MessageCenterError, DeliveryStatus>('pending');
     const at = deps.clock.now();
@@ -193,3 +205,6 @@ const withdraw = async (deps: SendDeps, entry: PendingOutbound, reason: string):
   )();
   return E.map(({ state }: { readonly state: ConversationState }) => state.outbound.get(entry.messageId)?.status ?? 'failed')(outcome);
 };
+
+/** Twilio's error code for a recipient who opted out with the carrier (V3). */
+const TWILIO_UNSUBSCRIBED = 21610;

@@ -21,7 +21,13 @@ export const SendContext = t.readonly(
       t.null,
     ]),
     recipient: t.readonly(
-      t.type({ clientId: t.union([ClientId, t.null]), phone: t.union([E164, t.null]), problem: t.union([t.string, t.null]) }),
+      t.type({
+        clientId: t.union([ClientId, t.null]),
+        phone: t.union([E164, t.null]),
+        problem: t.union([t.string, t.null]),
+        /** V3 (issue 12): the opt-out of the phone, per business; null when its stream has said nothing (the conversation's own record decides). */
+        phoneOptedOut: t.union([t.boolean, t.null]),
+      }),
     ),
   }),
   'SendContext',

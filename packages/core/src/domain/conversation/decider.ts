@@ -40,7 +40,9 @@ const sendMessage = (c: Command<'SendMessage'>, s: ConversationState): Decision 
   const body = checkOutboundBody(c.body);
   if (E.isLeft(body)) return body;
   // V3: whatever the notification settings, nothing goes to a client who opted out.
-  if (s.subscription.status === 'unsubscribed')
+  // V3 (issue 12): the phone's own opt-out decides once it has said anything, whichever client said it. A
+  // phone whose stream is silent falls back to the conversation's record, for the phone it was about.
+  if (c.context.recipient.phoneOptedOut ?? (s.subscription.status === 'unsubscribed' && (s.identity === null || s.identity.phone === phone)))
     return E.left({ code: 'client-unsubscribed', message: 'the client has opted out of SMS (replied STOP); they must text START to opt in again' });
   const allotment = checkOutboundAllotment(business.allotment, business.usedInPeriod);
   if (!allotment.allowed)

@@ -40,3 +40,17 @@ export const phoneSubscriptionDecider = makeDecider<PhoneSubscriptionCommand, Ph
     draft.changedAt = event.data.at;
   },
 });
+
+/**
+ * V3 for one send: the phone's own stream decides once it has said anything; a phone with no stream yet
+ * (a log written before per-phone opt-outs) falls back to the conversation's own record for the phone it was
+ * about, so an opt-out recorded only there is never forgotten.
+ */
+export const phoneOptedOut = (
+  phone: PhoneSubscriptionState,
+  conversation: { readonly subscription: { readonly status: 'subscribed' | 'unsubscribed' }; readonly identity: { readonly phone: E164 } | null },
+  to: E164,
+): boolean =>
+  phone.changedAt !== null
+    ? phone.status === 'unsubscribed'
+    : conversation.subscription.status === 'unsubscribed' && (conversation.identity === null || conversation.identity.phone === to);

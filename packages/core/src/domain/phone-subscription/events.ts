@@ -10,7 +10,7 @@ import { Timestamp } from '../values/timestamp.js';
  * business is its own stream, `mc-subscription-{business}-{phone}`, consulted by every send decision and
  * again right before dispatch. Conversations still record their own opt-out events for contact history.
  */
-const change = (type: 'PhoneUnsubscribed' | 'PhoneResubscribed') =>
+const change = <T extends 'PhoneUnsubscribed' | 'PhoneResubscribed'>(type: T) =>
   t.readonly(
     t.type({
       type: t.literal(type),
