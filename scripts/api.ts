@@ -7,7 +7,7 @@ const update = process.argv.includes('--update');
 let failed = false;
 for (const name of PUBLISHED_PACKAGES) {
   const result = runApiExtractor(name, { update });
-  const status = result.reportChanged ? (update ? 'report updated' : 'public API changed: run `npx -y pnpm@10 api` and commit api/') : 'unchanged';
+  const status = result.reportChanged ? (update ? 'report updated' : 'public API changed: run `npx -y pnpm@10 run api` and commit api/') : 'unchanged';
   process.stdout.write(`${name}: ${status}\n${result.problems.map((p) => `  ${p}\n`).join('')}`);
   if (!result.succeeded) failed = true;
 }

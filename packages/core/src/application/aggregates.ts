@@ -18,6 +18,8 @@ import { inboundClaimDecider, type ClaimInbound, type InboundClaimState } from '
 import { InboundClaimEvent } from '../domain/inbound-claim/events.js';
 import { phoneSubscriptionDecider, type PhoneSubscriptionCommand, type PhoneSubscriptionState } from '../domain/phone-subscription/decider.js';
 import { PhoneSubscriptionEvent } from '../domain/phone-subscription/events.js';
+import { usageLedgerDecider, type UsageLedgerCommand, type UsageLedgerState } from '../domain/usage-ledger/decider.js';
+import { UsageLedgerEvent } from '../domain/usage-ledger/events.js';
 
 /** The aggregates the use cases load and decide on: each decider with the decoder of its events. */
 export interface Aggregates {
@@ -30,6 +32,8 @@ export interface Aggregates {
   readonly inboundClaim: Aggregate<ClaimInbound, InboundClaimState, InboundClaimEvent>;
   /** V3 (issue 12): a phone's opt-out, per business. */
   readonly phoneSubscription: Aggregate<PhoneSubscriptionCommand, PhoneSubscriptionState, PhoneSubscriptionEvent>;
+  /** B4 (issue 12): the messages of a business in a billing period. */
+  readonly usageLedger: Aggregate<UsageLedgerCommand, UsageLedgerState, UsageLedgerEvent>;
 }
 
 /**
@@ -43,4 +47,5 @@ export const createAggregates = (upcasters: ReadonlyArray<Upcaster>, cachedState
   conversation: { decider: conversationDecider, decode: makeEventDecoder(ConversationEvent, upcasters), cache: createStateCache(cachedStates) },
   inboundClaim: { decider: inboundClaimDecider, decode: makeEventDecoder(InboundClaimEvent, upcasters) },
   phoneSubscription: { decider: phoneSubscriptionDecider, decode: makeEventDecoder(PhoneSubscriptionEvent, upcasters), cache: createStateCache(cachedStates) },
+  usageLedger: { decider: usageLedgerDecider, decode: makeEventDecoder(UsageLedgerEvent, upcasters), cache: createStateCache(cachedStates) },
 });

@@ -5,9 +5,10 @@ import { ConversationEvent } from './conversation/events.js';
 import { NumberEvent } from './number/events.js';
 import { InboundClaimEvent } from './inbound-claim/events.js';
 import { PhoneSubscriptionEvent } from './phone-subscription/events.js';
+import { UsageLedgerEvent } from './usage-ledger/events.js';
 
 /** Every event of the Message Center, whatever its stream. */
-export const DomainEvent = t.union([BusinessEvent, NumberEvent, ClientEvent, ConversationEvent, InboundClaimEvent, PhoneSubscriptionEvent], 'DomainEvent');
+export const DomainEvent = t.union([BusinessEvent, NumberEvent, ClientEvent, ConversationEvent, InboundClaimEvent, PhoneSubscriptionEvent, UsageLedgerEvent], 'DomainEvent');
 export type DomainEvent = t.TypeOf<typeof DomainEvent>;
 export type DomainEventType = DomainEvent['type'];
 
@@ -50,6 +51,8 @@ export const EVENT_SCHEMA_VERSIONS: { readonly [K in DomainEventType]: number } 
   InboundClaimed: 1,
   PhoneUnsubscribed: 1,
   PhoneResubscribed: 1,
+  OutboundReserved: 1,
+  InboundCounted: 1,
   ClientProfileRecorded: 1,
   ConversationStarted: 1,
   InboundReceived: 1,

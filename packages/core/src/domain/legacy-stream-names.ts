@@ -32,6 +32,7 @@ export const legacyStreamName = (address: StreamAddress): string => {
       return `${CONVERSATION_STREAM_PREFIX}${address.businessId}-${address.conversationId}`;
     case 'inbound-claim':
     case 'phone-subscription':
+    case 'usage-ledger':
       // Introduced after the encoding: it never had an old name.
       return streamName(address);
   }

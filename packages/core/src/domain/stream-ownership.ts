@@ -23,6 +23,9 @@ export const streamsNamedBy = (event: DomainEvent): ReadonlyArray<StreamAddress>
     case 'PhoneUnsubscribed':
     case 'PhoneResubscribed':
       return [{ kind: 'phone-subscription', businessId: event.data.businessId, phone: event.data.phone }];
+    case 'OutboundReserved':
+    case 'InboundCounted':
+      return [{ kind: 'usage-ledger', businessId: event.data.businessId, period: event.data.period }];
     case 'InboundClaimed':
       return [{ kind: 'inbound-claim', businessId: event.data.businessId, providerMessageId: event.data.providerMessageId }];
     default:

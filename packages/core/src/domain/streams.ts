@@ -25,6 +25,9 @@ export const CONVERSATION_STREAM_PREFIX = 'mc-conversation-';
 export const INBOUND_CLAIM_STREAM_PREFIX = 'mc-inbound-';
 /** V3 (issue 12): one stream per (business, phone): the phone's opt-out, whatever client or conversation said it. */
 export const PHONE_SUBSCRIPTION_STREAM_PREFIX = 'mc-subscription-';
+/** B4 (issue 12): one stream per (business, billing period): the consistency boundary of the allotment. */
+export const USAGE_LEDGER_STREAM_PREFIX = 'mc-usage-';
+const PERIOD = /^\d{4}-\d{2}$/;
 
 /** Which aggregate a stream holds, and the ids that name it. */
 export type StreamAddress =
@@ -33,7 +36,8 @@ export type StreamAddress =
   | { readonly kind: 'client'; readonly businessId: BusinessId; readonly clientId: ClientId }
   | { readonly kind: 'conversation'; readonly businessId: BusinessId; readonly conversationId: ConversationId }
   | { readonly kind: 'inbound-claim'; readonly businessId: BusinessId; readonly providerMessageId: ProviderMessageId }
-  | { readonly kind: 'phone-subscription'; readonly businessId: BusinessId; readonly phone: E164 };
+  | { readonly kind: 'phone-subscription'; readonly businessId: BusinessId; readonly phone: E164 }
+  | { readonly kind: 'usage-ledger'; readonly businessId: BusinessId; readonly period: string };
 
 const SEPARATOR = '-';
 
@@ -66,6 +70,7 @@ const PREFIXES: { readonly [K in StreamAddress['kind']]: string } = {
   conversation: CONVERSATION_STREAM_PREFIX,
   'inbound-claim': INBOUND_CLAIM_STREAM_PREFIX,
   'phone-subscription': PHONE_SUBSCRIPTION_STREAM_PREFIX,
+  'usage-ledger': USAGE_LEDGER_STREAM_PREFIX,
 };
 
 const componentsOf = (address: StreamAddress): ReadonlyArray<string> => {
@@ -82,6 +87,8 @@ const componentsOf = (address: StreamAddress): ReadonlyArray<string> => {
       return [address.businessId, address.providerMessageId];
     case 'phone-subscription':
       return [address.businessId, address.phone];
+    case 'usage-ledger':
+      return [address.businessId, address.period];
   }
 };
 
@@ -135,6 +142,11 @@ const addressOf = (name: string): StreamAddress | null => {
     const [businessId, phone, ...rest] = subscription;
     return rest.length === 0 && BusinessId.is(businessId) && E164.is(phone) ? { kind: 'phone-subscription', businessId, phone } : null;
   }
+  const ledger = split(USAGE_LEDGER_STREAM_PREFIX);
+  if (ledger !== null) {
+    const [businessId, period, ...rest] = ledger;
+    return rest.length === 0 && BusinessId.is(businessId) && typeof period === 'string' && PERIOD.test(period) ? { kind: 'usage-ledger', businessId, period } : null;
+  }
   return null;
 };
 
@@ -154,6 +166,8 @@ export const inboundClaimAddress = (businessId: BusinessId, providerMessageId: P
 });
 
 export const phoneSubscriptionAddress = (businessId: BusinessId, phone: E164): StreamAddress => ({ kind: 'phone-subscription', businessId, phone });
+
+export const usageLedgerAddress = (businessId: BusinessId, period: string): StreamAddress => ({ kind: 'usage-ledger', businessId, period });
 
 export const businessStream = (businessId: BusinessId): string => streamName(businessAddress(businessId));
 export const numberStream = (number: E164): string => streamName(numberAddress(number));

@@ -50,7 +50,7 @@ const addressesArb: fc.Arbitrary<ReadonlyArray<StreamAddress>> = lookAlikeIdsArb
   return fc.array(address, { minLength: 2, maxLength: 12 });
 });
 
-const keyOf = (a: StreamAddress): string => JSON.stringify(a.kind === 'number' ? [a.kind, a.number] : a.kind === 'business' ? [a.kind, a.businessId] : a.kind === 'client' ? [a.kind, a.businessId, a.clientId] : a.kind === 'conversation' ? [a.kind, a.businessId, a.conversationId] : a.kind === 'inbound-claim' ? [a.kind, a.businessId, a.providerMessageId] : [a.kind, a.businessId, a.phone]);
+const keyOf = (a: StreamAddress): string => JSON.stringify(a.kind === 'number' ? [a.kind, a.number] : a.kind === 'business' ? [a.kind, a.businessId] : a.kind === 'client' ? [a.kind, a.businessId, a.clientId] : a.kind === 'conversation' ? [a.kind, a.businessId, a.conversationId] : a.kind === 'inbound-claim' ? [a.kind, a.businessId, a.providerMessageId] : a.kind === 'phone-subscription' ? [a.kind, a.businessId, a.phone] : [a.kind, a.businessId, a.period]);
 
 const hasSpecial = (id: string): boolean => encodeStreamComponent(id) !== id;
 

@@ -4,7 +4,8 @@ import { pipe } from 'fp-ts/lib/function.js';
 import { telConversationId, type ConversationId } from '../../domain/conversation/events.js';
 import { ClientId, type BusinessId, type MessageId } from '../../domain/values/ids.js';
 import { businessForNumber, clientForPhone } from '../../domain/policies/inbound-routing.js';
-import { conversationAddress, inboundClaimAddress } from '../../domain/streams.js';
+import { conversationAddress, inboundClaimAddress, usageLedgerAddress } from '../../domain/streams.js';
+import { billingPeriodOf } from '../../domain/policies/allotment.js';
 import { subscriptionIntent } from '../../domain/policies/opt-out-keywords.js';
 import { recordPhoneSubscription } from './phone-subscription.js';
 import { describePhoneProblem, parsePhone } from '../../domain/values/phone-number.js';
@@ -50,6 +51,13 @@ export const receiveInbound =
           messageId,
           at: i.receivedAt ?? deps.clock.now(),
         });
+      };
+      const countInbound = (businessId: BusinessId, messageId: MessageId): Result<unknown> => {
+        const at = i.receivedAt ?? deps.clock.now();
+        const period = billingPeriodOf(at);
+        return execute({ ...deps, maxAttempts: deps.maxAttempts * 3 }, deps.aggregates.usageLedger, usageLedgerAddress(businessId, period), () =>
+          TE.right({ type: 'CountInbound' as const, businessId, period, messageId, at }),
+        );
       };
       /** V2/V3: the conversation decides the rest; a provider id it has seen appends nothing. */
       const receiveInConversation = (conversationId: ConversationId, messageId: MessageId, businessId: BusinessId): Result<ReceivedMessage> => {
@@ -111,6 +119,8 @@ export const receiveInbound =
             // should the process stop in between, the redelivered webhook records the message, never a lost opt-out.
             TE.chainFirst((claimed) => recordIntent(businessId, claimed.messageId)),
             TE.chain((claimed) => receiveInConversation(claimed.conversationId, claimed.messageId, businessId)),
+            // B4: an inbound message counts in its period's ledger too (idempotent per message), never refused.
+            TE.chainFirst((received) => countInbound(businessId, received.messageId)),
           );
         }),
       );

@@ -14,11 +14,11 @@ import type { ConversationId, DeliveryStatus } from '../../domain/conversation/e
 import type { ConversationState } from '../../domain/conversation/state.js';
 import { billingPeriodOf } from '../../domain/policies/allotment.js';
 import { isDeliveryStatus } from '../../domain/policies/delivery-status.js';
-import { businessAddress, clientAddress, conversationAddress, conversationStream } from '../../domain/streams.js';
+import { businessAddress, clientAddress, conversationAddress, conversationStream, usageLedgerAddress } from '../../domain/streams.js';
 import { ClientId, type BusinessId, type MessageId } from '../../domain/values/ids.js';
 import { describePhoneProblem, parseCellPhone } from '../../domain/values/phone-number.js';
 import type { Timestamp } from '../../domain/values/timestamp.js';
-import { outboxKey, pendingMessages, usageIn, type Directory, type PendingOutbound } from '../../read-models/directory.js';
+import { outboxKey, pendingMessages, type PendingOutbound } from '../../read-models/directory.js';
 import type { MessageCenterError } from '../errors.js';
 import * as In from '../facade-inputs.js';
 import type { DispatchReport, Result, SentMessage } from '../message-center-api.js';
@@ -47,23 +47,38 @@ export const sendMessage =
             TE.Do,
             TE.bind('business', () => load(deps, deps.aggregates.business, businessAddress(i.businessId))),
             TE.bind('recipient', () => recipientOf(deps, i.businessId, conversationId)),
-            TE.bind('directory', () => deps.directory.catchUp()),
             // V3 (issue 12): the opt-out of the recipient's phone, whichever client or conversation said it.
             TE.bind('phone', ({ recipient }) => (recipient.phone === null ? TE.right(null) : phoneSubscription(deps, i.businessId, recipient.phone))),
-            TE.chain(({ business, recipient, directory, phone }) =>
-              execute(
-                deps,
-                deps.aggregates.conversation,
-                conversationAddress(i.businessId, conversationId),
-                () => {
-                  const at = deps.clock.now();
-                  const phoneOptedOut = phone === null || phone.changedAt === null ? null : phone.status === 'unsubscribed';
-                  const context: SendContext = { business: businessFacts(business.state, directory, i.businessId, at), recipient: { ...recipient, phoneOptedOut } };
-                  return TE.right({ type: 'SendMessage' as const, businessId: i.businessId, conversationId, actor: i.actor, messageId, body: i.body, context, at });
-                },
-                { idempotencyKey: `outbound:${i.businessId}:${messageId}` },
-              ),
-            ),
+            TE.chain(({ business, recipient, phone }) => {
+              const phoneOptedOut = phone === null || phone.changedAt === null ? null : phone.status === 'unsubscribed';
+              const command = (usedInPeriod: number, at: Timestamp, allotmentDecided = true) => {
+                const facts = businessFacts(business.state, usedInPeriod);
+                // The dry run leaves B4 to the ledger: its allotment never refuses.
+                const context: SendContext = {
+                  business: facts === null || allotmentDecided ? facts : { ...facts, allotment: { ...facts.allotment, overage: 'allow' } },
+                  recipient: { ...recipient, phoneOptedOut },
+                };
+                return { type: 'SendMessage' as const, businessId: i.businessId, conversationId, actor: i.actor, messageId, body: i.body, context, at };
+              };
+              const address = conversationAddress(i.businessId, conversationId);
+              return pipe(
+                // Every other rule first, on the conversation as it is, so a refused message takes no place in the
+                // period; then its place in the period's ledger (B4: the boundary concurrent senders meet at).
+                load(deps, deps.aggregates.conversation, address),
+                TE.chainFirst((loaded) => {
+                  const dryRun = deps.aggregates.conversation.decider.decide(command(0, deps.clock.now(), false), loaded.state);
+                  return E.isLeft(dryRun) ? TE.left<MessageCenterError, unknown>(dryRun.left) : TE.right(undefined);
+                }),
+                TE.bindTo('loaded'),
+                TE.bind('usedInPeriod', () => reserve(deps, business.state, i.businessId, messageId)),
+                TE.chain(({ loaded, usedInPeriod }) =>
+                  execute(deps, deps.aggregates.conversation, address, () => TE.right(command(usedInPeriod, deps.clock.now())), {
+                    idempotencyKey: `outbound:${i.businessId}:${messageId}`,
+                    loaded,
+                  }),
+                ),
+              );
+            }),
             TE.chain(({ state }) => handOver(deps, i.businessId, conversationId, messageId, state)),
             TE.map((status) => ({ conversationId, messageId, status })),
           ),
@@ -90,12 +105,29 @@ export const dispatchPending =
       }),
     );
 
-/** B1/B4 as `SendMessage` needs them: the number, the allotment and what the period has used (null: not enabled). */
-const businessFacts = (business: BusinessState, directory: Directory, businessId: BusinessId, at: Timestamp): SendContext['business'] => {
+/** B1/B4 as `SendMessage` needs them: the number, the allotment and what the period used before this message (null: not enabled). */
+const businessFacts = (business: BusinessState, usedInPeriod: number): SendContext['business'] => {
   const enabled = business.enabled;
-  if (enabled === null) return null;
-  const used = usageIn(directory, businessId, billingPeriodOf(at));
-  return { number: enabled.number, allotment: enabled.allotment, usedInPeriod: used.inbound + used.outbound };
+  return enabled === null ? null : { number: enabled.number, allotment: enabled.allotment, usedInPeriod };
+};
+
+/**
+ * B4 (issue 12): takes the message's place in the period's ledger, appended with the expected revision, so
+ * concurrent senders can never exceed the allotment; answers how many messages the period had before it.
+ * A retried send finds its place already taken. A send refused after this (a STOP that raced it) leaves its
+ * place counted: the allotment errs towards refusing, never towards exceeding.
+ */
+const reserve = (deps: SendDeps, business: BusinessState, businessId: BusinessId, messageId: MessageId): Result<number> => {
+  const enabled = business.enabled;
+  if (enabled === null) return TE.right(0);
+  const at = deps.clock.now();
+  const period = billingPeriodOf(at);
+  return pipe(
+    execute(deps, deps.aggregates.usageLedger, usageLedgerAddress(businessId, period), () =>
+      TE.right({ type: 'ReserveOutbound' as const, businessId, period, messageId, at, allotment: enabled.allotment }),
+    ),
+    TE.map(({ state }) => Math.max(0, state.outbound + state.inbound - 1)),
+  );
 };
 
 /** C2: the client's cell phone (or why they cannot receive SMS); a `tel:` conversation's own number. */
