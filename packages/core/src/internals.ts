@@ -16,6 +16,7 @@ export * from './store/subscription-lifecycle.js';
 // The facade.
 export * from './application/message-center.js';
 export * from './application/message-center-api.js';
+export * from './application/guarded-transport.js';
 export * from './application/errors.js';
 export * from './application/facade-inputs.js';
 export * from './application/in-memory-transport.js';

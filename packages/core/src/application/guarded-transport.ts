@@ -31,8 +31,12 @@ export const handOverGuarded = (transport: SmsTransport, sms: OutgoingSms, timeo
     try {
       transport
         .send(sms)()
-        .then((answer) => (E.isLeft(answer) || E.isRight(answer) ? settle(answer) : failed(new TypeError('not an Either'))), failed);
+        // A transport written in plain JavaScript may answer anything: only an Either is an answer.
+        .then((answer: unknown) => (isEither(answer) ? settle(answer) : failed(new TypeError('the transport did not answer an Either'))), failed);
     } catch (cause) {
       failed(cause);
     }
   });
+
+const isEither = (u: unknown): u is E.Either<TransportError, SmsAccepted> =>
+  typeof u === 'object' && u !== null && '_tag' in u && (u._tag === 'Left' || u._tag === 'Right');

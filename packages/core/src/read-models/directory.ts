@@ -8,7 +8,6 @@ import type { Timestamp } from '../domain/values/timestamp.js';
 import { PHashMap, withEdit } from './persistent.js';
 import type { Projection } from './projection.js';
 import { pairKey } from './stream-ids.js';
-import { emptyUsage, foldUsage, periodCounts, type UsageState } from './usage.js';
 
 export interface ConversationEntry {
   readonly businessId: BusinessId;
@@ -32,8 +31,8 @@ export interface PendingOutbound {
 /**
  * The write side's lookup index: what commands need to know across streams — which business a number
  * belongs to (B2), which clients have a phone (V2), which conversation a provider message id is in (V10),
- * the usage of each billing period (B4, counted by the usage read model's own fold) and the outbox of
- * messages not yet handed to the transport. The application layer keeps it current with the same
+ * and the outbox of messages not yet handed to the transport. (B4 is decided by the usage ledger stream of
+ * each period, not from here.) The application layer keeps it current with the same
  * projection runner as the read models, and catches it up before each command that needs it.
  *
  * Every map grows with the log (one entry per outbound message, per client, per conversation), so they
@@ -52,8 +51,6 @@ export interface Directory {
   readonly providerMessages: PHashMap<string>;
   /** `outboxKey(streamId, messageId)` → the message: a host may reuse its own message ids across conversations. */
   readonly pendingOutbound: PHashMap<PendingOutbound>;
-  /** B4: messages per business and billing period, folded by `foldUsage` (usage is counted by one rule). */
-  readonly usage: UsageState;
 }
 
 export const emptyDirectory: Directory = {
@@ -63,15 +60,14 @@ export const emptyDirectory: Directory = {
   conversations: PHashMap.empty(),
   providerMessages: PHashMap.empty(),
   pendingOutbound: PHashMap.empty(),
-  usage: emptyUsage,
 };
 
 const key = pairKey;
 export const outboxKey = (streamId: string, messageId: MessageId): string => key(streamId, messageId);
 
-/** Folds a batch of events into the directory: the lookups in one edit for the whole batch, then the usage. */
+/** Folds a batch of events into the directory, in one edit for the whole batch. */
 export const foldDirectory = (directory: Directory, batch: ReadonlyArray<EventEnvelope>): Directory =>
-  batch.length === 0 ? directory : { ...foldLookups(directory, batch), usage: foldUsage(directory.usage, batch) };
+  batch.length === 0 ? directory : foldLookups(directory, batch);
 
 const foldLookups = (directory: Directory, batch: ReadonlyArray<EventEnvelope>): Directory =>
   withEdit((edit) => {
@@ -175,10 +171,6 @@ export const conversationOfProviderMessage = (d: Directory, providerMessageId: P
   const streamId = d.providerMessages.get(providerMessageId);
   return streamId === undefined ? undefined : d.conversations.get(streamId);
 };
-
-/** B4: messages in and out of a business in a billing period (`YYYY-MM`). */
-export const usageIn = (d: Directory, businessId: BusinessId, period: string): { readonly inbound: number; readonly outbound: number } =>
-  periodCounts(d.usage, businessId, period);
 
 /** The outbox: messages recorded and not yet handed to the transport. */
 export const pendingMessages = (d: Directory): ReadonlyArray<PendingOutbound> => {

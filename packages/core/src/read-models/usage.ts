@@ -100,10 +100,6 @@ export const foldUsage = (state: UsageState, batch: ReadonlyArray<EventEnvelope>
 
 export const usageProjection: Projection<UsageState> = { name: 'usage', initial: emptyUsage, fold: foldUsage };
 
-/** The counts of one business in one billing period (`YYYY-MM`); zero where nothing was counted. */
-export const periodCounts = (state: UsageState, businessId: BusinessId, period: string): PeriodCounts =>
-  state.businesses.get(businessId)?.periods.get(period) ?? NO_COUNTS;
-
 export interface PeriodUsage {
   readonly period: string;
   readonly inbound: number;

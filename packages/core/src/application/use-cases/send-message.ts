@@ -51,7 +51,9 @@ export const sendMessage =
             TE.bind('phone', ({ recipient }) => (recipient.phone === null ? TE.right(null) : phoneSubscription(deps, i.businessId, recipient.phone))),
             TE.chain(({ business, recipient, phone }) => {
               const phoneOptedOut = phone === null || phone.changedAt === null ? null : phone.status === 'unsubscribed';
-              const command = (usedInPeriod: number, at: Timestamp, allotmentDecided = true) => {
+              // One reading of the clock: the message's place in the ledger and its record fall in one period.
+              const at = deps.clock.now();
+              const command = (usedInPeriod: number, allotmentDecided = true) => {
                 const facts = businessFacts(business.state, usedInPeriod);
                 // The dry run leaves B4 to the ledger: its allotment never refuses.
                 const context: SendContext = {
@@ -66,13 +68,13 @@ export const sendMessage =
                 // period; then its place in the period's ledger (B4: the boundary concurrent senders meet at).
                 load(deps, deps.aggregates.conversation, address),
                 TE.chainFirst((loaded) => {
-                  const dryRun = deps.aggregates.conversation.decider.decide(command(0, deps.clock.now(), false), loaded.state);
+                  const dryRun = deps.aggregates.conversation.decider.decide(command(0, false), loaded.state);
                   return E.isLeft(dryRun) ? TE.left<MessageCenterError, unknown>(dryRun.left) : TE.right(undefined);
                 }),
                 TE.bindTo('loaded'),
-                TE.bind('usedInPeriod', () => reserve(deps, business.state, i.businessId, messageId)),
+                TE.bind('usedInPeriod', () => reserve(deps, business.state, i.businessId, messageId, at)),
                 TE.chain(({ loaded, usedInPeriod }) =>
-                  execute(deps, deps.aggregates.conversation, address, () => TE.right(command(usedInPeriod, deps.clock.now())), {
+                  execute(deps, deps.aggregates.conversation, address, () => TE.right(command(usedInPeriod)), {
                     idempotencyKey: `outbound:${i.businessId}:${messageId}`,
                     loaded,
                   }),
@@ -117,10 +119,9 @@ const businessFacts = (business: BusinessState, usedInPeriod: number): SendConte
  * A retried send finds its place already taken. A send refused after this (a STOP that raced it) leaves its
  * place counted: the allotment errs towards refusing, never towards exceeding.
  */
-const reserve = (deps: SendDeps, business: BusinessState, businessId: BusinessId, messageId: MessageId): Result<number> => {
+const reserve = (deps: SendDeps, business: BusinessState, businessId: BusinessId, messageId: MessageId, at: Timestamp): Result<number> => {
   const enabled = business.enabled;
   if (enabled === null) return TE.right(0);
-  const at = deps.clock.now();
   const period = billingPeriodOf(at);
   return pipe(
     execute(deps, deps.aggregates.usageLedger, usageLedgerAddress(businessId, period), () =>
