@@ -159,7 +159,7 @@ const describeFacade = (name: string, create: () => Promise<AdapterTarget>, unkn
       const sent = await ok(mc.sendMessage({ businessId, clientId: 'ana', actor: staff(businessId), body: 'Great, 10am tomorrow.' }));
       expect(sent.status).toBe('queued');
       const afterSend = await conversationOf(world);
-      expect(afterSend.map((e) => e.event.type)).toEqual(['ConversationStarted', 'InboundReceived', 'OutboundSent', 'OutboundDispatched']);
+      expect(afterSend.map((e) => e.event.type)).toEqual(['ConversationStarted', 'InboundReceived', 'OutboundSent', 'OutboundClaimed', 'OutboundDispatched']);
       expect(afterSend.map((e) => e.recorded.id).slice(2, 3)).toEqual([fromKey(`outbound:${businessId}:${sent.messageId}/0`)]);
 
       const status = await ok(mc.recordDeliveryStatus({ providerMessageId: `SM${world.tag}${(1).toString(16).padStart(24, '0')}`, status: 'delivered' }));

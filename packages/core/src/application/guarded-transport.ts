@@ -4,6 +4,9 @@ import type { OutgoingSms, SmsAccepted, SmsTransport, TransportError } from './p
 /** How long a hand-over may take before it counts as a retryable failure (DESIGN §3). */
 export const DEFAULT_TRANSPORT_TIMEOUT_MS = 30_000;
 
+/** How long a dispatcher's claim on an outbox entry holds other dispatchers back (issue 12; docs/outbox.md). */
+export const DEFAULT_DISPATCH_LEASE_MS = 300_000;
+
 /**
  * Hands one message to the transport and always answers: a transport that throws, rejects or does not
  * answer within `timeoutMs` is a `retryable` failure, so the message stays in the outbox and one bad
@@ -37,6 +40,14 @@ export const handOverGuarded = (transport: SmsTransport, sms: OutgoingSms, timeo
       failed(cause);
     }
   });
+
+/**
+ * Whether a failed hand-over may have reached the provider all the same: no answer at all (a timeout, a
+ * throw, a dropped connection: `retryable` without an HTTP status) or a server error after the request
+ * was sent. Such a message keeps its claim until it expires; one the provider certainly did not take (a
+ * rate limit, refused credentials) is released for the next sweep at once.
+ */
+export const mayHaveLeft = (error: TransportError): boolean => error.code === 'retryable' && (error.status === null || error.status >= 500);
 
 const isEither = (u: unknown): u is E.Either<TransportError, SmsAccepted> =>
   typeof u === 'object' && u !== null && '_tag' in u && (u._tag === 'Left' || u._tag === 'Right');

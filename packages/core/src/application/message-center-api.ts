@@ -51,6 +51,12 @@ export interface MessageCenterOptions {
    * retryable failure: the message stays pending for the next `dispatchPending`.
    */
   readonly transportTimeoutMs?: number;
+  /**
+   * How long a dispatcher's claim on an outbox message holds other dispatchers back (default 5 minutes, and
+   * never less than twice `transportTimeoutMs`). A dispatcher that crashed mid hand-over, or a hand-over that
+   * got no answer, leaves its claim; once it expired the message is handed over again (docs/outbox.md).
+   */
+  readonly dispatchLeaseMs?: number;
   /** The time stamped on every command (default: the system clock). */
   readonly clock?: Clock;
   /** Message and event ids (default: random UUIDs). */

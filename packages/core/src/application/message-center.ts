@@ -20,8 +20,9 @@ import { recordDeliveryStatus } from './use-cases/delivery-status.js';
 import { alerts, contactHistory, conversation, inbox, unreadBadge, usage } from './use-cases/queries.js';
 import { receiveInbound } from './use-cases/receive-inbound.js';
 import { recordClient } from './use-cases/record-client.js';
-import { dispatchPending, sendMessage } from './use-cases/send-message.js';
-import { DEFAULT_TRANSPORT_TIMEOUT_MS } from './guarded-transport.js';
+import { dispatchPending } from './use-cases/dispatch.js';
+import { sendMessage } from './use-cases/send-message.js';
+import { DEFAULT_DISPATCH_LEASE_MS, DEFAULT_TRANSPORT_TIMEOUT_MS } from './guarded-transport.js';
 
 export const createMessageCenter = (options: MessageCenterOptions): MessageCenter => {
   const { store, onAlert } = options;
@@ -29,10 +30,13 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
   const upcasters = options.upcasters ?? [];
   const unknownEvents = options.unknownEvents ?? 'fail';
   const createdAt = clock.now();
+  const transportTimeoutMs = options.transportTimeoutMs ?? DEFAULT_TRANSPORT_TIMEOUT_MS;
   const deps: Deps = {
     store,
     transport: options.transport,
-    transportTimeoutMs: options.transportTimeoutMs ?? DEFAULT_TRANSPORT_TIMEOUT_MS,
+    transportTimeoutMs,
+    // A claim must outlive the hand-over it covers, or a second dispatcher could send while the first waits.
+    dispatchLeaseMs: Math.max(options.dispatchLeaseMs ?? DEFAULT_DISPATCH_LEASE_MS, 2 * transportTimeoutMs),
     clock,
     ids: options.ids ?? randomIds,
     maxAttempts: options.maxAttempts ?? 10,

@@ -120,11 +120,12 @@ export const foldContactHistory = (history: ContactHistory, events: ReadonlyArra
   const client = clientEvents.length === 0 ? history.client : clientDecider.fold({ profile: history.client }, clientEvents).profile;
   const clientId = conversation.identity?.clientId ?? null;
   const { entries, outboundAt } = produce({ entries: history.entries, outboundAt: history.outboundAt }, (d) => {
-    const deliveryOf = (messageId: MessageId) => {
+    const outboundOf = (messageId: MessageId) => {
       const i = d.outboundAt.get(messageId);
       const entry = i === undefined ? undefined : d.entries[i];
-      return entry?.kind === 'outbound' ? entry.delivery : undefined;
+      return entry?.kind === 'outbound' ? entry : undefined;
     };
+    const deliveryOf = (messageId: MessageId) => outboundOf(messageId)?.delivery;
     for (const e of conversationEvents)
       switch (e.type) {
         case 'InboundReceived':
@@ -157,6 +158,14 @@ export const foldContactHistory = (history: ContactHistory, events: ReadonlyArra
             delivery: { status: 'pending', errorCode: null, providerMessageId: null, updatedAt: e.data.at, failure: null },
           });
           break;
+        // The outbox decided the numbers again before the hand-over (issue 12): the entry shows the ones used.
+        case 'OutboundClaimed': {
+          const entry = outboundOf(e.data.messageId);
+          if (entry === undefined) break;
+          entry.from = e.data.from;
+          entry.to = e.data.to;
+          break;
+        }
         // V10, as the decider: statuses only move forward (`nextDeliveryStatus`).
         case 'OutboundDispatched': {
           const delivery = deliveryOf(e.data.messageId);

@@ -270,6 +270,9 @@ const messagePreview = (
 export const evolveRecord = (r: ConversationRecord, e: ConversationEvent): ConversationRecord => {
   switch (e.type) {
     case 'ConversationStarted':
+    // A claim is the outbox's business: the row shows the message as pending until its outcome.
+    case 'OutboundClaimed':
+    case 'OutboundClaimReleased':
       return r;
     case 'InboundReceived': {
       const n = copyRecord(r);

@@ -105,6 +105,7 @@ export const send = (
   messageId: messageId(options.id ?? 'out-1'),
   body: options.body ?? 'Your appointment is tomorrow at 10:00.',
   context: options.context ?? okContext(),
+  claim: null,
   at: options.at ?? at(),
 });
 

@@ -13,9 +13,10 @@ import {
   createMessageCenter,
   type EventStore,
   type MessageCenter,
+  timestampFromMillis,
   type TransportError,
 } from '@message-center/core';
-import { B1, counterIds, staffOf, tickingClock } from './support.js';
+import { B1, START, counterIds, staffOf, tickingClock } from './support.js';
 
 const staff = staffOf(B1, 's1');
 const allotment = { messagesPerPeriod: 1_000, overage: 'refuse' as const };
@@ -37,10 +38,11 @@ const view = async (mc: MessageCenter) => {
   return v.right;
 };
 
-const failure = (code: TransportError['code'], providerCode: number | null): TransportError =>
-  code === 'retryable' || code === 'rejected'
-    ? { code, message: code, providerCode, status: 503 }
-    : { code, message: code, providerCode };
+const failure = (code: TransportError['code'], providerCode: number | null, status = 503): TransportError =>
+  code === 'retryable' || code === 'rejected' ? { code, message: code, providerCode, status } : { code, message: code, providerCode };
+
+/** Past the default claim of a hand-over (5 minutes), as a restart some time later sees it. */
+const afterTheClaim = (): ReturnType<typeof tickingClock> => tickingClock(START + 10 * 60_000);
 
 describe('outbox', () => {
   it('a message recorded without a transport is pending, and a restart with a transport sends it once', async () => {
@@ -59,9 +61,9 @@ describe('outbox', () => {
     expect(transport.sent).toHaveLength(1);
   });
 
-  it('a retryable failure leaves the message pending; the next pass sends it', async () => {
+  it('a rate limit (the provider certainly did not take it) releases the claim: the message stays pending and the next pass sends it', async () => {
     let down = true;
-    const transport = createInMemorySmsTransport({ fail: () => (down ? failure('retryable', 20429) : null) });
+    const transport = createInMemorySmsTransport({ fail: () => (down ? failure('retryable', 20429, 429) : null) });
     const mc = createMessageCenter({ store: createInMemoryEventStore(), transport, clock: tickingClock(), ids: counterIds() });
     await setUp(mc);
     expect((await send(mc, 'Hello')).status).toBe('pending');
@@ -69,6 +71,25 @@ describe('outbox', () => {
     down = false;
     expect(await mc.dispatchPending()()).toEqual(E.right({ dispatched: 1, failed: 0, retryLater: 0 }));
     expect(transport.sent).toHaveLength(1);
+  });
+
+  it('issue 12: a hand-over that may have reached the provider (a 503, no answer) keeps its claim; once it expired a pass sends the message', async () => {
+    let now = START;
+    const clock = { now: () => timestampFromMillis((now += 1000)) };
+    let down = true;
+    const transport = createInMemorySmsTransport({ fail: () => (down ? failure('retryable', null, 503) : null) });
+    const mc = createMessageCenter({ store: createInMemoryEventStore(), transport, clock, ids: counterIds() });
+    await setUp(mc);
+    expect((await send(mc, 'Hello')).status).toBe('pending');
+    down = false;
+    // The provider may have the message: no sweep sends it again while the claim holds.
+    expect(await mc.dispatchPending()()).toEqual(E.right({ dispatched: 0, failed: 0, retryLater: 1 }));
+    expect(transport.sent).toHaveLength(0);
+    expect((await view(mc)).deliveries.map((d) => d.claim !== null)).toEqual([true]);
+    now += 5 * 60_000;
+    expect(await mc.dispatchPending()()).toEqual(E.right({ dispatched: 1, failed: 0, retryLater: 0 }));
+    expect(transport.sent).toHaveLength(1);
+    expect((await view(mc)).deliveries.map((d) => [d.status, d.claim])).toEqual([['queued', null]]);
   });
 
   it('V3 a final failure is recorded as failed; 21610 also opts the client out and later sends are refused', async () => {
@@ -85,17 +106,15 @@ describe('outbox', () => {
 
   it('at-least-once edge: when recording the dispatch fails after the transport accepted, a restart sends the message again', async () => {
     const inner = createInMemoryEventStore();
-    // A store that loses exactly the append of OutboundDispatched, as a crash right after sending would.
+    // A process that dies right after the transport accepted: from the append of OutboundDispatched on, none
+    // of its writes reaches the store (retrying them does not help).
     let crashed = false;
     const crashing: EventStore = {
       ...inner,
-      appendToStream: (streamId, events, options) =>
-        !crashed && events.some((e) => e.type === 'OutboundDispatched')
-          ? (() => {
-              crashed = true;
-              return TE.left({ code: 'store-unavailable', message: 'the process died here' });
-            })()
-          : inner.appendToStream(streamId, events, options),
+      appendToStream: (streamId, events, options) => {
+        if (events.some((e) => e.type === 'OutboundDispatched')) crashed = true;
+        return crashed ? TE.left({ code: 'store-unavailable', message: 'the process died here' }) : inner.appendToStream(streamId, events, options);
+      },
     };
     const transport = createInMemorySmsTransport();
     const first = createMessageCenter({ store: crashing, transport, clock: tickingClock(), ids: counterIds() });
@@ -107,9 +126,12 @@ describe('outbox', () => {
     expect(E.isRight(answer)).toBe(true);
     expect(transport.sent).toHaveLength(1);
 
-    const restarted = createMessageCenter({ store: inner, transport, clock: tickingClock(), ids: counterIds() });
+    // Until the crashed hand-over's claim expires, nobody sends it again.
+    const soon = createMessageCenter({ store: inner, transport, clock: tickingClock(START + 60_000), ids: counterIds() });
+    expect(await soon.dispatchPending()()).toEqual(E.right({ dispatched: 0, failed: 0, retryLater: 1 }));
+    const restarted = createMessageCenter({ store: inner, transport, clock: afterTheClaim(), ids: counterIds() });
     expect(await restarted.dispatchPending()()).toEqual(E.right({ dispatched: 1, failed: 0, retryLater: 0 }));
-    // The message is never lost; the client may get it twice (documented in docs/architecture.md).
+    // The message is never lost; the client may get it twice (the edge documented in docs/outbox.md).
     expect(transport.sent.map((s) => s.body)).toEqual(['Hello', 'Hello']);
     expect((await view(restarted)).deliveries).toHaveLength(1);
   });
@@ -130,7 +152,7 @@ describe('outbox', () => {
       for (const [n] of outcomes.entries()) await send(mc, `message ${n}`);
 
       const healthy = createInMemorySmsTransport();
-      const restarted = createMessageCenter({ store, transport: healthy, clock: tickingClock(), ids: counterIds() });
+      const restarted = createMessageCenter({ store, transport: healthy, clock: afterTheClaim(), ids: counterIds() });
       const report = await restarted.dispatchPending()();
       expect(E.isRight(report) && report.right.retryLater).toBe(0);
       const statuses = (await view(restarted)).deliveries.map((d) => d.status);

@@ -7,13 +7,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inboundSid } from '@message-center/testing';
-import { BUSINESS, BUSINESS_NUMBERS, HOST, PHONES, STAFF, at, ok, setUpBusiness } from './support/fixtures.js';
+import { BUSINESS, BUSINESS_NUMBERS, HOST, PHONES, STAFF, at, ok, recordClient, setUpBusiness } from './support/fixtures.js';
 import { useRealTime, useVirtualTime } from './support/virtual-time.js';
 import { createFaultWorld, driver } from './support/world.js';
 
 const NUMBER = at(BUSINESS_NUMBERS, 0);
 const NEW_NUMBER = at(BUSINESS_NUMBERS, 1);
 const ANA = at(PHONES, 0);
+const ANA_NEW = at(PHONES, 1);
 const REMINDER = 'Hi Ana, your cleaning is tomorrow at 10:00. Reply C to confirm.';
 
 beforeEach(useVirtualTime);
@@ -75,5 +76,41 @@ describe('issue 12 defect 1: the outbox decides again before it sends', () => {
       const reply = await run('reply', () => after.mc.receiveInbound({ to: from, from: ANA, body: 'C', providerMessageId: inboundSid(10 + i) })());
       expect(E.isLeft(reply) ? reply.left.code : 'delivered', `reply to ${from}`).toBe('delivered');
     }
+  });
+
+  it('C2 a message pending across a change of the client\'s phone goes to the new phone, and contact history shows the numbers used', async () => {
+    const world = createFaultWorld();
+    const run = driver(world);
+    const before = world.facade('without-transport', { transport: false });
+    await run('set-up', () => setUpBusiness(before.mc, { number: NUMBER, clients: [{ id: 'ana', name: 'Ana Ruiz', phone: ANA }] }));
+    const sent = await run('send', () => ok('send', before.mc.sendMessage({ businessId: BUSINESS, clientId: 'ana', actor: STAFF, body: REMINDER })));
+    await run('ana moves', () => recordClient(before.mc, 'ana', 'Ana Ruiz', ANA_NEW));
+    await run('changeNumber', () => ok('changeNumber', before.mc.changeNumber({ businessId: BUSINESS, actor: HOST, number: NEW_NUMBER })));
+
+    const after = world.facade('with-transport');
+    await run('dispatchPending', () => after.mc.dispatchPending()());
+    expect(world.transport.calls().map((c) => [c.sms.from, c.sms.to])).toEqual([[NEW_NUMBER, ANA_NEW]]);
+    const history = await run('history', () => ok('history', world.checker.contactHistory({ businessId: BUSINESS, viewer: STAFF, clientId: 'ana' })));
+    const entry = history.entries.find((e) => e.kind === 'outbound' && e.messageId === sent.messageId);
+    expect(entry?.kind === 'outbound' ? [entry.from, entry.to, entry.delivery.status] : null).toEqual([NEW_NUMBER, ANA_NEW, 'queued']);
+  });
+
+  it('C2 a message pending when the client is left with no cell phone is withdrawn, never handed over', async () => {
+    const world = createFaultWorld();
+    const run = driver(world);
+    const before = world.facade('without-transport', { transport: false });
+    await run('set-up', () => setUpBusiness(before.mc, { number: NUMBER, clients: [{ id: 'ana', name: 'Ana Ruiz', phone: ANA }] }));
+    const sent = await run('send', () => ok('send', before.mc.sendMessage({ businessId: BUSINESS, clientId: 'ana', actor: STAFF, body: REMINDER })));
+    await run('ana has no cell phone any more', () =>
+      ok('recordClient', before.mc.recordClient({ businessId: BUSINESS, actor: HOST, clientId: 'ana', uid: 'U-ana', name: 'Ana Ruiz', cellPhone: null })),
+    );
+
+    const after = world.facade('with-transport');
+    const report = await run('dispatchPending', () => ok('dispatchPending', after.mc.dispatchPending()));
+    expect(report).toEqual({ dispatched: 0, failed: 1, retryLater: 0 });
+    expect(world.transport.calls()).toHaveLength(0);
+    const history = await run('history', () => ok('history', world.checker.contactHistory({ businessId: BUSINESS, viewer: STAFF, clientId: 'ana' })));
+    const entry = history.entries.find((e) => e.kind === 'outbound' && e.messageId === sent.messageId);
+    expect(entry?.kind === 'outbound' ? entry.delivery.failure?.reason : null).toBe('client-has-no-valid-cell-phone');
   });
 });

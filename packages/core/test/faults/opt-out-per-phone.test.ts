@@ -74,6 +74,20 @@ describe('issue 12 defect 3: opt-out is per phone number of the business', () =>
     expect(handedTo(f, FAMILY_PHONE), 'SMS handed to the transport after the provider answered 21610').toBe(1);
   });
 
+  it('V3 a status callback with 21610 opts out the phone the message went to (mom has moved since): kid on that phone is not texted, mom on her new one is', async () => {
+    const f = await family();
+    await f.run('record kid', () => recordClient(f.mc, 'kid', 'Leo Lopez', FAMILY_PHONE));
+    expect(await send(f, 'mom', 'Maria, your invoice is ready.')).toBe('sent');
+    const call = f.world.transport.calls().find((c) => c.sms.to === FAMILY_PHONE);
+    const providerMessageId = call?.outcome.kind === 'accepted' ? call.outcome.providerMessageId : null;
+    if (providerMessageId === null) throw new Error('the message to mom was not accepted');
+    await f.run('mom moves', () => recordClient(f.mc, 'mom', 'Maria Lopez', OTHER_PHONE));
+    await f.run('callback', () => ok('callback', f.mc.recordDeliveryStatus({ providerMessageId, status: 'undelivered', errorCode: 21610 })));
+    expect(await send(f, 'kid', 'Leo, your braces check-up is on Monday.')).toBe('client-unsubscribed');
+    expect(await send(f, 'mom', 'Maria, we have your new number.')).toBe('sent');
+    expect(handedTo(f, FAMILY_PHONE), 'SMS handed to the transport after the callback said 21610').toBe(1);
+  });
+
   it('V3 the opt-out stays with the phone when a client moves: texting the new phone works, the old one stays opted out', async () => {
     const f = await family();
     await text(f, FAMILY_PHONE, 'STOP', 1);

@@ -358,6 +358,7 @@ export const runWorld = (commands: ReadonlyArray<WorldCommand>, setup: Setup, cl
             business: { number: business.number, allotment: business.allotment, usedInPeriod: used },
             recipient: { phoneOptedOut: null, clientId: target.clientId, phone: target.phone, problem: target.phone === null ? 'no cell phone' : null },
           },
+          claim: null,
           at,
         }));
         return;

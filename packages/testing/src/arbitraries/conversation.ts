@@ -115,6 +115,7 @@ const sendArb: fc.Arbitrary<ConversationCommand> = fc
         ? { clientId: FIXTURE.conversationId, phone: FIXTURE.clientPhone, problem: null, phoneOptedOut: null }
         : { clientId: FIXTURE.conversationId, phone: null, problem: 'the number is not a mobile number (FIXED_LINE)', phoneOptedOut: null },
     },
+    claim: null,
   }));
 
 const inboundArb: fc.Arbitrary<ConversationCommand> = fc
@@ -168,6 +169,23 @@ const deliveryArb: fc.Arbitrary<ConversationCommand> = fc
     errorCode,
   }));
 
+/** Claims, releases and withdrawals by three dispatchers: a claim held for the rest of any history, or one already expired when made. */
+const FAR_FUTURE: Timestamp = must((u): u is Timestamp => typeof u === 'string', '2099-01-01T00:00:00.000Z');
+const claimIdArb = fc.constantFrom('claim-a', 'claim-b', 'claim-c').map((id) => must(MessageId.is, id));
+
+const claimArb: fc.Arbitrary<ConversationCommand> = fc
+  .record({ messageId: messageIdArb, claimId: claimIdArb, held: fc.boolean(), kind: fc.constantFrom('claim' as const, 'claim' as const, 'release' as const, 'withdraw' as const) })
+  .map(({ messageId, claimId, held, kind }): ConversationCommand => {
+    switch (kind) {
+      case 'claim':
+        return { type: 'ClaimOutbound', ...base, messageId, claimId, from: FIXTURE.businessNumber, to: FIXTURE.clientPhone, expiresAt: held ? FAR_FUTURE : PLACEHOLDER };
+      case 'release':
+        return { type: 'ReleaseOutboundClaim', ...base, messageId, claimId, reason: 'retryable' };
+      case 'withdraw':
+        return { type: 'WithdrawOutbound', ...base, messageId, reason: 'recipient-unsubscribed', message: 'the phone opted out before the message left' };
+    }
+  });
+
 const readArb: fc.Arbitrary<ConversationCommand> = fc
   .record({ actor: viewerArb, unread: fc.boolean() })
   .map(({ actor, unread }) => ({ type: unread ? ('MarkUnread' as const) : ('MarkRead' as const), ...base, actor }));
@@ -182,6 +200,7 @@ export const conversationCommandArb: fc.Arbitrary<ConversationCommand> = fc.oneo
   { weight: 5, arbitrary: inboundArb },
   { weight: 3, arbitrary: dispatchedArb },
   { weight: 1, arbitrary: dispatchFailedArb },
+  { weight: 2, arbitrary: claimArb },
   { weight: 3, arbitrary: deliveryArb },
   { weight: 4, arbitrary: readArb },
   { weight: 3, arbitrary: toggleArb },

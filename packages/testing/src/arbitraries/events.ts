@@ -78,6 +78,10 @@ export const conversationEventArb: fc.Arbitrary<ConversationEvent> = fc.oneof(
     .map((data): ConversationEvent => ({ type: 'InboundReceived', data })),
   fc.record({ messageId, seq: count, author, from: mobileArb(), to: mobileArb(), body: text, segments: count, overage: fc.boolean(), at: timestampArb })
     .map((data): ConversationEvent => ({ type: 'OutboundSent', data })),
+  fc.record({ messageId, claimId: messageId, from: mobileArb(), to: mobileArb(), expiresAt: timestampArb, at: timestampArb })
+    .map((data): ConversationEvent => ({ type: 'OutboundClaimed', data })),
+  fc.record({ messageId, claimId: messageId, reason: text, at: timestampArb })
+    .map((data): ConversationEvent => ({ type: 'OutboundClaimReleased', data })),
   fc.record({ messageId, providerMessageId: providerId, status, at: timestampArb })
     .map((data): ConversationEvent => ({ type: 'OutboundDispatched', data })),
   fc.record({ messageId, reason: text, providerCode: nullable(count), message: text, at: timestampArb })

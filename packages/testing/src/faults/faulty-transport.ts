@@ -129,7 +129,7 @@ export const createFaultyTransport = (options: FaultyTransportOptions = {}): Fau
     return decide?.(sms, i) ?? draw();
   };
   const record = (session: string, sms: OutgoingSms, behaviour: TransportBehaviour, outcome: TransportCall['outcome']): TransportCall =>
-    journal.add({ kind: 'send', seq: journal.tick(), session, sms: { ...sms }, behaviour, outcome, answeredAt: null });
+    journal.add({ kind: 'send', seq: journal.tick(), session, sms: { ...sms }, behaviour, outcome, answeredAt: null, handedOverAtMs: Date.now() });
   const answer = (call: TransportCall, outcome: TransportCall['outcome']): void => {
     call.outcome = outcome;
     call.answeredAt = journal.tick();

@@ -47,8 +47,9 @@ const recordedBefore = (journal: FaultJournal, providerMessageId: string, seq: n
 const crashedBetween = (journal: FaultJournal, session: string, from: number, to: number): boolean =>
   journal.entries.some((e) => e.kind === 'note' && e.label === `crash:${session}` && e.seq > from && e.seq < to);
 
+/** Any store fault of the session: recording an outcome reads the stream before it appends. */
 const storeFaultBetween = (journal: FaultJournal, session: string, from: number, to: number): boolean =>
-  journal.entries.some((e) => e.kind === 'store-fault' && e.operation === 'append' && e.session === session && e.seq > from && e.seq < to);
+  journal.entries.some((e) => e.kind === 'store-fault' && e.session === session && e.seq > from && e.seq < to);
 
 /**
  * A repeat is a plain duplicate (null) when the earlier provider id was in the store before it, or when

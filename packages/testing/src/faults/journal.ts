@@ -42,6 +42,8 @@ export interface TransportCall {
   outcome: SendOutcome;
   /** Sequence number when the caller got its answer (null: never). */
   answeredAt: number | null;
+  /** `Date.now()` when it was handed over (virtual time in the fault tests): claims expire by the clock. */
+  readonly handedOverAtMs: number;
 }
 
 /** An injected store fault, kept for reports and shrunk counterexamples. */

@@ -1,4 +1,4 @@
-import type * as E from 'fp-ts/lib/Either.js';
+import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { EnabledBusiness } from '../../domain/business/state.js';
@@ -9,7 +9,7 @@ import { MessageId, type BusinessId } from '../../domain/values/ids.js';
 import type { Directory } from '../../read-models/directory.js';
 import type { ReadModels } from '../../read-models/read-models.js';
 import type { Aggregates } from '../aggregates.js';
-import { executeCommand, loadAggregate, type Aggregate, type Executed, type Loaded } from '../command-handler.js';
+import { executeCommand, loadAggregate, retryDelayMs, type Aggregate, type Executed, type Loaded } from '../command-handler.js';
 import type { EventDecodeError } from '../event-codec.js';
 import type { Result } from '../message-center-api.js';
 import type { ProjectionRunner } from '../projection-runner.js';
@@ -28,6 +28,8 @@ export interface Deps {
   readonly transport: SmsTransport | undefined;
   /** A hand-over that takes longer is a retryable failure (the message stays in the outbox). */
   readonly transportTimeoutMs: number;
+  /** How long a dispatcher's claim on an outbox entry holds others back (longer than a hand-over and its record). */
+  readonly dispatchLeaseMs: number;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   /** Load → decide → append attempts per command when writers race. */
@@ -53,6 +55,29 @@ export const execute = <C, S, Ev extends DomainEvent>(
   command: (state: S) => Result<C>,
   options: { readonly idempotencyKey?: string; readonly loaded?: Loaded<S> } = {},
 ): Result<Executed<S, Ev>> => executeCommand(deps, aggregate, address, command, { maxAttempts: deps.maxAttempts, ...options });
+
+/**
+ * The attempts for a write that must not be lost to contention: an inbound message the provider will not
+ * send again once acknowledged, the outcome of a hand-over, an opt-out, a message that already holds its
+ * place in the period's ledger. Three times a command's.
+ */
+export const persistent = <D extends Pick<Deps, 'maxAttempts'>>(deps: D): D => ({ ...deps, maxAttempts: deps.maxAttempts * 3 });
+
+/**
+ * A write whose loss would cost a duplicate SMS (the outcome of a hand-over: without it the claim expires
+ * and the message goes again) is tried again after a store blip too, a few times with a jittered wait. An
+ * append answered as failed may have been written: the decider makes the retry a no-op then.
+ */
+export const retriedWhenUnavailable =
+  <A>(task: Result<A>, attempts = 4): Result<A> =>
+  async () => {
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await task();
+      if (E.isRight(result) || result.left.code !== 'store-unavailable' || attempt >= attempts) return result;
+      // The global `setTimeout` on purpose: tests drive it with fake timers.
+      await new Promise<void>((resolve) => setTimeout(resolve, retryDelayMs(attempt + 4)));
+    }
+  };
 
 /** B1: the business as enabled, or `message-center-not-enabled`. */
 export const enabledBusiness = (deps: Pick<Deps, 'store' | 'aggregates'>, businessId: BusinessId): Result<EnabledBusiness> =>

@@ -10,7 +10,7 @@ import { phoneSubscriptionAddress } from '../../domain/streams.js';
 import type { BusinessId } from '../../domain/values/ids.js';
 import type { E164 } from '../../domain/values/phone-number.js';
 import type { Result } from '../message-center-api.js';
-import { execute, load, type Deps } from './deps.js';
+import { execute, load, persistent, type Deps } from './deps.js';
 
 type SubscriptionDeps = Pick<Deps, 'store' | 'ids' | 'maxAttempts' | 'aggregates'>;
 
@@ -25,6 +25,6 @@ export const phoneSubscription = (deps: SubscriptionDeps, businessId: BusinessId
 export const recordPhoneSubscription = (deps: SubscriptionDeps, command: PhoneSubscriptionCommand): Result<PhoneSubscriptionState> =>
   pipe(
     // An opt-out is a fact from outside that must not be lost: retried as hard as an inbound message.
-    execute({ ...deps, maxAttempts: deps.maxAttempts * 3 }, deps.aggregates.phoneSubscription, phoneSubscriptionAddress(command.businessId, command.phone), () => TE.right(command)),
+    execute(persistent(deps), deps.aggregates.phoneSubscription, phoneSubscriptionAddress(command.businessId, command.phone), () => TE.right(command)),
     TE.map(({ state }) => state),
   );

@@ -14,7 +14,7 @@ import type { MessageCenterError } from '../errors.js';
 import * as In from '../facade-inputs.js';
 import { notAheadOf } from '../input-grammar.js';
 import type { ReceivedMessage, Result } from '../message-center-api.js';
-import { execute, newMessageId, type Deps } from './deps.js';
+import { execute, newMessageId, persistent, type Deps } from './deps.js';
 import { decoded, fromEither } from './use-case.js';
 
 /**
@@ -55,7 +55,7 @@ export const receiveInbound =
       const countInbound = (businessId: BusinessId, messageId: MessageId): Result<unknown> => {
         const at = i.receivedAt ?? deps.clock.now();
         const period = billingPeriodOf(at);
-        return execute({ ...deps, maxAttempts: deps.maxAttempts * 3 }, deps.aggregates.usageLedger, usageLedgerAddress(businessId, period), () =>
+        return execute(persistent(deps), deps.aggregates.usageLedger, usageLedgerAddress(businessId, period), () =>
           TE.right({ type: 'CountInbound' as const, businessId, period, messageId, at }),
         );
       };
@@ -65,7 +65,7 @@ export const receiveInbound =
         return pipe(
           // A client's message is a fact from outside that must not be lost (B4, V2): retried harder than a command.
           execute(
-            { ...deps, maxAttempts: deps.maxAttempts * 3 },
+            persistent(deps),
             deps.aggregates.conversation,
             conversationAddress(businessId, conversationId),
             () =>

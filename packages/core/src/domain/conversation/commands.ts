@@ -34,12 +34,53 @@ export const SendContext = t.readonly(
 );
 export type SendContext = t.TypeOf<typeof SendContext>;
 
-/** V1 (C3: exactly one recipient — there is no group send). */
+/** The outbox (issue 12): a dispatcher's claim on one message, held until `expiresAt`. */
+export const ClaimTerms = t.readonly(t.type({ claimId: MessageId, expiresAt: Timestamp }), 'ClaimTerms');
+
+/**
+ * V1 (C3: exactly one recipient — there is no group send). With `claim`, the sender also claims the new
+ * message in the same append, to hand it over at once (no other dispatcher may take it meanwhile).
+ */
 export const SendMessage = command('SendMessage', {
   actor: Actor,
   messageId: MessageId,
   body: t.string,
   context: SendContext,
+  claim: t.union([ClaimTerms, t.null]),
+  at: Timestamp,
+});
+
+/**
+ * The outbox (issue 12): a dispatcher claims a pending message before it hands it over, with the numbers
+ * it decided again (`from`: the business's current number; `to`: the client's current phone). Nothing
+ * happens if the message left the outbox or another dispatcher's claim has not expired.
+ */
+export const ClaimOutbound = command('ClaimOutbound', {
+  messageId: MessageId,
+  claimId: MessageId,
+  from: E164,
+  to: E164,
+  expiresAt: Timestamp,
+  at: Timestamp,
+});
+
+/**
+ * The outbox decided again before a hand-over and found the message may not leave (the phone opted out,
+ * the client has no cell phone, the Message Center was disabled): it is recorded as failed, never sent.
+ * Nothing happens while another dispatcher's claim holds it: that one decided to send.
+ */
+export const WithdrawOutbound = command('WithdrawOutbound', {
+  messageId: MessageId,
+  reason: t.string,
+  message: t.string,
+  at: Timestamp,
+});
+
+/** The provider answered that it cannot take the message now: the dispatcher ends its own claim. */
+export const ReleaseOutboundClaim = command('ReleaseOutboundClaim', {
+  messageId: MessageId,
+  claimId: MessageId,
+  reason: t.string,
   at: Timestamp,
 });
 
@@ -93,6 +134,9 @@ export const Unpin = command('Unpin', { actor: Actor, at: Timestamp });
 export const ConversationCommand = t.union([
   SendMessage,
   ReceiveInbound,
+  ClaimOutbound,
+  ReleaseOutboundClaim,
+  WithdrawOutbound,
   RecordDispatched,
   RecordDispatchFailed,
   RecordDeliveryStatus,

@@ -5,13 +5,14 @@ import { authorize, COMMAND_OPERATION } from '../authorization.js';
 import { notEnabled, type DomainError } from '../errors.js';
 import { checkOutboundAllotment } from '../policies/allotment.js';
 import { nextDeliveryStatus } from '../policies/delivery-status.js';
-import { subscriptionIntent } from '../policies/opt-out-keywords.js';
+import { PROVIDER_UNSUBSCRIBED_CODE, subscriptionIntent } from '../policies/opt-out-keywords.js';
 import { answered, markedUnread, readUpTo } from '../policies/read-marks.js';
 import { segmentCount } from '../policies/segments.js';
 import { checkOutboundBody } from '../values/message-body.js';
 import type { ConversationCommand } from './commands.js';
 import type { ConversationEvent } from './events.js';
-import { initialConversationState, UNREAD_MARK, type ConversationState } from './state.js';
+import { initialConversationState, UNREAD_MARK, type ConversationState, type OutboundClaim } from './state.js';
+import type { Timestamp } from '../values/timestamp.js';
 
 type Decision = E.Either<DomainError, ReadonlyArray<ConversationEvent>>;
 type Command<T extends ConversationCommand['type']> = Extract<ConversationCommand, { readonly type: T }>;
@@ -75,7 +76,41 @@ const sendMessage = (c: Command<'SendMessage'>, s: ConversationState): Decision 
         at: c.at,
       },
     },
+    ...(c.claim === null
+      ? []
+      : [{ type: 'OutboundClaimed' as const, data: { messageId: c.messageId, claimId: c.claim.claimId, from: business.number, to: phone, expiresAt: c.claim.expiresAt, at: c.at } }]),
   ]);
+};
+
+/** The outbox: a claim by someone else that has not expired at `at` holds the message. */
+const heldByAnother = (claim: OutboundClaim | null, claimId: OutboundClaim['claimId'], at: Timestamp): boolean =>
+  claim !== null && claim.claimId !== claimId && claim.expiresAt > at;
+
+/** Issue 12: one dispatcher at a time hands a message over; a message that left the outbox is not claimed. */
+const claimOutbound = (c: Command<'ClaimOutbound'>, s: ConversationState): Decision => {
+  const delivery = s.outbound.get(c.messageId);
+  if (delivery === undefined) return E.left(messageNotFound(c.messageId));
+  if (delivery.status !== 'pending' || delivery.providerMessageId !== null) return none;
+  if (delivery.claim?.claimId === c.claimId || heldByAnother(delivery.claim, c.claimId, c.at)) return none;
+  return E.right([{ type: 'OutboundClaimed', data: { messageId: c.messageId, claimId: c.claimId, from: c.from, to: c.to, expiresAt: c.expiresAt, at: c.at } }]);
+};
+
+/** Issue 12: a message the outbox decided not to send fails without a hand-over, unless a live claim holds it. */
+const withdrawOutbound = (c: Command<'WithdrawOutbound'>, s: ConversationState): Decision => {
+  const delivery = s.outbound.get(c.messageId);
+  if (delivery === undefined) return E.left(messageNotFound(c.messageId));
+  if (delivery.status !== 'pending' || delivery.providerMessageId !== null) return none;
+  if (delivery.claim !== null && delivery.claim.expiresAt > c.at) return none;
+  return E.right([{ type: 'OutboundDispatchFailed', data: { messageId: c.messageId, reason: c.reason, providerCode: null, message: c.message, at: c.at } }]);
+};
+
+/** Only the claim's holder ends it, and only while it holds it. */
+const releaseOutboundClaim = (c: Command<'ReleaseOutboundClaim'>, s: ConversationState): Decision => {
+  const delivery = s.outbound.get(c.messageId);
+  if (delivery === undefined) return E.left(messageNotFound(c.messageId));
+  return delivery.claim?.claimId === c.claimId
+    ? E.right([{ type: 'OutboundClaimReleased', data: { messageId: c.messageId, claimId: c.claimId, reason: c.reason, at: c.at } }])
+    : none;
 };
 
 /** V2 (idempotent by provider id) and V3 (opt-out / opt-in keywords, OptOutType authoritative). */
@@ -133,7 +168,6 @@ const optOutByProvider = (s: ConversationState, messageId: Command<'RecordDispat
     ? [{ type: 'ClientUnsubscribed', data: { source: 'provider-error', keyword: null, messageId, at } }]
     : [];
 
-const TWILIO_UNSUBSCRIBED = 21610;
 
 const recordDispatchFailed = (c: Command<'RecordDispatchFailed'>, s: ConversationState): Decision => {
   const delivery = s.outbound.get(c.messageId);
@@ -144,7 +178,7 @@ const recordDispatchFailed = (c: Command<'RecordDispatchFailed'>, s: Conversatio
       type: 'OutboundDispatchFailed',
       data: { messageId: c.messageId, reason: c.reason, providerCode: c.providerCode, message: c.message, at: c.at },
     },
-    ...(c.reason === 'recipient-unsubscribed' || c.providerCode === TWILIO_UNSUBSCRIBED ? optOutByProvider(s, c.messageId, c.at) : []),
+    ...(c.reason === 'recipient-unsubscribed' || c.providerCode === PROVIDER_UNSUBSCRIBED_CODE ? optOutByProvider(s, c.messageId, c.at) : []),
   ]);
 };
 
@@ -155,7 +189,7 @@ const recordDeliveryStatus = (c: Command<'RecordDeliveryStatus'>, s: Conversatio
   if (messageId === undefined || delivery === undefined) return E.left(messageNotFound(c.providerMessageId));
   const next = nextDeliveryStatus(delivery.status, c.status);
   // V3: a 21610 means the recipient opted out even when the status itself does not move.
-  const optOut = c.errorCode === TWILIO_UNSUBSCRIBED ? optOutByProvider(s, messageId, c.at) : [];
+  const optOut = c.errorCode === PROVIDER_UNSUBSCRIBED_CODE ? optOutByProvider(s, messageId, c.at) : [];
   return E.right([
     ...(next === delivery.status
       ? []
@@ -195,6 +229,12 @@ const decide = (c: ConversationCommand, s: ConversationState): Decision => {
       return sendMessage(c, s);
     case 'ReceiveInbound':
       return receiveInbound(c, s);
+    case 'ClaimOutbound':
+      return claimOutbound(c, s);
+    case 'ReleaseOutboundClaim':
+      return releaseOutboundClaim(c, s);
+    case 'WithdrawOutbound':
+      return withdrawOutbound(c, s);
     case 'RecordDispatched':
       return recordDispatched(c, s);
     case 'RecordDispatchFailed':
@@ -265,13 +305,25 @@ export const conversationDecider = makeDecider<ConversationCommand, Conversation
         d.archived = false;
         d.sharedRead = answered(d.sharedRead);
         for (const [staffId, mark] of d.staffRead) if (mark.markedUnread) d.staffRead.set(staffId, answered(mark));
-        d.outbound.set(e.data.messageId, { seq: e.data.seq, providerMessageId: null, status: 'pending', errorCode: null });
+        d.outbound.set(e.data.messageId, { seq: e.data.seq, claim: null, providerMessageId: null, status: 'pending', errorCode: null });
         return;
+      case 'OutboundClaimed': {
+        const delivery = d.outbound.get(e.data.messageId);
+        if (delivery !== undefined) delivery.claim = { claimId: e.data.claimId, expiresAt: e.data.expiresAt };
+        return;
+      }
+      case 'OutboundClaimReleased': {
+        const delivery = d.outbound.get(e.data.messageId);
+        if (delivery !== undefined && delivery.claim?.claimId === e.data.claimId) delivery.claim = null;
+        return;
+      }
       case 'OutboundDispatched': {
         const delivery = d.outbound.get(e.data.messageId);
         if (delivery === undefined) return;
         delivery.providerMessageId = e.data.providerMessageId;
         delivery.status = nextDeliveryStatus(delivery.status, e.data.status);
+        // The outcome ends the claim: the message has left the outbox.
+        delivery.claim = null;
         d.outboundByProvider.set(e.data.providerMessageId, e.data.messageId);
         return;
       }
@@ -280,6 +332,7 @@ export const conversationDecider = makeDecider<ConversationCommand, Conversation
         if (delivery === undefined) return;
         delivery.status = nextDeliveryStatus(delivery.status, 'failed');
         delivery.errorCode = e.data.providerCode;
+        delivery.claim = null;
         return;
       }
       case 'DeliveryStatusUpdated': {

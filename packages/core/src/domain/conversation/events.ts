@@ -73,6 +73,30 @@ export const OutboundSent = event('OutboundSent', {
   at: Timestamp,
 });
 
+/**
+ * The outbox (issue 12): a dispatcher took the message for one hand-over, decided again just before it:
+ * `from` and `to` are the numbers it hands over (the business's current number, the client's current
+ * phone). Appended at the revision the dispatcher read, so of two dispatchers only one claims; until
+ * `expiresAt` no other dispatcher sends the message. A claim that ends with no outcome (a crash, a hand-over
+ * with no answer) expires, and the message is handed over again: the outbox's one at-least-once edge.
+ */
+export const OutboundClaimed = event('OutboundClaimed', {
+  messageId: MessageId,
+  claimId: MessageId,
+  from: E164,
+  to: E164,
+  expiresAt: Timestamp,
+  at: Timestamp,
+});
+
+/** The provider answered that it could not take the message now: the claim ends and the message waits for the next sweep. */
+export const OutboundClaimReleased = event('OutboundClaimReleased', {
+  messageId: MessageId,
+  claimId: MessageId,
+  reason: t.string,
+  at: Timestamp,
+});
+
 /** The transport accepted the message and gave its id. */
 export const OutboundDispatched = event('OutboundDispatched', {
   messageId: MessageId,
@@ -135,6 +159,8 @@ export const ConversationEvent = t.union(
     ConversationStarted,
     InboundReceived,
     OutboundSent,
+    OutboundClaimed,
+    OutboundClaimReleased,
     OutboundDispatched,
     OutboundDispatchFailed,
     DeliveryStatusUpdated,

@@ -11,9 +11,17 @@ export interface ReadMark {
 
 export const UNREAD_MARK: ReadMark = { readUpToSeq: 0, markedUnread: false };
 
+/** The outbox (issue 12): the dispatcher holding a message for its hand-over, until `expiresAt`. */
+export interface OutboundClaim {
+  readonly claimId: MessageId;
+  readonly expiresAt: Timestamp;
+}
+
 /** V10: what is known of one outbound message's delivery. */
 export interface OutboundDelivery {
   readonly seq: number;
+  /** Set while a dispatcher hands the message over; an expired claim holds nobody back. */
+  readonly claim: OutboundClaim | null;
   readonly providerMessageId: ProviderMessageId | null;
   readonly status: DeliveryStatus;
   readonly errorCode: number | null;

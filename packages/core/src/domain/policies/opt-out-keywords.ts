@@ -5,6 +5,9 @@
  * business (an opt-in keyword from a subscribed client is an ordinary message; help changes no subscription).
  */
 
+/** Twilio's error for a recipient who opted out with the carrier ("Attempt to send to unsubscribed recipient"). */
+export const PROVIDER_UNSUBSCRIBED_CODE = 21610;
+
 export type SubscriptionIntent = 'opt-out' | 'opt-in' | 'help' | 'none';
 
 /** The rule's six words plus OPTOUT and REVOKE, which Twilio also treats as opt-out. */

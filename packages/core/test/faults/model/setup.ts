@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { vi } from 'vitest';
 import type { ClientId, E164 } from '@message-center/core';
-import { healthyStorePlan, healthyTransportPlan, type StoreFaultPlan, type TransportFaultPlan } from '@message-center/testing';
+import { deliveriesByMessage, healthyStorePlan, healthyTransportPlan, repeatedHandOvers, type StoreFaultPlan, type TransportFaultPlan } from '@message-center/testing';
 import { BUSINESS, BUSINESS_NUMBERS, PHONES, STAFF, at, clientId, setUpBusiness } from '../support/fixtures.js';
 import { settled } from '../support/virtual-time.js';
 import { createFaultWorld } from '../support/world.js';
@@ -56,6 +56,18 @@ export const startRun = async (plan: RunPlan): Promise<{ readonly model: Model; 
 };
 
 const HOUR_MS = 3_600_000;
+
+/** What one run handed over: messages that reached the provider, and the repeats of the outbox's edge by cause. */
+export interface RunTally {
+  readonly messages: number;
+  readonly repeats: ReadonlyMap<string, number>;
+}
+
+export const tallyOf = (real: Real): RunTally => {
+  const repeats = new Map<string, number>();
+  for (const r of repeatedHandOvers(real.world.journal)) repeats.set(r.edge ?? 'duplicate', (repeats.get(r.edge ?? 'duplicate') ?? 0) + 1);
+  return { messages: deliveriesByMessage(real.world.journal).size, repeats };
+};
 
 export const finishRun = async (model: Model, real: Real): Promise<void> => {
   await checkInbound(model, real, model.deliveries);

@@ -62,7 +62,7 @@ describe('issue 12 defect 5: contention without loss', () => {
     const failedAfterHandOver = outcomes.filter((o) => o.kind === 'send' && o.error !== null && handedOver.has(o.messageId));
     const twice = [...deliveriesByMessage(world.journal).values()].filter((calls) => calls.length > 1);
 
-    expect.soft(conflicts.length, `commands (of ${outcomes.length}) that ended in concurrency-conflict`).toBe(0);
+    expect.soft(conflicts.length, `commands (of ${outcomes.length}) that ended in concurrency-conflict: ${conflicts.map((c) => `${c.kind} (${c.error?.message ?? ""})`).join(", ")}`).toBe(0);
     expect.soft(lostInbound.length, `inbound messages (of ${inbound.length}) never recorded`).toBe(0);
     expect.soft(acknowledgedButLost.length, 'inbound messages acknowledged and not recorded').toBe(0);
     expect.soft(failedAfterHandOver.length, 'sends reported as failed after the provider took the SMS').toBe(0);
