@@ -297,6 +297,107 @@ const wellKnown = (): { readonly Any: Ctor<AnyMessage>; readonly GoogleEmpty: Ct
 };
 
 /**
+ * What one client's generated protocol modules (`streams_pb.js`, `streams_grpc_pb.js`, `shared_pb.js`,
+ * `status_pb.js`, `serverfeatures_pb.js`, `serverfeatures_grpc_pb.js`) provide, as far as the server uses it.
+ * Both clients' modules satisfy it structurally; `BatchOptions` is the client's own `BatchAppendReq.Options`,
+ * whose deadline getter is named differently in each.
+ */
+interface GeneratedModules<BatchOptions extends BatchAppendOptionsMessage> {
+  readonly streams: {
+    readonly ReadReq: {
+      readonly Options: {
+        readonly ReadDirection: LoopbackProtocol['ReadDirection'];
+        readonly StreamOptionCase: LoopbackProtocol['StreamOptionCase'];
+        readonly CountOptionCase: LoopbackProtocol['CountOptionCase'];
+      };
+    };
+    readonly ReadResp: Ctor<ReadRespMessage> & {
+      readonly ReadEvent: Ctor<ReadEventMessage> & { readonly RecordedEvent: Ctor<RecordedEventMessage> };
+      readonly SubscriptionConfirmation: Ctor<SubscriptionConfirmationMessage>;
+      readonly CaughtUp: Ctor<EmptyMessage>;
+      readonly StreamNotFound: Ctor<StreamNotFoundMessage>;
+    };
+    readonly AppendReq: { readonly ContentCase: LoopbackProtocol['AppendContentCase'] };
+    readonly AppendResp: Ctor<AppendRespMessage> & {
+      readonly Success: Ctor<AppendSuccessMessage>;
+      readonly Position: Ctor<PositionMessage>;
+      readonly WrongExpectedVersion: Ctor<AppendWrongExpectedVersionMessage>;
+    };
+    readonly DeleteResp: Ctor<DeleteRespMessage> & { readonly Position: Ctor<PositionMessage> };
+    readonly TombstoneResp: Ctor<DeleteRespMessage> & { readonly Position: Ctor<PositionMessage> };
+    readonly BatchAppendReq: {
+      readonly Options: Ctor<BatchOptions> & { readonly ExpectedStreamPositionCase: LoopbackProtocol['ExpectedStreamPositionCase'] };
+    };
+    readonly BatchAppendResp: Ctor<BatchAppendRespMessage> & { readonly Success: Ctor<BatchAppendSuccessMessage> };
+  };
+  readonly streamsGrpc: { readonly StreamsService: ServiceDefinition };
+  readonly shared: {
+    readonly Empty: Ctor<EmptyMessage>;
+    readonly UUID: Ctor<UuidMessage> & { readonly Structured: Ctor<UuidStructuredMessage> };
+    readonly StreamIdentifier: Ctor<StreamIdentifierMessage>;
+    readonly AllStreamPosition: Ctor<PositionMessage>;
+    readonly WrongExpectedVersion: LoopbackProtocol['WrongExpectedVersion'];
+    readonly StreamDeleted: LoopbackProtocol['StreamDeleted'];
+    readonly MaximumAppendSizeExceeded: LoopbackProtocol['MaximumAppendSizeExceeded'];
+    readonly BadRequest: LoopbackProtocol['BadRequest'];
+    readonly Timeout: LoopbackProtocol['Timeout'];
+  };
+  readonly status: { readonly Status: Ctor<StatusMessage> };
+  readonly features: { readonly SupportedMethods: Ctor<SupportedMethodsMessage>; readonly SupportedMethod: Ctor<SupportedMethodMessage> };
+  readonly featuresGrpc: { readonly ServerFeaturesService: ServiceDefinition };
+}
+
+/**
+ * The protocol of one client from its generated modules; `deadline` reads the BatchAppend deadline
+ * (`deadline_21100`, a timestamp) from that client's `BatchAppendReq.Options`.
+ */
+const buildProtocol = <BatchOptions extends BatchAppendOptionsMessage>(
+  client: EventStoreDbClientName,
+  { streams, streamsGrpc, shared, status, features, featuresGrpc }: GeneratedModules<BatchOptions>,
+  deadline: (options: BatchOptions) => { toDate(): Date } | undefined,
+): LoopbackProtocol => ({
+  client,
+  ...wellKnown(),
+  StreamsService: streamsGrpc.StreamsService,
+  ServerFeaturesService: featuresGrpc.ServerFeaturesService,
+  Empty: shared.Empty,
+  Uuid: shared.UUID,
+  UuidStructured: shared.UUID.Structured,
+  StreamIdentifier: shared.StreamIdentifier,
+  ReadResp: streams.ReadResp,
+  ReadEvent: streams.ReadResp.ReadEvent,
+  RecordedEvent: streams.ReadResp.ReadEvent.RecordedEvent,
+  SubscriptionConfirmation: streams.ReadResp.SubscriptionConfirmation,
+  CaughtUp: streams.ReadResp.CaughtUp,
+  StreamNotFound: streams.ReadResp.StreamNotFound,
+  AppendResp: streams.AppendResp,
+  AppendSuccess: streams.AppendResp.Success,
+  AppendPosition: streams.AppendResp.Position,
+  AppendWrongExpectedVersion: streams.AppendResp.WrongExpectedVersion,
+  DeleteResp: streams.DeleteResp,
+  DeletePosition: streams.DeleteResp.Position,
+  TombstoneResp: streams.TombstoneResp,
+  TombstonePosition: streams.TombstoneResp.Position,
+  BatchAppendResp: streams.BatchAppendResp,
+  BatchAppendSuccess: streams.BatchAppendResp.Success,
+  AllStreamPosition: shared.AllStreamPosition,
+  Status: status.Status,
+  WrongExpectedVersion: shared.WrongExpectedVersion,
+  StreamDeleted: shared.StreamDeleted,
+  MaximumAppendSizeExceeded: shared.MaximumAppendSizeExceeded,
+  BadRequest: shared.BadRequest,
+  Timeout: shared.Timeout,
+  SupportedMethods: features.SupportedMethods,
+  SupportedMethod: features.SupportedMethod,
+  ReadDirection: streams.ReadReq.Options.ReadDirection,
+  StreamOptionCase: streams.ReadReq.Options.StreamOptionCase,
+  CountOptionCase: streams.ReadReq.Options.CountOptionCase,
+  AppendContentCase: streams.AppendReq.ContentCase,
+  ExpectedStreamPositionCase: streams.BatchAppendReq.Options.ExpectedStreamPositionCase,
+  batchDeadline: (options) => (options instanceof streams.BatchAppendReq.Options ? deadline(options)?.toDate() : undefined),
+});
+
+/**
  * `@eventstore/db-client` 6's generated code (`generated/*_pb.js`). Its `BatchAppendReq.Options.deadline`
  * is the timestamp the server calls `deadline_21100`.
  */
@@ -307,47 +408,7 @@ const loadEventStoreDb = async (): Promise<LoopbackProtocol> => {
   const status = (await import('@eventstore/db-client/generated/status_pb.js')).default;
   const features = (await import('@eventstore/db-client/generated/serverfeatures_pb.js')).default;
   const featuresGrpc = (await import('@eventstore/db-client/generated/serverfeatures_grpc_pb.js')).default;
-  return {
-    client: 'eventstore-db',
-    ...wellKnown(),
-    StreamsService: streamsGrpc.StreamsService,
-    ServerFeaturesService: featuresGrpc.ServerFeaturesService,
-    Empty: shared.Empty,
-    Uuid: shared.UUID,
-    UuidStructured: shared.UUID.Structured,
-    StreamIdentifier: shared.StreamIdentifier,
-    ReadResp: streams.ReadResp,
-    ReadEvent: streams.ReadResp.ReadEvent,
-    RecordedEvent: streams.ReadResp.ReadEvent.RecordedEvent,
-    SubscriptionConfirmation: streams.ReadResp.SubscriptionConfirmation,
-    CaughtUp: streams.ReadResp.CaughtUp,
-    StreamNotFound: streams.ReadResp.StreamNotFound,
-    AppendResp: streams.AppendResp,
-    AppendSuccess: streams.AppendResp.Success,
-    AppendPosition: streams.AppendResp.Position,
-    AppendWrongExpectedVersion: streams.AppendResp.WrongExpectedVersion,
-    DeleteResp: streams.DeleteResp,
-    DeletePosition: streams.DeleteResp.Position,
-    TombstoneResp: streams.TombstoneResp,
-    TombstonePosition: streams.TombstoneResp.Position,
-    BatchAppendResp: streams.BatchAppendResp,
-    BatchAppendSuccess: streams.BatchAppendResp.Success,
-    AllStreamPosition: shared.AllStreamPosition,
-    Status: status.Status,
-    WrongExpectedVersion: shared.WrongExpectedVersion,
-    StreamDeleted: shared.StreamDeleted,
-    MaximumAppendSizeExceeded: shared.MaximumAppendSizeExceeded,
-    BadRequest: shared.BadRequest,
-    Timeout: shared.Timeout,
-    SupportedMethods: features.SupportedMethods,
-    SupportedMethod: features.SupportedMethod,
-    ReadDirection: streams.ReadReq.Options.ReadDirection,
-    StreamOptionCase: streams.ReadReq.Options.StreamOptionCase,
-    CountOptionCase: streams.ReadReq.Options.CountOptionCase,
-    AppendContentCase: streams.AppendReq.ContentCase,
-    ExpectedStreamPositionCase: streams.BatchAppendReq.Options.ExpectedStreamPositionCase,
-    batchDeadline: (options) => (options instanceof streams.BatchAppendReq.Options ? options.getDeadline()?.toDate() : undefined),
-  };
+  return buildProtocol('eventstore-db', { streams, streamsGrpc, shared, status, features, featuresGrpc }, (options) => options.getDeadline());
 };
 
 /** `@kurrent/kurrentdb-client` 1.x's generated code (`generated/kurrentdb/protocols/v1/*_pb.js`). */
@@ -358,47 +419,7 @@ const loadKurrentDb = async (): Promise<LoopbackProtocol> => {
   const status = (await import('@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/status_pb.js')).default;
   const features = (await import('@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_pb.js')).default;
   const featuresGrpc = (await import('@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_grpc_pb.js')).default;
-  return {
-    client: 'kurrentdb',
-    ...wellKnown(),
-    StreamsService: streamsGrpc.StreamsService,
-    ServerFeaturesService: featuresGrpc.ServerFeaturesService,
-    Empty: shared.Empty,
-    Uuid: shared.UUID,
-    UuidStructured: shared.UUID.Structured,
-    StreamIdentifier: shared.StreamIdentifier,
-    ReadResp: streams.ReadResp,
-    ReadEvent: streams.ReadResp.ReadEvent,
-    RecordedEvent: streams.ReadResp.ReadEvent.RecordedEvent,
-    SubscriptionConfirmation: streams.ReadResp.SubscriptionConfirmation,
-    CaughtUp: streams.ReadResp.CaughtUp,
-    StreamNotFound: streams.ReadResp.StreamNotFound,
-    AppendResp: streams.AppendResp,
-    AppendSuccess: streams.AppendResp.Success,
-    AppendPosition: streams.AppendResp.Position,
-    AppendWrongExpectedVersion: streams.AppendResp.WrongExpectedVersion,
-    DeleteResp: streams.DeleteResp,
-    DeletePosition: streams.DeleteResp.Position,
-    TombstoneResp: streams.TombstoneResp,
-    TombstonePosition: streams.TombstoneResp.Position,
-    BatchAppendResp: streams.BatchAppendResp,
-    BatchAppendSuccess: streams.BatchAppendResp.Success,
-    AllStreamPosition: shared.AllStreamPosition,
-    Status: status.Status,
-    WrongExpectedVersion: shared.WrongExpectedVersion,
-    StreamDeleted: shared.StreamDeleted,
-    MaximumAppendSizeExceeded: shared.MaximumAppendSizeExceeded,
-    BadRequest: shared.BadRequest,
-    Timeout: shared.Timeout,
-    SupportedMethods: features.SupportedMethods,
-    SupportedMethod: features.SupportedMethod,
-    ReadDirection: streams.ReadReq.Options.ReadDirection,
-    StreamOptionCase: streams.ReadReq.Options.StreamOptionCase,
-    CountOptionCase: streams.ReadReq.Options.CountOptionCase,
-    AppendContentCase: streams.AppendReq.ContentCase,
-    ExpectedStreamPositionCase: streams.BatchAppendReq.Options.ExpectedStreamPositionCase,
-    batchDeadline: (options) => (options instanceof streams.BatchAppendReq.Options ? options.getDeadline21100()?.toDate() : undefined),
-  };
+  return buildProtocol('kurrentdb', { streams, streamsGrpc, shared, status, features, featuresGrpc }, (options) => options.getDeadline21100());
 };
 
 const loaded = new Map<EventStoreDbClientName, Promise<LoopbackProtocol>>();
