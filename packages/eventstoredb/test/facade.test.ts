@@ -160,7 +160,10 @@ const describeFacade = (name: string, create: () => Promise<AdapterTarget>, unkn
       expect(sent.status).toBe('queued');
       const afterSend = await conversationOf(world);
       expect(afterSend.map((e) => e.event.type)).toEqual(['ConversationStarted', 'InboundReceived', 'OutboundSent', 'OutboundClaimed', 'OutboundDispatched']);
-      expect(afterSend.map((e) => e.recorded.id).slice(2, 3)).toEqual([fromKey(`outbound:${businessId}:${sent.messageId}/0`)]);
+      // The send claimed its message in the same append; the claim is part of the key (docs/outbox.md).
+      const claimed = afterSend.find((e) => e.event.type === 'OutboundClaimed');
+      const claimId = claimed?.event.type === 'OutboundClaimed' ? claimed.event.data.claimId : '';
+      expect(afterSend.map((e) => e.recorded.id).slice(2, 4)).toEqual([0, 1].map((i) => fromKey(`outbound:${businessId}:${sent.messageId}:claim:${claimId}/${i}`)));
 
       const status = await ok(mc.recordDeliveryStatus({ providerMessageId: `SM${world.tag}${(1).toString(16).padStart(24, '0')}`, status: 'delivered' }));
       expect(status).toEqual({ status: 'delivered', changed: true });

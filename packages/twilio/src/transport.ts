@@ -106,6 +106,19 @@ const toTransportError = (f: TwilioFailure, redact: (s: string) => string, attem
   return { code, message, providerCode };
 };
 
+/** A failure after which Twilio may have created the message all the same. */
+const mayHaveReached = (f: TwilioFailure): boolean => f.kind === 'network' || f.kind === 'timeout' || (f.kind === 'http' && f.status >= 500);
+
+/**
+ * The failure a send reports. After an attempt that may have reached Twilio, a later rate limit or refused
+ * credentials does not prove the message was not sent: it is reported as a failure with no answer
+ * (`retryable` without a status), so the outbox keeps its claim instead of sending it again at once.
+ */
+const reportedFailure = (last: TransportError, mayHaveReachedTwilio: boolean): TransportError =>
+  mayHaveReachedTwilio && ((last.code === 'retryable' && last.status !== null && last.status < 500) || last.code === 'authentication-failed')
+    ? { code: 'retryable', message: `${last.message}; an earlier attempt may have reached Twilio`, providerCode: last.providerCode, status: null }
+    : last;
+
 const rejected = (message: string): TransportError => ({ code: 'rejected', message, providerCode: null, status: null });
 
 const isHttpUrl = (s: string): boolean => {
@@ -163,6 +176,9 @@ export const createTwilioTransport = (options: TwilioTransportOptions): SmsTrans
 
     const deadline = performance.now() + timeoutMs;
     const timedOut = (): E.Either<TwilioFailure, never> => E.left({ kind: 'timeout', afterMs: timeoutMs });
+    // Whether an attempt may have created the message although it failed (no answer, a 5xx): then no later
+    // answer of this send proves the message was not sent.
+    let mayHaveReachedTwilio = false;
     for (let attempt = 1; ; attempt += 1) {
       const result = await withDeadline(attemptOnce(params), deadline - performance.now(), timedOut);
       if (E.isRight(result)) {
@@ -176,8 +192,9 @@ export const createTwilioTransport = (options: TwilioTransportOptions): SmsTrans
       const delayMs = backoffDelay(retry, attempt);
       // No retry once the deadline has passed, or when the wait alone would pass it.
       if (!isRetryableFailure(failure) || attempt >= retry.maxAttempts || failure.kind === 'timeout' || performance.now() + delayMs >= deadline) {
-        return E.left(toTransportError(failure, redact, attempt));
+        return E.left(reportedFailure(toTransportError(failure, redact, attempt), mayHaveReachedTwilio));
       }
+      mayHaveReachedTwilio ||= mayHaveReached(failure);
       try {
         options.onRetry?.({ attempt, delayMs, error: toTransportError(failure, redact, attempt) });
       } catch {

@@ -168,6 +168,15 @@ describe('createTwilioTransport: Twilio errors', () => {
     );
   });
 
+  // Issue 12: the outbox releases its claim after a 429 (Twilio certainly took nothing), so a 429 that
+  // follows an attempt Twilio may have taken (a 5xx, a dropped connection) must not look like one.
+  it('a 503 then a 429 is reported as a failure with no answer (status null), not as a rate limit', async () => {
+    stub.script('CreateMessage', { kind: 'error', status: 503, code: 20503, message: 'Service Unavailable' }, { kind: 'error', status: 429, code: 20429, message: 'Too Many Requests' });
+    const { transport } = harness({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => undefined } });
+    const result = await transport.send(sms)();
+    expect(result).toEqual(E.left(expect.objectContaining({ code: 'retryable', providerCode: 20429, status: null, message: expect.stringContaining('may have reached Twilio') })));
+  });
+
   it('retries an HTTP 429 without a Twilio code', async () => {
     stub.script('CreateMessage', { kind: 'error', status: 429, code: 0 });
     const { transport, sleeps } = harness();

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { ProviderMessageId } from '../domain/values/ids.js';
 import type { OutgoingSms, SmsAccepted, SmsTransport, TransportError } from './ports/sms-transport.js';
 
 /** How long a hand-over may take before it counts as a retryable failure (DESIGN §3). */
@@ -34,8 +35,8 @@ export const handOverGuarded = (transport: SmsTransport, sms: OutgoingSms, timeo
     try {
       transport
         .send(sms)()
-        // A transport written in plain JavaScript may answer anything: only an Either is an answer.
-        .then((answer: unknown) => (isEither(answer) ? settle(answer) : failed(new TypeError('the transport did not answer an Either'))), failed);
+        // A transport written in plain JavaScript may answer anything: only a well-formed Either is an answer.
+        .then((answer: unknown) => settle(wellFormed(answer)), failed);
     } catch (cause) {
       failed(cause);
     }
@@ -49,5 +50,53 @@ export const handOverGuarded = (transport: SmsTransport, sms: OutgoingSms, timeo
  */
 export const mayHaveLeft = (error: TransportError): boolean => error.code === 'retryable' && (error.status === null || error.status >= 500);
 
-const isEither = (u: unknown): u is E.Either<TransportError, SmsAccepted> =>
-  typeof u === 'object' && u !== null && '_tag' in u && (u._tag === 'Left' || u._tag === 'Right');
+const field = (u: object, key: string): unknown => (Object.hasOwn(u, key) ? Reflect.get(u, key) : undefined);
+const numberOrNull = (u: unknown): number | null => (typeof u === 'number' && Number.isFinite(u) ? u : null);
+
+/**
+ * The transport's answer as the outbox can record it. Something that is no Either, or a failure of no known
+ * kind, says nothing of whether the SMS left: a failure with no answer (the claim is kept, docs/outbox.md).
+ * An acceptance without a usable provider id cannot be recorded as sent (the id would poison the
+ * conversation's stream): a final `rejected`, so the message is never handed over again.
+ */
+const wellFormed = (answer: unknown): E.Either<TransportError, SmsAccepted> => {
+  const noAnswer = E.left<TransportError>({ code: 'retryable', message: 'the SMS transport answered something that is not a result', providerCode: null, status: null });
+  if (typeof answer !== 'object' || answer === null) return noAnswer;
+  const tag = field(answer, '_tag');
+  const value = tag === 'Left' ? field(answer, 'left') : tag === 'Right' ? field(answer, 'right') : undefined;
+  if (typeof value !== 'object' || value === null) return tag === 'Right' ? unusableAcceptance : noAnswer;
+  if (tag === 'Right') {
+    const providerMessageId = field(value, 'providerMessageId');
+    const status = field(value, 'status');
+    return ProviderMessageId.is(providerMessageId) && typeof status === 'string' ? E.right({ providerMessageId, status }) : unusableAcceptance;
+  }
+  const code = field(value, 'code');
+  const message = field(value, 'message');
+  if (typeof code !== 'string' || typeof message !== 'string') return noAnswer;
+  return E.left(transportError(code, message, numberOrNull(field(value, 'providerCode')), numberOrNull(field(value, 'status'))));
+};
+
+const unusableAcceptance = E.left<TransportError>({
+  code: 'rejected',
+  message: 'the SMS transport accepted the message without a usable provider message id; it is not handed over again',
+  providerCode: null,
+  status: null,
+});
+
+/** Rebuilds a failure from its parts, so nothing else the transport put in it travels on. */
+const transportError = (code: string, message: string, providerCode: number | null, status: number | null): TransportError => {
+  switch (code) {
+    case 'retryable':
+    case 'rejected':
+      return { code, message, providerCode, status };
+    case 'recipient-unsubscribed':
+    case 'invalid-number':
+    case 'not-a-mobile-number':
+    case 'region-not-enabled':
+    case 'sender-not-sms-capable':
+    case 'authentication-failed':
+      return { code, message, providerCode };
+    default:
+      return { code: 'retryable', message: 'the SMS transport answered a failure of no known kind', providerCode: null, status: null };
+  }
+};

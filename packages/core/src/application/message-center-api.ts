@@ -40,28 +40,33 @@ import type { SmsTransport } from './ports/sms-transport.js';
  */
 export type Result<A> = TE.TaskEither<MessageCenterError, A>;
 
-/** What {@link MessageCenter} is built from: only `store` is required. */
+/**
+ * What {@link MessageCenter} is built from: only `store` is required. A numeric option out of its range is
+ * a programming error: `createMessageCenter` throws a `RangeError` naming it, at start-up.
+ */
 export interface MessageCenterOptions {
   /** Where events live: `createInMemoryEventStore()` (the embedded default) or an adapter such as EventStoreDB. */
   readonly store: EventStore;
   /** Without one, outbound messages are recorded and stay `pending` until `dispatchPending` with a transport. */
   readonly transport?: SmsTransport;
   /**
-   * How long one hand-over to the transport may take (default 30 s). Longer, or a transport that throws, is a
-   * retryable failure: the message stays pending for the next `dispatchPending`.
+   * How long one hand-over to the transport may take (default 30 s; whole milliseconds from 1 to 2³¹−1).
+   * Longer, or a transport that throws, is a failure with no answer: the message keeps its claim and goes
+   * again once the claim expired (docs/outbox.md).
    */
   readonly transportTimeoutMs?: number;
   /**
-   * How long a dispatcher's claim on an outbox message holds other dispatchers back (default 5 minutes, and
-   * never less than twice `transportTimeoutMs`). A dispatcher that crashed mid hand-over, or a hand-over that
-   * got no answer, leaves its claim; once it expired the message is handed over again (docs/outbox.md).
+   * How long a dispatcher's claim on an outbox message holds other dispatchers back (default 5 minutes;
+   * whole milliseconds up to a day, and never less than twice `transportTimeoutMs`). A dispatcher that
+   * crashed mid hand-over, or a hand-over that got no answer, leaves its claim; once it expired the message
+   * is handed over again (docs/outbox.md).
    */
   readonly dispatchLeaseMs?: number;
   /** The time stamped on every command (default: the system clock). */
   readonly clock?: Clock;
   /** Message and event ids (default: random UUIDs). */
   readonly ids?: IdGenerator;
-  /** Load → decide → append attempts per command when writers race (default 10). */
+  /** Load → decide → append attempts per command when writers race (default 10; 1 to 1,000). */
   readonly maxAttempts?: number;
   /** What read models do with an event type this version does not know (default `'fail'`). */
   readonly unknownEvents?: UnknownEventPolicy;

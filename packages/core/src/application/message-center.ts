@@ -22,7 +22,7 @@ import { receiveInbound } from './use-cases/receive-inbound.js';
 import { recordClient } from './use-cases/record-client.js';
 import { dispatchPending } from './use-cases/dispatch.js';
 import { sendMessage } from './use-cases/send-message.js';
-import { DEFAULT_DISPATCH_LEASE_MS, DEFAULT_TRANSPORT_TIMEOUT_MS } from './guarded-transport.js';
+import { checkOptions } from './options.js';
 
 export const createMessageCenter = (options: MessageCenterOptions): MessageCenter => {
   const { store, onAlert } = options;
@@ -30,16 +30,15 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
   const upcasters = options.upcasters ?? [];
   const unknownEvents = options.unknownEvents ?? 'fail';
   const createdAt = clock.now();
-  const transportTimeoutMs = options.transportTimeoutMs ?? DEFAULT_TRANSPORT_TIMEOUT_MS;
+  const { transportTimeoutMs, dispatchLeaseMs, maxAttempts } = checkOptions(options);
   const deps: Deps = {
     store,
     transport: options.transport,
     transportTimeoutMs,
-    // A claim must outlive the hand-over it covers, or a second dispatcher could send while the first waits.
-    dispatchLeaseMs: Math.max(options.dispatchLeaseMs ?? DEFAULT_DISPATCH_LEASE_MS, 2 * transportTimeoutMs),
+    dispatchLeaseMs,
     clock,
     ids: options.ids ?? randomIds,
-    maxAttempts: options.maxAttempts ?? 10,
+    maxAttempts,
     aggregates: createAggregates(upcasters, options.cachedStates ?? 10_000),
     decodeEvent: makeEventDecoder(DomainEvent, upcasters),
     // Two projections on the one catch-up engine: the write side's lookups, caught up before the commands

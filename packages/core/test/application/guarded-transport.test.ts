@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { E164, MessageId, ProviderMessageId, type SmsTransport } from '@message-center/core';
 import { handOverGuarded } from '@message-center/core/internals';
+import { forgetfulTransport, garbageFailureTransport, oddIdTransport } from '../facade/plain-js-transports.mjs';
 
 const must = <A>(is: (u: unknown) => u is A, v: string): A => {
   if (!is(v)) throw new RangeError(v);
@@ -40,4 +41,17 @@ describe('handOverGuarded', () => {
     answerLate(E.right(accepted));
     expect(await pending).toBe(answer);
   });
+
+  it.each([
+    ['a Right with nothing in it', forgetfulTransport(() => undefined), 'rejected'],
+    ['a Right with a provider id no event may carry', oddIdTransport(), 'rejected'],
+    ['a Left that is no failure', garbageFailureTransport(), 'retryable'],
+  ] as const)('a plain-JS transport answering %s is a typed failure (%s)', async (_, transport, code) => {
+    const answer = await handOverGuarded(transport, sms, 1000);
+    expect(codeOf(answer)).toBe(code);
+    // An acceptance that cannot be recorded is final (never sent again); a failure of no known kind says
+    // nothing of whether the SMS left (no status: the claim is kept).
+    expect(E.isLeft(answer) && answer.left.code === 'retryable' ? answer.left.status : null).toBeNull();
+  });
 });
+

@@ -98,6 +98,16 @@ describe('issue 12 defect 3: opt-out is per phone number of the business', () =>
     expect(handedTo(f, FAMILY_PHONE), 'SMS handed to the transport for the opted-out phone').toBe(0);
   });
 
+  it.each<readonly [string, ReadonlyArray<readonly [string, number]>]>([
+    ['a START that opted the phone in, redelivered after a later STOP', [['STOP', 1], ['START', 2], ['STOP', 3], ['START', 2]]],
+    ['a START that changed nothing, redelivered after a later STOP', [['START', 1], ['STOP', 2], ['START', 1]]],
+  ])('V2 V3 %s does not opt the phone back in', async (_label, webhooks) => {
+    const f = await family();
+    for (const [body, n] of webhooks) await text(f, FAMILY_PHONE, body, n);
+    expect(await send(f, 'mom', 'Maria, your invoice is ready.')).toBe('client-unsubscribed');
+    expect(handedTo(f, FAMILY_PHONE)).toBe(0);
+  });
+
   it('V3 START from the shared phone opts it in again for everyone sharing it', async () => {
     const f = await family();
     await text(f, FAMILY_PHONE, 'STOP', 1);

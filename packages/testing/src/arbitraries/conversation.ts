@@ -182,7 +182,7 @@ const claimArb: fc.Arbitrary<ConversationCommand> = fc
       case 'release':
         return { type: 'ReleaseOutboundClaim', ...base, messageId, claimId, reason: 'retryable' };
       case 'withdraw':
-        return { type: 'WithdrawOutbound', ...base, messageId, reason: 'recipient-unsubscribed', message: 'the phone opted out before the message left' };
+        return { type: 'WithdrawOutbound', ...base, messageId, claimId: held ? claimId : null, reason: 'recipient-unsubscribed', message: 'the phone opted out before the message left' };
     }
   });
 

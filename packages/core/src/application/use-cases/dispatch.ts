@@ -26,6 +26,7 @@ import { handOverGuarded, mayHaveLeft } from '../guarded-transport.js';
 import type { DispatchReport, Result } from '../message-center-api.js';
 import { phoneSubscription, recordPhoneSubscription } from './phone-subscription.js';
 import { execute, load, newMessageId, persistent, retriedWhenUnavailable, type Deps } from './deps.js';
+import { guarded } from './use-case.js';
 
 export type DispatchDeps = Pick<Deps, 'store' | 'ids' | 'clock' | 'maxAttempts' | 'aggregates' | 'directory' | 'transport' | 'transportTimeoutMs' | 'dispatchLeaseMs'>;
 
@@ -43,19 +44,22 @@ export const claimExpiry = (deps: Pick<Deps, 'dispatchLeaseMs'>, at: Timestamp):
 export const dispatchPending =
   (deps: DispatchDeps) =>
   (): Result<DispatchReport> =>
-    pipe(
-      deps.directory.catchUp(),
-      TE.chain((directory) => async () => {
-        const report = { dispatched: 0, failed: 0, retryLater: 0 };
-        for (const pending of pendingMessages(directory)) {
-          const result = await dispatch(deps, pending)();
-          // A store failure, a claim held by another dispatcher, a provider that could not take it now: later.
-          if (E.isLeft(result) || result.right === 'pending') report.retryLater += 1;
-          else if (result.right === 'failed') report.failed += 1;
-          else report.dispatched += 1;
-        }
-        return E.right(report);
-      }),
+    guarded(() =>
+      pipe(
+        deps.directory.catchUp(),
+        TE.chain((directory) => async () => {
+          const report = { dispatched: 0, failed: 0, retryLater: 0 };
+          for (const pending of pendingMessages(directory)) {
+            // One message whose dispatch throws stays in the outbox; the others go on.
+            const result = await guarded(() => dispatch(deps, pending))();
+            // A store failure, a claim held by another dispatcher, a provider that could not take it now: later.
+            if (E.isLeft(result) || result.right === 'pending') report.retryLater += 1;
+            else if (result.right === 'failed') report.failed += 1;
+            else report.dispatched += 1;
+          }
+          return E.right(report);
+        }),
+      ),
     );
 
 /** Decides one outbox entry again, claims it and hands it over; `pending` when it cannot go now. */
@@ -72,7 +76,7 @@ export const dispatch = (deps: DispatchDeps, entry: PendingOutbound): Result<Del
     if (recorded.claim !== null && recorded.claim.expiresAt > at) return E.right('pending');
     const decided = await decideAgain(deps, entry, loaded.right.state)();
     if (E.isLeft(decided)) return decided;
-    if (decided.right.kind === 'withdraw') return withdraw(deps, entry, decided.right.reason, decided.right.message);
+    if (decided.right.kind === 'withdraw') return withdraw(deps, entry, null, decided.right);
     const claimId = await newMessageId(deps)();
     if (E.isLeft(claimId)) return claimId;
     const { from, to } = decided.right;
@@ -87,7 +91,7 @@ export const dispatch = (deps: DispatchDeps, entry: PendingOutbound): Result<Del
     const now = claimed.right.state.outbound.get(entry.messageId);
     // Another dispatcher claimed it first (our append lost the race and the decision was taken again).
     if (now?.claim?.claimId !== claimId.right) return E.right(now?.status ?? 'pending');
-    return handOverClaimed(deps, { ...entry, claimId: claimId.right, from, to })();
+    return handOverClaimed(deps, { ...entry, claimId: claimId.right, from, to }, claimed.right.state)();
   };
 };
 
@@ -95,8 +99,10 @@ type SecondDecision =
   | { readonly kind: 'send'; readonly from: E164; readonly to: E164 }
   | { readonly kind: 'withdraw'; readonly reason: string; readonly message: string };
 
+type Addressed = Pick<PendingOutbound, 'businessId' | 'conversationId' | 'messageId' | 'to'>;
+
 /** B1, B2, C2 and V3 as they are now, not as they were when the message was written. */
-const decideAgain = (deps: DispatchDeps, entry: PendingOutbound, conversation: ConversationState): Result<SecondDecision> =>
+const decideAgain = (deps: DispatchDeps, entry: Addressed, conversation: ConversationState): Result<SecondDecision> =>
   pipe(
     TE.Do,
     TE.bind('business', () => load(deps, deps.aggregates.business, businessAddress(entry.businessId))),
@@ -118,7 +124,7 @@ const decideAgain = (deps: DispatchDeps, entry: PendingOutbound, conversation: C
   );
 
 /** C2: a client's cell phone now (null: none that can receive SMS); a `tel:` conversation's own number. */
-const currentPhone = (deps: DispatchDeps, entry: PendingOutbound): Result<E164 | null> =>
+const currentPhone = (deps: DispatchDeps, entry: Addressed): Result<E164 | null> =>
   ClientId.is(entry.conversationId)
     ? pipe(
         load(deps, deps.aggregates.client, clientAddress(entry.businessId, entry.conversationId)),
@@ -126,13 +132,31 @@ const currentPhone = (deps: DispatchDeps, entry: PendingOutbound): Result<E164 |
       )
     : TE.right(entry.to);
 
-/** Hands a message this dispatcher holds to the transport and records what came of it. */
-export const handOverClaimed = (deps: DispatchDeps, claimed: ClaimedMessage): Result<DeliveryStatus> => {
+/**
+ * Hands a message this dispatcher holds to the transport and records what came of it. First it decides
+ * once more, on streams read after the claim was appended: a STOP (written to the phone's stream before
+ * it is acknowledged), a number change or a new phone of the client that landed between the decision and
+ * the claim is seen here, and the message is withdrawn, or left for the next sweep to decide with the new
+ * numbers. `conversation` is the state the claim was appended on.
+ */
+export const handOverClaimed = (deps: DispatchDeps, claimed: ClaimedMessage, conversation: ConversationState): Result<DeliveryStatus> => {
   const { transport } = deps;
   if (transport === undefined) return TE.right('pending');
   const address = conversationAddress(claimed.businessId, claimed.conversationId);
   const base = { businessId: claimed.businessId, conversationId: claimed.conversationId, messageId: claimed.messageId };
+  const release = (reason: string) =>
+    execute(deps, deps.aggregates.conversation, address, () => TE.right({ type: 'ReleaseOutboundClaim' as const, ...base, claimId: claimed.claimId, reason, at: deps.clock.now() }));
   return async () => {
+    const confirmed = await decideAgain(deps, claimed, conversation)();
+    if (E.isLeft(confirmed)) {
+      await release('store-unavailable')();
+      return confirmed;
+    }
+    if (confirmed.right.kind === 'withdraw') return withdraw(deps, claimed, claimed.claimId, confirmed.right);
+    if (confirmed.right.from !== claimed.from || confirmed.right.to !== claimed.to) {
+      await release('numbers-changed')();
+      return E.right<MessageCenterError, DeliveryStatus>('pending');
+    }
     const sent = await handOverGuarded(transport, { messageId: claimed.messageId, from: claimed.from, to: claimed.to, body: claimed.body }, deps.transportTimeoutMs);
     // V3: Twilio's 21610 says the phone opted out with the carrier: every client with this phone is opted out.
     if (E.isLeft(sent) && (sent.left.code === 'recipient-unsubscribed' || sent.left.providerCode === PROVIDER_UNSUBSCRIBED_CODE)) {
@@ -144,9 +168,7 @@ export const handOverClaimed = (deps: DispatchDeps, claimed: ClaimedMessage): Re
       if (mayHaveLeft(sent.left)) return E.right<MessageCenterError, DeliveryStatus>('pending');
       // The provider certainly did not take it (a rate limit, refused credentials): the next sweep may.
       if (sent.left.code === 'retryable' || sent.left.code === 'authentication-failed') {
-        await execute(deps, deps.aggregates.conversation, address, () =>
-          TE.right({ type: 'ReleaseOutboundClaim' as const, ...base, claimId: claimed.claimId, reason: sent.left.code, at: deps.clock.now() }),
-        )();
+        await release(sent.left.code)();
         return E.right<MessageCenterError, DeliveryStatus>('pending');
       }
     }
@@ -170,9 +192,15 @@ export const handOverClaimed = (deps: DispatchDeps, claimed: ClaimedMessage): Re
 };
 
 /** The second decision refused the message: it is recorded as failed and leaves the outbox unsent. */
-const withdraw = async (deps: DispatchDeps, entry: PendingOutbound, reason: string, message: string): Promise<E.Either<MessageCenterError, DeliveryStatus>> => {
+const withdraw = async (
+  deps: DispatchDeps,
+  entry: Addressed,
+  claimId: MessageId | null,
+  refusal: { readonly reason: string; readonly message: string },
+): Promise<E.Either<MessageCenterError, DeliveryStatus>> => {
+  const { reason, message } = refusal;
   const outcome = await execute(deps, deps.aggregates.conversation, conversationAddress(entry.businessId, entry.conversationId), () =>
-    TE.right({ type: 'WithdrawOutbound' as const, businessId: entry.businessId, conversationId: entry.conversationId, messageId: entry.messageId, reason, message, at: deps.clock.now() }),
+    TE.right({ type: 'WithdrawOutbound' as const, businessId: entry.businessId, conversationId: entry.conversationId, messageId: entry.messageId, claimId, reason, message, at: deps.clock.now() }),
   )();
   return E.map(({ state }: { readonly state: ConversationState }) => state.outbound.get(entry.messageId)?.status ?? 'failed')(outcome);
 };

@@ -14,7 +14,7 @@ import type { MessageCenterError } from '../errors.js';
 import * as In from '../facade-inputs.js';
 import { notAheadOf } from '../input-grammar.js';
 import type { ReceivedMessage, Result } from '../message-center-api.js';
-import { execute, newMessageId, persistent, type Deps } from './deps.js';
+import { execute, load, newMessageId, persistent, type Deps } from './deps.js';
 import { decoded, fromEither } from './use-case.js';
 
 /**
@@ -117,7 +117,14 @@ export const receiveInbound =
             TE.map(({ state }) => state.claimed ?? { conversationId: routed, messageId: newId }),
             // V3 (issue 12): a STOP or START is the phone's before it is the conversation's, and is recorded first:
             // should the process stop in between, the redelivered webhook records the message, never a lost opt-out.
-            TE.chainFirst((claimed) => recordIntent(businessId, claimed.messageId)),
+            // A redelivery of a message the conversation already holds says nothing new: a START delivered again
+            // after a later STOP must not opt the phone back in (nor one that changed nothing the first time).
+            TE.chainFirst((claimed) =>
+              pipe(
+                load(deps, deps.aggregates.conversation, conversationAddress(businessId, claimed.conversationId)),
+                TE.chain(({ state }) => (state.seenInbound.has(i.providerMessageId) ? TE.right(undefined) : recordIntent(businessId, claimed.messageId))),
+              ),
+            ),
             TE.chain((claimed) => receiveInConversation(claimed.conversationId, claimed.messageId, businessId)),
             // B4: an inbound message counts in its period's ledger too (idempotent per message), never refused.
             TE.chainFirst((received) => countInbound(businessId, received.messageId)),

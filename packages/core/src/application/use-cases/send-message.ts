@@ -72,14 +72,17 @@ export const sendMessage =
                 load(deps, deps.aggregates.conversation, address),
                 TE.chain((loaded) => {
                   const dryRun = deps.aggregates.conversation.decider.decide(command(0, false), loaded.state);
-                  return E.isLeft(dryRun) ? TE.left<MessageCenterError, never>(dryRun.left) : reserve(deps, business.state, i.businessId, messageId, at);
+                  return E.isLeft(dryRun) ? TE.left<MessageCenterError, never>(dryRun.left) : reserve(deps, business.state, i.businessId, conversationId, messageId, at);
                 }),
                 // Loaded again (from the cache, or the stream's new events): other writers may have appended while
                 // the ledger was written, and an append at the dry run's revision would start with a conflict.
                 // Persistent: the message already holds its place in the period.
                 TE.chain((usedInPeriod) =>
                   execute(persistent(deps), deps.aggregates.conversation, address, () => TE.right(command(usedInPeriod)), {
-                    idempotencyKey: `outbound:${i.businessId}:${messageId}`,
+                    // The claim is part of the key: two tries of one send at once write different event ids, so
+                    // the second conflicts and is decided again (finding the message recorded and claimed)
+                    // instead of being acknowledged as a repeat of an append whose claim is not its own.
+                    idempotencyKey: `outbound:${i.businessId}:${messageId}${claim === null ? '' : `:claim:${claim.claimId}`}`,
                   }),
                 ),
               );
@@ -103,14 +106,14 @@ const businessFacts = (business: BusinessState, usedInPeriod: number): SendConte
  * A retried send finds its place already taken. A send refused after this (a STOP that raced it) leaves its
  * place counted: the allotment errs towards refusing, never towards exceeding.
  */
-const reserve = (deps: SendDeps, business: BusinessState, businessId: BusinessId, messageId: MessageId, at: Timestamp): Result<number> => {
+const reserve = (deps: SendDeps, business: BusinessState, businessId: BusinessId, conversationId: ConversationId, messageId: MessageId, at: Timestamp): Result<number> => {
   const enabled = business.enabled;
   if (enabled === null) return TE.right(0);
   const period = billingPeriodOf(at);
   return pipe(
     // Every send and inbound message of the business in the period meets here: retried as hard as the inbound count.
     execute(persistent(deps), deps.aggregates.usageLedger, usageLedgerAddress(businessId, period), () =>
-      TE.right({ type: 'ReserveOutbound' as const, businessId, period, messageId, at, allotment: enabled.allotment }),
+      TE.right({ type: 'ReserveOutbound' as const, businessId, conversationId, period, messageId, at, allotment: enabled.allotment }),
     ),
     TE.map(({ state }) => Math.max(0, state.outbound + state.inbound - 1)),
   );
@@ -146,7 +149,7 @@ const handOver = (deps: SendDeps, businessId: BusinessId, conversationId: Conver
   const sent = executed.events.find((e) => e.type === 'OutboundSent' && e.data.messageId === messageId);
   const claim = executed.events.find((e) => e.type === 'OutboundClaimed' && e.data.messageId === messageId);
   if (sent?.type === 'OutboundSent' && claim?.type === 'OutboundClaimed' && delivery.claim?.claimId === claim.data.claimId)
-    return handOverClaimed(deps, { businessId, conversationId, messageId, body: sent.data.body, claimId: claim.data.claimId, from: claim.data.from, to: claim.data.to });
+    return handOverClaimed(deps, { businessId, conversationId, messageId, body: sent.data.body, claimId: claim.data.claimId, from: claim.data.from, to: claim.data.to }, executed.state);
   return pipe(
     deps.directory.catchUp(),
     TE.chain((directory) => {

@@ -12,18 +12,25 @@ import type { Result } from '../message-center-api.js';
 
 // The steps every use case of the facade starts with: decode what the caller passed, then ask B0.
 
-/** Decodes a caller's input, then runs the use case; whatever it throws becomes `internal-error` (the facade never throws). */
+/** Makes and runs a task; whatever either step throws becomes `internal-error` (the facade never throws). */
+export const guarded =
+  <B>(make: () => Result<B>): Result<B> =>
+  async () => {
+    try {
+      return await make()();
+    } catch (cause) {
+      return E.left(internalError(cause));
+    }
+  };
+
+/** Decodes a caller's input, then runs the use case, guarded. */
 export const decoded =
   <A, O>(codec: t.Type<A, O, unknown>, value: unknown) =>
   <B>(f: (a: A) => Result<B>): Result<B> =>
   async () => {
     const input = decodeInput(codec, value);
     if (E.isLeft(input)) return input;
-    try {
-      return await f(input.right)();
-    } catch (cause) {
-      return E.left(internalError(cause));
-    }
+    return guarded(() => f(input.right))();
   };
 
 export const fromEither = <A>(e: E.Either<DomainError, A>): Result<A> => TE.fromEither(e);

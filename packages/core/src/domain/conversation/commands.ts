@@ -67,10 +67,12 @@ export const ClaimOutbound = command('ClaimOutbound', {
 /**
  * The outbox decided again before a hand-over and found the message may not leave (the phone opted out,
  * the client has no cell phone, the Message Center was disabled): it is recorded as failed, never sent.
- * Nothing happens while another dispatcher's claim holds it: that one decided to send.
+ * Nothing happens while another dispatcher's claim holds it: that one decided to send. `claimId` names the
+ * withdrawer's own claim when it decided again after claiming (null: it holds none).
  */
 export const WithdrawOutbound = command('WithdrawOutbound', {
   messageId: MessageId,
+  claimId: t.union([MessageId, t.null]),
   reason: t.string,
   message: t.string,
   at: Timestamp,

@@ -95,12 +95,12 @@ const claimOutbound = (c: Command<'ClaimOutbound'>, s: ConversationState): Decis
   return E.right([{ type: 'OutboundClaimed', data: { messageId: c.messageId, claimId: c.claimId, from: c.from, to: c.to, expiresAt: c.expiresAt, at: c.at } }]);
 };
 
-/** Issue 12: a message the outbox decided not to send fails without a hand-over, unless a live claim holds it. */
+/** Issue 12: a message the outbox decided not to send fails without a hand-over, unless another's live claim holds it. */
 const withdrawOutbound = (c: Command<'WithdrawOutbound'>, s: ConversationState): Decision => {
   const delivery = s.outbound.get(c.messageId);
   if (delivery === undefined) return E.left(messageNotFound(c.messageId));
   if (delivery.status !== 'pending' || delivery.providerMessageId !== null) return none;
-  if (delivery.claim !== null && delivery.claim.expiresAt > c.at) return none;
+  if (c.claimId === null ? delivery.claim !== null && delivery.claim.expiresAt > c.at : heldByAnother(delivery.claim, c.claimId, c.at)) return none;
   return E.right([{ type: 'OutboundDispatchFailed', data: { messageId: c.messageId, reason: c.reason, providerCode: null, message: c.message, at: c.at } }]);
 };
 

@@ -21,12 +21,18 @@ export interface PhoneSubscriptionState {
   /** Subscribed until the phone says otherwise: a phone the business never heard from may be texted. */
   readonly status: 'subscribed' | 'unsubscribed';
   readonly changedAt: Timestamp | null;
+  /** The messages that changed it: a redelivered STOP or START (webhooks are at-least-once) changes it no more. */
+  readonly changedBy: ReadonlySet<MessageId>;
 }
 
-export const initialPhoneSubscription: PhoneSubscriptionState = { status: 'subscribed', changedAt: null };
+export const initialPhoneSubscription: PhoneSubscriptionState = { status: 'subscribed', changedAt: null, changedBy: new Set() };
 
-/** V3: STOP unsubscribes, START resubscribes; asking for the state the phone is already in records nothing. */
+/**
+ * V3: STOP unsubscribes, START resubscribes; asking for the state the phone is already in records nothing,
+ * and neither does a message that changed it before (a START redelivered after a later STOP).
+ */
 const decide = (c: PhoneSubscriptionCommand, s: PhoneSubscriptionState): E.Either<DomainError, ReadonlyArray<PhoneSubscriptionEvent>> => {
+  if (c.messageId !== null && s.changedBy.has(c.messageId)) return E.right([]);
   const data = { businessId: c.businessId, phone: c.phone, source: c.source, keyword: c.keyword, messageId: c.messageId, at: c.at };
   if (c.type === 'OptOut') return E.right(s.status === 'unsubscribed' ? [] : [{ type: 'PhoneUnsubscribed', data }]);
   return E.right(s.status === 'subscribed' ? [] : [{ type: 'PhoneResubscribed', data }]);
@@ -38,6 +44,7 @@ export const phoneSubscriptionDecider = makeDecider<PhoneSubscriptionCommand, Ph
   apply: (draft, event) => {
     draft.status = event.type === 'PhoneUnsubscribed' ? 'unsubscribed' : 'subscribed';
     draft.changedAt = event.data.at;
+    if (event.data.messageId !== null) draft.changedBy.add(event.data.messageId);
   },
 });
 

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { makeDecider } from '../decider.js';
 import type { DomainError } from '../errors.js';
 import { checkOutboundAllotment, type Allotment } from '../policies/allotment.js';
+import type { ConversationId } from '../conversation/events.js';
 import type { BusinessId, MessageId } from '../values/ids.js';
 import type { Timestamp } from '../values/timestamp.js';
 import type { UsageLedgerEvent } from './events.js';
@@ -15,26 +16,36 @@ interface LedgerCommandBase {
 }
 
 export type UsageLedgerCommand =
-  | (LedgerCommandBase & { readonly type: 'ReserveOutbound'; readonly allotment: Allotment })
+  | (LedgerCommandBase & { readonly type: 'ReserveOutbound'; readonly conversationId: ConversationId; readonly allotment: Allotment })
   | (LedgerCommandBase & { readonly type: 'CountInbound' });
 
 export interface UsageLedgerState {
   readonly outbound: number;
   readonly inbound: number;
-  /** Messages already counted: a retried reservation or count is a no-op. */
-  readonly counted: ReadonlySet<MessageId>;
+  /** Messages already counted (`ledgerKey`): a retried reservation or count is a no-op. */
+  readonly counted: ReadonlySet<string>;
 }
+
+/**
+ * What makes a message one count: its direction, and for outbound its conversation too (message ids are
+ * unique per conversation, not per business, and an inbound message's id is no outbound's). Inbound ids are
+ * derived from the provider id, one per business.
+ */
+const ledgerKey = (direction: 'out' | 'in', messageId: MessageId, conversationId: ConversationId | undefined): string =>
+  direction === 'in' ? `in ${messageId}` : `out ${conversationId ?? ''} ${messageId}`;
+
+const keyOfCommand = (c: UsageLedgerCommand): string => (c.type === 'CountInbound' ? ledgerKey('in', c.messageId, undefined) : ledgerKey('out', c.messageId, c.conversationId));
 
 export const initialUsageLedger: UsageLedgerState = { outbound: 0, inbound: 0, counted: new Set() };
 
 /** B4: outbound within the allotment, or beyond it only with overage; inbound always counts. Idempotent per message. */
 const decide = (c: UsageLedgerCommand, s: UsageLedgerState): E.Either<DomainError, ReadonlyArray<UsageLedgerEvent>> => {
-  if (s.counted.has(c.messageId)) return E.right([]);
+  if (s.counted.has(keyOfCommand(c))) return E.right([]);
   const data = { businessId: c.businessId, period: c.period, messageId: c.messageId, at: c.at };
   if (c.type === 'CountInbound') return E.right([{ type: 'InboundCounted', data }]);
   const decision = checkOutboundAllotment(c.allotment, s.outbound + s.inbound);
   return decision.allowed
-    ? E.right([{ type: 'OutboundReserved', data: { ...data, overage: decision.overage } }])
+    ? E.right([{ type: 'OutboundReserved', data: { ...data, conversationId: c.conversationId, overage: decision.overage } }])
     : E.left({
         code: 'allotment-exhausted',
         message: `the plan allows ${decision.limit} messages in this billing period and ${decision.used} are used`,
@@ -47,8 +58,12 @@ export const usageLedgerDecider = makeDecider<UsageLedgerCommand, UsageLedgerSta
   initialState: initialUsageLedger,
   decide,
   apply: (draft, event) => {
-    if (event.type === 'OutboundReserved') draft.outbound += 1;
-    else draft.inbound += 1;
-    draft.counted.add(event.data.messageId);
+    if (event.type === 'OutboundReserved') {
+      draft.outbound += 1;
+      draft.counted.add(ledgerKey('out', event.data.messageId, event.data.conversationId));
+    } else {
+      draft.inbound += 1;
+      draft.counted.add(ledgerKey('in', event.data.messageId, undefined));
+    }
   },
 });

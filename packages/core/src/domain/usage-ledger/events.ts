@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { ConversationId } from '../conversation/events.js';
 import { BusinessId, MessageId } from '../values/ids.js';
 import { Timestamp } from '../values/timestamp.js';
 
@@ -17,8 +18,15 @@ const counted = <T extends string, D extends t.Props>(type: T, extra: D) =>
     type,
   );
 
-/** An outbound message took its place in the period; `overage` when it is beyond the allotment (billed). */
-export const OutboundReserved = counted('OutboundReserved', { overage: t.boolean });
+/**
+ * An outbound message took its place in the period; `overage` when it is beyond the allotment (billed).
+ * `conversationId` (absent in events written before it was added) says whose message it is: a host may
+ * give messages of different conversations one id, and each counts.
+ */
+export const OutboundReserved = t.intersection(
+  [counted('OutboundReserved', { overage: t.boolean }), t.type({ data: t.readonly(t.partial({ conversationId: ConversationId })) })],
+  'OutboundReserved',
+);
 /** An inbound message counted in the period (B4: inbound counts too, and is always recorded). */
 export const InboundCounted = counted('InboundCounted', {});
 export const UsageLedgerEvent = t.union([OutboundReserved, InboundCounted], 'UsageLedgerEvent');
