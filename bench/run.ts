@@ -3,6 +3,7 @@
  * The root script runs it with `--expose-gc` so memory figures are taken after a full collection.
  * BENCH_ONLY=fold,… runs only the named sections.
  */
+import { clientFinderBench } from './client-finder.js';
 import { eventStoreDbBench } from './eventstoredb.js';
 import { foldBench } from './fold.js';
 import { inboxBench } from './inbox.js';
@@ -13,6 +14,7 @@ const sections: ReadonlyArray<readonly [string, () => unknown]> = [
   ['eventstoredb', eventStoreDbBench],
   ['twilio', twilioWebhookBench],
   ['inbox', inboxBench],
+  ['clients', clientFinderBench],
 ];
 
 const only = process.env['BENCH_ONLY']?.split(',');

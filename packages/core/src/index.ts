@@ -30,6 +30,7 @@ export {
   ConversationActionInput,
   ConversationQueryInput,
   EnableMessageCenterInput,
+  FindClientsInput,
   InboxQueryInput,
   ReceiveInboundInput,
   RecordClientInput,
@@ -76,6 +77,7 @@ export { DELIVERY_STATUSES } from './domain/policies/delivery-status.js';
 export type { ClientCard, MessageAuthor, MessagePreview } from './read-models/inbox.js';
 export { FOLDERS, type Folder } from './domain/policies/folder.js';
 export { INBOX_VIEWS, type InboxFilters, type InboxPage, type InboxRow, type InboxView } from './read-models/inbox-query.js';
+export type { CannotText, ClientMatchKind, FoundClient, FoundClientsPage } from './read-models/client-finder-query.js';
 export type { Alert, AlertsPage } from './read-models/alerts.js';
 export type { PeriodUsage } from './read-models/usage.js';
 export type {

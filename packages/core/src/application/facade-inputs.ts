@@ -8,6 +8,7 @@ import { BusinessId, ClientId, MessageId, ProviderMessageId, StaffId } from '../
 import { CountryCode } from '../domain/values/country.js';
 import { describeIoTsErrors } from './event-codec.js';
 import { MAX_ALERTS_PAGE } from '../read-models/alerts.js';
+import { MAX_FINDER_QUERY } from '../read-models/client-finder-query.js';
 import { MAX_PAGE_SIZE, type InboxFilters, type InboxView } from '../read-models/inbox-query.js';
 import { boundedArray, boundedString, closedObject, InputTimestamp, integerIn, INPUT_LIMITS, taggedUnion } from './input-grammar.js';
 
@@ -114,6 +115,12 @@ export const InboxQueryInput = input(
     limit: integerIn('limit', 1, MAX_PAGE_SIZE),
   },
 );
+/** R2 (issue 13): the To: picker; a blank or absent query lists every client by name. */
+export const FindClientsInput = input(
+  'FindClientsInput',
+  { businessId: BusinessId, viewer: StaffActorInput },
+  { query: text('query', MAX_FINDER_QUERY), cursor: text('cursor', INPUT_LIMITS.cursor), limit: integerIn('limit', 1, MAX_PAGE_SIZE) },
+);
 /** R4 */
 export const BadgeQueryInput = input('BadgeQueryInput', { businessId: BusinessId, viewer: StaffActorInput }, {});
 /** R7 */
@@ -142,6 +149,7 @@ export type StaffConversationActionInput = t.OutputOf<typeof StaffConversationAc
 export type ConversationQueryInput = t.OutputOf<typeof ConversationQueryInput>;
 export type UsageQueryInput = t.OutputOf<typeof UsageQueryInput>;
 export type InboxQueryInput = t.OutputOf<typeof InboxQueryInput>;
+export type FindClientsInput = t.OutputOf<typeof FindClientsInput>;
 export type BadgeQueryInput = t.OutputOf<typeof BadgeQueryInput>;
 export type AlertsQueryInput = t.OutputOf<typeof AlertsQueryInput>;
 export type ContactHistoryQueryInput = t.OutputOf<typeof ContactHistoryQueryInput>;

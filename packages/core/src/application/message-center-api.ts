@@ -2,6 +2,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Alert, AlertsPage } from '../read-models/alerts.js';
 import type { ContactHistoryView } from '../read-models/contact-history.js';
 import type { ConversationView } from '../read-models/conversation-view.js';
+import type { FoundClientsPage } from '../read-models/client-finder-query.js';
 import type { InboxPage } from '../read-models/inbox-query.js';
 import type { PeriodUsage } from '../read-models/usage.js';
 import type { ConversationId, DeliveryStatus } from '../domain/conversation/events.js';
@@ -19,6 +20,7 @@ import type {
   ConversationActionInput,
   ConversationQueryInput,
   EnableMessageCenterInput,
+  FindClientsInput,
   InboxQueryInput,
   ReceiveInboundInput,
   RecordClientInput,
@@ -164,6 +166,13 @@ export interface MessageCenter {
   readonly conversation: (query: ConversationQueryInput) => Result<ConversationView>;
   /** R1–R3: one page of the inbox as a viewer sees it: a view, a search, filters, cursor paging. */
   readonly inbox: (query: InboxQueryInput) => Result<InboxPage>;
+  /**
+   * R2 (issue 13), the To: picker: every client of the business, with or without a conversation, by name
+   * (word beginnings, accents and case ignored), phone in any formatting (whole or its last digits), e-mail,
+   * UID or client id; exact matches first, then names, then partial matches; paged. Each says whether it
+   * can be texted now and names its conversation if there is one.
+   */
+  readonly findClients: (query: FindClientsInput) => Result<FoundClientsPage>;
   /** R4: unread inbound messages for the viewer across conversations, muted ones excluded. */
   readonly unreadBadge: (query: BadgeQueryInput) => Result<number>;
   /** R7: the business's alerts after a cursor, oldest first. */

@@ -17,7 +17,7 @@ import { changeNumber, changePlan, enableMessageCenter, setIndividualReadStatus 
 import { readAction, toggle } from './use-cases/conversation-actions.js';
 import type { Deps } from './use-cases/deps.js';
 import { recordDeliveryStatus } from './use-cases/delivery-status.js';
-import { alerts, contactHistory, conversation, inbox, unreadBadge, usage } from './use-cases/queries.js';
+import { alerts, contactHistory, conversation, findClients, inbox, unreadBadge, usage } from './use-cases/queries.js';
 import { receiveInbound } from './use-cases/receive-inbound.js';
 import { recordClient } from './use-cases/record-client.js';
 import { dispatchPending } from './use-cases/dispatch.js';
@@ -75,6 +75,7 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
     unpin: toggle('Unpin')(deps),
     conversation: conversation(deps),
     inbox: inbox(deps),
+    findClients: findClients(deps),
     unreadBadge: unreadBadge(deps),
     alerts: alerts(deps),
     usage: usage(deps),

@@ -52,6 +52,7 @@ export const AUTHORIZATION = {
   markUnread: onlyStaff(SEND),
   conversation: onlyStaff(SEND),
   inbox: onlyStaff(SEND),
+  findClients: onlyStaff(SEND),
   unreadBadge: onlyStaff(SEND),
   alerts: onlyStaff(SEND),
   contactHistory: onlyStaff(SEND),

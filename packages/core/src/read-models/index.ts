@@ -3,6 +3,8 @@ export * from './projection.js';
 export * from './read-models.js';
 export * from './inbox.js';
 export * from './inbox-query.js';
+export * from './client-finder.js';
+export * from './client-finder-query.js';
 export * from './alerts.js';
 export * from './usage.js';
 export * from './contact-history.js';

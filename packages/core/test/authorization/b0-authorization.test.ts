@@ -54,6 +54,7 @@ const CALLS: { readonly [O in Operation]: (mc: MessageCenter, actor: AnyActor, w
   markUnread: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'markUnread', { businessId, conversationId: target, actor }),
   conversation: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'conversation', { businessId, conversationId: target, viewer: actor }),
   inbox: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'inbox', { businessId, viewer: actor, search: 'an' }),
+  findClients: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'findClients', { businessId, viewer: actor, query: target }),
   unreadBadge: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'unreadBadge', { businessId, viewer: actor }),
   alerts: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'alerts', { businessId, viewer: actor }),
   contactHistory: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'contactHistory', { businessId, viewer: actor, clientId: target }),

@@ -8,13 +8,14 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Actor, BusinessActor } from '../../domain/actor.js';
 import type { Operation } from '../../domain/authorization.js';
-import type { DomainError } from '../../domain/errors.js';
+import { notEnabled, type DomainError } from '../../domain/errors.js';
 import type { DomainEvent } from '../../domain/events.js';
 import { compareLogPositions } from '../../domain/log.js';
 import { billingPeriodOf } from '../../domain/policies/allotment.js';
 import { clientAddress, conversationAddress, streamName, type StreamAddress } from '../../domain/streams.js';
 import type { BusinessId, ClientId } from '../../domain/values/ids.js';
 import { alertsAfter, type AlertsPage } from '../../read-models/alerts.js';
+import { findClients as findClientsIn, type FoundClientsPage } from '../../read-models/client-finder-query.js';
 import { contactHistoryOf, type ContactHistoryView } from '../../read-models/contact-history.js';
 import { conversationView, type ConversationView } from '../../read-models/conversation-view.js';
 import { inboxPage, unreadBadge as badgeOf, type InboxPage } from '../../read-models/inbox-query.js';
@@ -63,6 +64,21 @@ export const inbox =
   (deps: Pick<Deps, 'readModels'>) =>
   (query: In.InboxQueryInput): Result<InboxPage> =>
     decoded(In.InboxQueryInput, query)((q) => fromReadModels(deps, 'inbox', q, (models) => inboxPage(models.inbox, q)));
+
+/**
+ * R2 (issue 13): the To: picker, over every client of the business, with or without a conversation. The
+ * business must have the Message Center enabled, as for the inbox.
+ */
+export const findClients =
+  (deps: Pick<Deps, 'readModels'>) =>
+  (query: In.FindClientsInput): Result<FoundClientsPage> =>
+    decoded(In.FindClientsInput, query)((q) =>
+      fromReadModels(deps, 'findClients', q, (models) =>
+        models.inbox.businesses.get(q.businessId)?.enabled === true
+          ? findClientsIn(models.clients, { businessId: q.businessId, query: q.query ?? '', limit: q.limit, cursor: q.cursor })
+          : E.left(notEnabled),
+      ),
+    );
 
 /** R4: unread inbound messages for the viewer across conversations, muted ones excluded. */
 export const unreadBadge =
