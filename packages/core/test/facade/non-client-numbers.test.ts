@@ -42,4 +42,28 @@ describe('V2 texting numbers that are not clients', () => {
     expect(sent.conversationId).toBe('tel:+14155552671');
     expect(world.transport.sent).toHaveLength(1);
   });
+
+  it.each([
+    ['its current number', (n: E164, _old: E164) => n],
+    ['a number it gave up', (_n: E164, old: E164) => old],
+  ])('V2 an SMS from the business\'s own number (%s) is refused (invalid-input), nothing appended', async (_, sender) => {
+    const world = newWorld();
+    const old = must(E164.is, '+12015550124');
+    await enableUs(world, B1, old);
+    await ok(world.mc.changeNumber({ businessId: B1, actor: { kind: 'host', businessId: B1 }, number: N1 }));
+    const error = await refusedAppendingNothing(
+      world.store,
+      world.mc.receiveInbound({ to: N1, from: sender(N1, old), body: 'loop', providerMessageId: 'SM00000000000000000000000000000042' }),
+    );
+    expect([error.code, error.code === 'invalid-input' ? error.problems : []]).toEqual(['invalid-input', ['from']]);
+  });
+
+  it('V1 C2 a client recorded with the business\'s own number as cell phone is not texted', async () => {
+    const world = newWorld();
+    await enableUs(world, B1, N1);
+    await ok(world.mc.recordClient({ businessId: B1, actor: { kind: 'host', businessId: B1 }, clientId: 'front-desk-test', uid: 'U-0', name: 'Test', cellPhone: N1 }));
+    const error = await refusedAppendingNothing(world.store, world.mc.sendMessage({ businessId: B1, clientId: 'front-desk-test', actor: dana, body: 'Hello' }));
+    expect(error.code).toBe('client-has-no-valid-cell-phone');
+    expect(world.transport.sent).toHaveLength(0);
+  });
 });

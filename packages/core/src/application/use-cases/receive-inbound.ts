@@ -3,7 +3,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { telConversationId, type ConversationId } from '../../domain/conversation/events.js';
 import { ClientId, type BusinessId, type MessageId } from '../../domain/values/ids.js';
-import { businessForNumber, clientForPhone } from '../../domain/policies/inbound-routing.js';
+import { businessForNumber, clientForPhone, fromOwnNumber } from '../../domain/policies/inbound-routing.js';
 import { conversationAddress, inboundClaimAddress, usageLedgerAddress } from '../../domain/streams.js';
 import { billingPeriodOf } from '../../domain/policies/allotment.js';
 import { subscriptionIntent } from '../../domain/policies/opt-out-keywords.js';
@@ -99,6 +99,7 @@ export const receiveInbound =
         TE.chain((directory) =>
           pipe(
             fromEither(businessForNumber(toNumber, directory.numbers.get(toNumber))),
+            TE.chainFirst((businessId) => fromEither(fromOwnNumber(fromNumber, businessId, directory.numbers.get(fromNumber)))),
             TE.map((businessId) => ({ directory, businessId })),
           ),
         ),

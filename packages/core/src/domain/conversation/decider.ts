@@ -38,6 +38,9 @@ const sendMessage = (c: Command<'SendMessage'>, s: ConversationState): Decision 
       code: 'client-has-no-valid-cell-phone',
       message: `the client cannot receive SMS: ${c.context.recipient.problem ?? 'no valid cell phone'}`,
     });
+  // The business texting its own number would loop through the provider (a client recorded with it by mistake).
+  if (phone === business.number)
+    return E.left({ code: 'client-has-no-valid-cell-phone', message: "the client cannot receive SMS: the cell phone is the business's own number" });
   const body = checkOutboundBody(c.body);
   if (E.isLeft(body)) return body;
   // V3: whatever the notification settings, nothing goes to a client who opted out.

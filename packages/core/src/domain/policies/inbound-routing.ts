@@ -22,6 +22,16 @@ export const businessForNumber = (to: E164, owner: NumberOwner | undefined): E.E
   return E.right(owner.businessId);
 };
 
+/**
+ * V2: an SMS that claims to come from one of the business's own numbers (current or given up) is no
+ * client's: a loop through the provider, a misconfigured number or a spoofed sender. It is refused, or it
+ * would open a conversation with the business itself.
+ */
+export const fromOwnNumber = (from: E164, businessId: BusinessId, fromOwner: NumberOwner | undefined): E.Either<DomainError, void> =>
+  fromOwner !== undefined && fromOwner.businessId === businessId
+    ? E.left({ code: 'invalid-input', message: `${from} is a number of this business, not a client's`, problems: ['from'] })
+    : E.right(undefined);
+
 /** A client of the business with the sender's cell phone, and when staff last wrote to them. */
 export interface ClientCandidate {
   readonly clientId: ClientId;
