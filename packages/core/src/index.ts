@@ -78,6 +78,7 @@ export type { ClientCard, MessageAuthor, MessagePreview } from './read-models/in
 export { FOLDERS, type Folder } from './domain/policies/folder.js';
 export { INBOX_VIEWS, type InboxFilters, type InboxPage, type InboxRow, type InboxView } from './read-models/inbox-query.js';
 export type { CannotText, ClientMatchKind, FoundClient, FoundClientsPage } from './read-models/client-finder-query.js';
+export type { InternationalNotice } from './domain/policies/international.js';
 export type { Alert, AlertsPage } from './read-models/alerts.js';
 export type { PeriodUsage } from './read-models/usage.js';
 export type {

@@ -2,6 +2,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Alert, AlertsPage } from '../read-models/alerts.js';
 import type { ContactHistoryView } from '../read-models/contact-history.js';
 import type { ConversationView } from '../read-models/conversation-view.js';
+import type { InternationalNotice } from '../domain/policies/international.js';
 import type { FoundClientsPage } from '../read-models/client-finder-query.js';
 import type { InboxPage } from '../read-models/inbox-query.js';
 import type { PeriodUsage } from '../read-models/usage.js';
@@ -91,6 +92,8 @@ export interface SentMessage {
   readonly messageId: MessageId;
   /** `pending` without a transport, or when the transport asked to retry later. */
   readonly status: DeliveryStatus;
+  /** Set when the client's number is from another country than the business's: replies may not arrive. */
+  readonly international: InternationalNotice | null;
 }
 
 /** The answer to `receiveInbound`. */

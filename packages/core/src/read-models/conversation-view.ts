@@ -3,6 +3,8 @@ import type { ConversationId } from '../domain/conversation/events.js';
 import type { ConversationState, OutboundDelivery, SubscriptionStatus } from '../domain/conversation/state.js';
 import type { DomainError } from '../domain/errors.js';
 import type { Folder } from '../domain/policies/folder.js';
+import { internationalNotice, type InternationalNotice } from '../domain/policies/international.js';
+import type { CountryCode } from '../domain/values/country.js';
 import type { BusinessId, ClientId, MessageId, StaffId } from '../domain/values/ids.js';
 import type { E164 } from '../domain/values/phone-number.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
@@ -25,13 +27,19 @@ export interface ConversationView {
   readonly lastActivityAt: Timestamp | null;
   readonly lastMessageDirection: 'inbound' | 'outbound';
   readonly deliveries: ReadonlyArray<{ readonly messageId: MessageId } & OutboundDelivery>;
+  /** Set when `phone` is from another country than the business's: the client's replies may not arrive. */
+  readonly international: InternationalNotice | null;
 }
 
 /**
  * The view of a conversation's own folded state (the facade loads the aggregate, so the view is as fresh
  * as the last command); the per-viewer part is an inbox row's (`viewerStatus`).
  */
-export const conversationView = (state: ConversationState, viewer: StaffId, individual: boolean): E.Either<DomainError, ConversationView> => {
+export const conversationView = (
+  state: ConversationState,
+  viewer: StaffId,
+  business: { readonly individualReadStatus: boolean; readonly country: CountryCode },
+): E.Either<DomainError, ConversationView> => {
   const identity = state.identity;
   if (identity === null) return E.left({ code: 'conversation-not-found', message: 'there is no such conversation' });
   return E.right({
@@ -39,9 +47,10 @@ export const conversationView = (state: ConversationState, viewer: StaffId, indi
     conversationId: identity.conversationId,
     clientId: identity.clientId,
     phone: identity.phone,
-    ...viewerStatus(state, viewer, individual),
+    ...viewerStatus(state, viewer, business.individualReadStatus),
     lastActivityAt: state.lastActivityAt,
     lastMessageDirection: state.lastOutboundSeq === state.lastSeq ? 'outbound' : 'inbound',
     deliveries: [...state.outbound].map(([messageId, d]) => ({ messageId, ...d })),
+    international: internationalNotice(identity.phone, business.country),
   });
 };

@@ -53,7 +53,7 @@ export const conversation =
         TE.chain((business) =>
           pipe(
             load(deps, deps.aggregates.conversation, conversationAddress(q.businessId, q.conversationId)),
-            TE.chain(({ state }) => fromEither(conversationView(state, q.viewer.staffId, business.individualReadStatus))),
+            TE.chain(({ state }) => fromEither(conversationView(state, q.viewer.staffId, business))),
           ),
         ),
       ),

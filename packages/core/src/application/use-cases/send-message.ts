@@ -14,6 +14,7 @@ import type { SendContext } from '../../domain/conversation/commands.js';
 import type { ConversationEvent, ConversationId, DeliveryStatus } from '../../domain/conversation/events.js';
 import type { ConversationState } from '../../domain/conversation/state.js';
 import { billingPeriodOf } from '../../domain/policies/allotment.js';
+import { internationalNotice } from '../../domain/policies/international.js';
 import { businessAddress, clientAddress, conversationAddress, conversationStream, usageLedgerAddress } from '../../domain/streams.js';
 import { ClientId, type BusinessId, type MessageId } from '../../domain/values/ids.js';
 import { describePhoneProblem, parseCellPhone } from '../../domain/values/phone-number.js';
@@ -85,10 +86,19 @@ export const sendMessage =
                     idempotencyKey: `outbound:${i.businessId}:${messageId}${claim === null ? '' : `:claim:${claim.claimId}`}`,
                   }),
                 ),
+                TE.map((executed) => {
+                  const country = business.state.enabled?.country;
+                  const international = recipient.phone === null || country === undefined ? null : internationalNotice(recipient.phone, country);
+                  return { executed, international };
+                }),
               );
             }),
-            TE.chain((executed) => handOver(deps, i.businessId, conversationId, messageId, executed)),
-            TE.map((status) => ({ conversationId, messageId, status })),
+            TE.chain(({ executed, international }) =>
+              pipe(
+                handOver(deps, i.businessId, conversationId, messageId, executed),
+                TE.map((status) => ({ conversationId, messageId, status, international })),
+              ),
+            ),
           ),
         ),
       );
