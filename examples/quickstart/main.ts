@@ -102,11 +102,22 @@ await step('The host application records two clients (phones in any formatting)'
   }
 }, false);
 
-await step('Dana texts Ana (this starts the conversation)', async () => {
-  const sent = await run(mc.sendMessage({ businessId, clientId: 'ana', actor: dana, body: 'Hi Ana, your colour appointment is tomorrow at 10. Reply to confirm!' }));
+await step('Dana finds Ana under To: (the picker knows every client, with or without a conversation) and texts her', async () => {
+  const picked = await run(mc.findClients({ businessId, viewer: dana, query: 'ana l' }));
+  for (const c of picked.clients)
+    console.log(`   To: ${c.name} ${c.cellPhone ?? ''} (${c.match} match, ${c.canText ? 'can be texted' : `cannot be texted: ${c.reason?.code ?? ''}`}, ${c.conversationId === null ? 'no conversation yet' : 'has a conversation'})`);
+  const ana = picked.clients[0];
+  if (ana === undefined) throw new Error('the picker did not find Ana');
+  const sent = await run(mc.sendMessage({ businessId, clientId: ana.clientId, actor: dana, body: 'Hi Ana, your colour appointment is tomorrow at 10. Reply to confirm!' }));
   console.log(`   sent ${sent.messageId.slice(0, 8)}…, delivery status: ${sent.status}`);
   await refused('front desk (no send-email-sms permission) texts Ana', mc.sendMessage({ businessId, clientId: 'ana', actor: frontDesk, body: 'Hello' }));
 });
+
+await step('Dana texts a client with a UK mobile: it is sent, with a notice that replies may not arrive', async () => {
+  await run(mc.recordClient({ businessId, actor: host, clientId: 'chloe', uid: 'CHLOE', name: 'Chloé Martin', cellPhone: '+44 7400 123456' }));
+  const sent = await run(mc.sendMessage({ businessId, clientId: 'chloe', actor: dana, body: 'Hi Chloé, your gift card is ready.' }));
+  console.log(`   delivery status: ${sent.status}; ${sent.international?.notice ?? 'no notice'}`);
+}, false);
 
 await step('Ana answers twice; Twilio redelivers the first webhook', async () => {
   await run(inbound('+14155552671', 'Yes, see you then!', 'SM-ana-1'));
