@@ -470,7 +470,7 @@ const slotEvents = (client: Client, census: Census): Pending[] => {
       add(
         streamId,
         when,
-        { type: 'InboundReceived', data: { messageId, seq, providerMessageId, from: phone, to: BUSINESS_NUMBER, body, segments: segmentCount(body), at: at(when) } },
+        { type: 'InboundReceived', data: { messageId, seq, providerMessageId, from: phone, to: BUSINESS_NUMBER, body, media: [], segments: segmentCount(body), at: at(when) } },
         k === 0,
       );
       if (optOut || optIn) {

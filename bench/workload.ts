@@ -55,7 +55,7 @@ export const generateWorkload = (conversations: number, perConversation: number,
         seq += 1;
         events.push({
           type: 'InboundReceived',
-          data: { messageId: must(MessageId.is, `c${c}-in-${seq}`), seq, providerMessageId: must(ProviderMessageId.is, `SMi${c}x${seq}`), from: CLIENT_PHONE, to: BUSINESS_NUMBER, body: 'Sure, see you then!', segments: 1, at },
+          data: { messageId: must(MessageId.is, `c${c}-in-${seq}`), seq, providerMessageId: must(ProviderMessageId.is, `SMi${c}x${seq}`), from: CLIENT_PHONE, to: BUSINESS_NUMBER, body: 'Sure, see you then!', media: [], segments: 1, at },
         });
       } else if (roll < 0.5) {
         seq += 1;

@@ -9,6 +9,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
+  createInMemoryNumberProvisioning,
   createInMemorySmsTransport,
   createMessageCenter,
   timestampFromMillis,
@@ -28,7 +29,9 @@ const clock: Clock = {
 const transport = createInMemorySmsTransport();
 const persistence = await storeFromEnvironment();
 console.log(`Store: ${persistence.describe}`);
-const mc = createMessageCenter({ store: persistence.store, transport, clock, ...(persistence.ids === undefined ? {} : { ids: persistence.ids }) });
+// The salon's SMS provider account, in memory: it holds no number yet (issue 13: numbers come from suggestions).
+const numbers = createInMemoryNumberProvisioning({ account: [] });
+const mc = createMessageCenter({ store: persistence.store, transport, clock, numbers, ...(persistence.ids === undefined ? {} : { ids: persistence.ids }) });
 
 const businessId = 'salon-42';
 const dana = { kind: 'staff', businessId, staffId: 'dana', permissions: ['send-email-sms'] } as const;
@@ -83,15 +86,21 @@ const step = async (title: string, action: () => Promise<void>, table = true): P
   if (table) await show();
 };
 
-const salon = '(201) 555-0123';
-const inbound = (from: string, body: string, sid: string) =>
-  mc.receiveInbound({ to: '+12015550123', from, body, providerMessageId: sid });
+// The salon's Message Center number, once chosen; clients' texts are addressed to it.
+let salonNumber = '';
+const inbound = (from: string, body: string, sid: string) => mc.receiveInbound({ to: salonNumber, from, body, providerMessageId: sid });
 
 console.log('Message Center quickstart — one day at a salon (each cell: the folder as that staff member sees it, with the unread count)');
 
-await step('The salon enables the Message Center with its number and a plan of 500 messages a month', async () => {
-  const { number } = await run(mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: salon, allotment: { messagesPerPeriod: 500, overage: 'refuse' } }));
-  console.log(`   number ${salon} is stored as ${number}`);
+await step('The salon chooses a local number among those the system suggests, and enables the Message Center with a plan of 500 messages a month', async () => {
+  await refused('enable with the salon’s own phone', mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: '(201) 555-0188', allotment: { messagesPerPeriod: 500, overage: 'refuse' } }));
+  const suggested = await run(mc.suggestNumbers({ businessId, actor: host, country: 'US', areaCode: '201', limit: 3 }));
+  console.log(`   suggested: ${suggested.map((s) => s.number).join(', ')}`);
+  const chosen = suggested[0]?.number;
+  if (chosen === undefined) throw new Error('no number was suggested');
+  const { number } = await run(mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: chosen, allotment: { messagesPerPeriod: 500, overage: 'refuse' } }));
+  salonNumber = number;
+  console.log(`   chose ${number}; the account took it: ${numbers.acquired().join(', ')}`);
   await refused('a business in France enables it', mc.enableMessageCenter({ businessId: 'bistro', actor: { kind: 'host', businessId: 'bistro' }, country: 'FR', number: '+33612345678', allotment: { messagesPerPeriod: 500, overage: 'refuse' } }));
 }, false);
 

@@ -25,6 +25,7 @@ export {
   AlertsQueryInput,
   BadgeQueryInput,
   ChangeNumberInput,
+  SuggestNumbersInput,
   ChangePlanInput,
   ContactHistoryQueryInput,
   ConversationActionInput,
@@ -61,6 +62,15 @@ export {
 export { CountryCode, type CountryCodeBrand } from './domain/values/country.js';
 export { E164, type E164Brand } from './domain/values/phone-number.js';
 export { Timestamp, timestampFromDate, timestampFromMillis, type TimestampBrand } from './domain/values/timestamp.js';
+export {
+  MAX_MEDIA_PER_MESSAGE,
+  Media,
+  MediaContentType,
+  MediaList,
+  MediaUrl,
+  type MediaContentTypeBrand,
+  type MediaUrlBrand,
+} from './domain/values/media.js';
 export {
   ConversationId,
   TelConversationId,
@@ -113,6 +123,8 @@ export type {
 } from './application/ports/event-store.js';
 export { appendTooLarge, concurrencyConflict, invalidRequest, streamDeleted } from './store/store-errors.js';
 export type { OutgoingSms, SmsAccepted, SmsTransport, TransportError } from './application/ports/sms-transport.js';
+export type { AccountNumber, NumberProvisioning, ProvisioningError, SuggestedNumber, SuggestNumbersQuery } from './application/ports/number-provisioning.js';
+export { createInMemoryNumberProvisioning, type InMemoryNumberProvisioning, type InMemoryNumberProvisioningOptions } from './application/in-memory-number-provisioning.js';
 export type { Clock } from './application/ports/clock.js';
 export type { IdGenerator } from './application/ports/id-generator.js';
 export { randomIds, systemClock } from './application/default-ports.js';

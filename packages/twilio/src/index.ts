@@ -15,7 +15,7 @@ export {
   signedUrlCandidates,
   type FormParams,
 } from './signature.js';
-export type { DeliveryStatusReport, InboundSms, OptOutType, TargetError, WebhookTarget } from './webhook-target.js';
+export type { DeliveryStatusReport, InboundMedia, InboundSms, OptOutType, TargetError, WebhookTarget } from './webhook-target.js';
 export {
   createTwilioWebhookHandler,
   DEFAULT_MAX_BODY_BYTES,
@@ -39,7 +39,11 @@ export {
   type AvailableNumberResource,
   type BuyNumberInput,
   type BuyParams,
+  type HeldNumber,
+  type HeldNumberListParams,
+  type IncomingNumberResource,
   type LocalSearchParams,
+  type NumberCapabilities,
   type ProvisioningCountry,
   type ProvisioningError,
   type ProviderFailure,
@@ -49,3 +53,8 @@ export {
   type TwilioProvisioning,
   type TwilioProvisioningOptions,
 } from './provisioning.js';
+export {
+  createTwilioNumberProvisioning,
+  DEFAULT_PROVISIONING_TIMEOUT_MS,
+  type TwilioNumberProvisioningOptions,
+} from './number-provisioning.js';

@@ -29,7 +29,14 @@ export interface AvailableNumber {
   readonly isoCountry: string;
   /** `none`, `any`, `local` or `foreign`: whether buying it needs an Address (or regulatory Bundle). */
   readonly addressRequirements: string;
-  readonly capabilities: { readonly sms: boolean; readonly mms: boolean; readonly voice: boolean };
+  readonly capabilities: NumberCapabilities;
+}
+
+/** What a number can do, as Twilio reports it. */
+export interface NumberCapabilities {
+  readonly sms: boolean;
+  readonly mms: boolean;
+  readonly voice: boolean;
 }
 
 export interface BuyNumberInput {
@@ -55,6 +62,19 @@ export interface PurchasedNumber {
   readonly phoneNumber: string;
   readonly smsUrl: string;
   readonly smsMethod: string;
+  /** As Twilio answers the purchase (all false when its answer has none). */
+  readonly capabilities: NumberCapabilities;
+}
+
+/** A number the account holds (one of its IncomingPhoneNumbers). */
+export interface HeldNumber {
+  /** The IncomingPhoneNumber sid (`PN…`). */
+  readonly sid: string;
+  /** E.164. */
+  readonly phoneNumber: string;
+  /** Where Twilio posts the number's inbound SMS now (empty or null when nothing is set). */
+  readonly smsUrl: string | null;
+  readonly capabilities: NumberCapabilities;
 }
 
 export type ProviderFailure<C extends string> = {
@@ -97,14 +117,38 @@ export interface BuyParams {
   readonly bundleSid?: string;
 }
 
+/**
+ * The parameters sent to `incomingPhoneNumbers.list`. Twilio matches `phoneNumber` partially (a number
+ * that contains it matches too), so the answer is filtered to the exact number afterwards.
+ */
+export interface HeldNumberListParams {
+  readonly phoneNumber: string;
+  readonly limit: number;
+}
+
 /** The slice of the twilio SDK client provisioning uses; a `twilio.Twilio` satisfies it. */
 export interface TwilioNumbersClient {
   readonly availablePhoneNumbers: (countryCode: string) => {
     readonly local: { readonly list: (params: LocalSearchParams) => Promise<ReadonlyArray<AvailableNumberResource>> };
   };
   readonly incomingPhoneNumbers: {
-    readonly create: (params: BuyParams) => Promise<{ readonly sid: string; readonly phoneNumber: string; readonly smsUrl: string; readonly smsMethod: string }>;
+    readonly create: (params: BuyParams) => Promise<{
+      readonly sid: string;
+      readonly phoneNumber: string;
+      readonly smsUrl: string;
+      readonly smsMethod: string;
+      readonly capabilities?: unknown;
+    }>;
+    readonly list: (params: HeldNumberListParams) => Promise<ReadonlyArray<IncomingNumberResource>>;
   };
+}
+
+/** The fields of a listed IncomingPhoneNumber that provisioning reads. */
+export interface IncomingNumberResource {
+  readonly sid: string;
+  readonly phoneNumber: string;
+  readonly smsUrl: string | null;
+  readonly capabilities: unknown;
 }
 
 export interface AvailableNumberResource {
@@ -129,6 +173,8 @@ export interface TwilioProvisioning {
     options?: SearchLocalNumbersOptions,
   ) => TE.TaskEither<ProvisioningError, ReadonlyArray<AvailableNumber>>;
   readonly buyNumber: (input: BuyNumberInput) => TE.TaskEither<ProvisioningError, PurchasedNumber>;
+  /** The account's IncomingPhoneNumber for exactly `phoneNumber` (E.164), or null when it holds no such number. */
+  readonly findHeldNumber: (phoneNumber: string) => TE.TaskEither<ProvisioningError, HeldNumber | null>;
 }
 
 const isProvisioningCountry = (c: string): c is ProvisioningCountry => PROVISIONING_COUNTRIES.some((x) => x === c);
@@ -143,6 +189,9 @@ const isHttpUrl = (s: string): boolean => {
 };
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+const NOT_E164 = 'phoneNumber must be in E.164 form (+14155552671)';
+// Twilio's partial match on an E.164 number finds it and the few longer numbers that contain it: one page.
+const HELD_NUMBER_PAGE = 50;
 
 // Twilio reports these on purchase (https://www.twilio.com/docs/api/errors/{code}).
 const mapProviderCode = (code: number | null, status: number): ProviderFailure<string>['code'] | null => {
@@ -190,6 +239,21 @@ const flag = (capabilities: unknown, ...keys: ReadonlyArray<string>): boolean =>
   typeof capabilities === 'object' &&
   capabilities !== null &&
   keys.some((k) => k in capabilities && Reflect.get(capabilities, k) === true);
+
+// The live API has spelled these `SMS`/`MMS` as well as `sms`/`mms`; accept both.
+const readCapabilities = (capabilities: unknown): NumberCapabilities => ({
+  sms: flag(capabilities, 'sms', 'SMS'),
+  mms: flag(capabilities, 'mms', 'MMS'),
+  voice: flag(capabilities, 'voice', 'Voice'),
+});
+
+/** The options of a purchase that do not depend on the number: what is wrong with them (nothing: empty). */
+export const buyOptionProblems = (input: Omit<BuyNumberInput, 'phoneNumber' | 'friendlyName'>): ReadonlyArray<string> => [
+  ...(isHttpUrl(input.smsUrl) ? [] : ['smsUrl must be an absolute http(s) URL']),
+  ...(input.statusCallbackUrl === undefined || isHttpUrl(input.statusCallbackUrl) ? [] : ['statusCallbackUrl must be an absolute http(s) URL']),
+  ...(input.addressSid === undefined || /^AD[0-9a-fA-F]{32}$/.test(input.addressSid) ? [] : ['addressSid must look like AD…']),
+  ...(input.bundleSid === undefined || /^BU[0-9a-fA-F]{32}$/.test(input.bundleSid) ? [] : ['bundleSid must look like BU…']),
+];
 
 const invalid = (problems: ReadonlyArray<string>): ProvisioningError => ({
   code: 'invalid-request',
@@ -264,27 +328,14 @@ export const createTwilioProvisioning = (options: TwilioProvisioningOptions): Tw
           region: n.region ?? null,
           isoCountry: n.isoCountry,
           addressRequirements: n.addressRequirements,
-          // The live API has spelled these `SMS`/`MMS` as well as `sms`/`mms`; accept both.
-          capabilities: {
-            sms: flag(n.capabilities, 'sms', 'SMS'),
-            mms: flag(n.capabilities, 'mms', 'MMS'),
-            voice: flag(n.capabilities, 'voice', 'Voice'),
-          },
+          capabilities: readCapabilities(n.capabilities),
         }),
       );
     });
   };
 
   const buyNumber = (input: BuyNumberInput): TE.TaskEither<ProvisioningError, PurchasedNumber> => {
-    const problems = [
-      ...(E164.test(input.phoneNumber) ? [] : ['phoneNumber must be in E.164 form (+14155552671)']),
-      ...(isHttpUrl(input.smsUrl) ? [] : ['smsUrl must be an absolute http(s) URL']),
-      ...(input.statusCallbackUrl === undefined || isHttpUrl(input.statusCallbackUrl)
-        ? []
-        : ['statusCallbackUrl must be an absolute http(s) URL']),
-      ...(input.addressSid === undefined || /^AD[0-9a-fA-F]{32}$/.test(input.addressSid) ? [] : ['addressSid must look like AD…']),
-      ...(input.bundleSid === undefined || /^BU[0-9a-fA-F]{32}$/.test(input.bundleSid) ? [] : ['bundleSid must look like BU…']),
-    ];
+    const problems = [...(E164.test(input.phoneNumber) ? [] : [NOT_E164]), ...buyOptionProblems(input)];
     if (problems.length > 0) return async () => E.left(invalid(problems));
     const params: BuyParams = {
       phoneNumber: input.phoneNumber,
@@ -299,9 +350,26 @@ export const createTwilioProvisioning = (options: TwilioProvisioningOptions): Tw
     };
     return guarded(async () => {
       const bought = await client.incomingPhoneNumbers.create(params);
-      return { sid: bought.sid, phoneNumber: bought.phoneNumber, smsUrl: bought.smsUrl, smsMethod: bought.smsMethod };
+      return {
+        sid: bought.sid,
+        phoneNumber: bought.phoneNumber,
+        smsUrl: bought.smsUrl,
+        smsMethod: bought.smsMethod,
+        capabilities: readCapabilities(bought.capabilities),
+      };
     });
   };
 
-  return { searchLocalNumbers, buyNumber };
+  const findHeldNumber = (phoneNumber: string): TE.TaskEither<ProvisioningError, HeldNumber | null> => {
+    if (!E164.test(phoneNumber)) return async () => E.left(invalid([NOT_E164]));
+    return guarded(async () => {
+      const listed = await client.incomingPhoneNumbers.list({ phoneNumber, limit: HELD_NUMBER_PAGE });
+      const held = listed.find((n) => n.phoneNumber === phoneNumber);
+      return held === undefined
+        ? null
+        : { sid: held.sid, phoneNumber: held.phoneNumber, smsUrl: held.smsUrl, capabilities: readCapabilities(held.capabilities) };
+    });
+  };
+
+  return { searchLocalNumbers, buyNumber, findHeldNumber };
 };

@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { FormParams } from './signature.js';
-import type { DeliveryStatusReport, InboundSms, OptOutType } from './webhook-target.js';
+import { MAX_MEDIA_PER_MESSAGE } from '@message-center/core';
+import type { DeliveryStatusReport, InboundMedia, InboundSms, OptOutType } from './webhook-target.js';
 import { fieldReader, type Checked, type FieldReader } from './webhook-fields.js';
 import { inboundBoundaries, statusBoundaries } from './resplit-guard.js';
 
@@ -47,16 +48,10 @@ export const MESSAGE_STATUSES: ReadonlyArray<string> = [
   'canceled',
 ];
 
-export interface InboundMedia {
-  readonly url: string;
-  readonly contentType: string;
-}
-
-/** Everything an inbound webhook says about its message; `sms` is what the Message Center records. */
+/** Everything an inbound webhook says about its message; `sms` (with its media) is what the Message Center records. */
 export interface InboundWebhook {
   readonly sms: InboundSms;
   readonly accountSid: string;
-  readonly media: ReadonlyArray<InboundMedia>;
 }
 
 export interface StatusWebhook {
@@ -104,11 +99,15 @@ const isJsonObject = (text: string): boolean => {
 
 const MEDIA_NAME = /^Media(Url|ContentType)(0|[1-9][0-9]*)$/;
 
-/** `NumMedia` and exactly that many `MediaUrlN`/`MediaContentTypeN` (N = 0 … NumMedia − 1), nothing else named `Media…`. */
+/**
+ * `NumMedia` (0 to 10: Twilio delivers at most 10 media per message) and exactly that many
+ * `MediaUrlN`/`MediaContentTypeN` (N = 0 … NumMedia − 1), nothing else named `Media…`.
+ */
 const media = (r: FieldReader): ReadonlyArray<InboundMedia> | null => {
-  const raw = r.required('NumMedia', NUM_MEDIA, 'an integer from 0 to 99');
+  const raw = r.required('NumMedia', NUM_MEDIA, `an integer from 0 to ${MAX_MEDIA_PER_MESSAGE}`);
   if (raw === null) return null;
   const count = Number(raw);
+  if (count > MAX_MEDIA_PER_MESSAGE) return r.refuse(`NumMedia is not an integer from 0 to ${MAX_MEDIA_PER_MESSAGE}`);
   for (const name of r.names) {
     if (name.startsWith('Media') && Number(MEDIA_NAME.exec(name)?.[2] ?? count) >= count) r.refuse(`${name.slice(0, 40)} is not expected (NumMedia is ${count})`);
   }
@@ -151,7 +150,7 @@ export const readInboundWebhook = (params: FormParams, expected: WebhookExpectat
   }
   return pipe(
     inboundBoundaries(params),
-    E.map(() => ({ sms: { to, from, body, providerMessageId, optOutType: optOut }, accountSid: account, media: items })),
+    E.map(() => ({ sms: { to, from, body, media: items, providerMessageId, optOutType: optOut }, accountSid: account })),
   );
 };
 

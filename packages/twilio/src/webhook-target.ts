@@ -8,12 +8,23 @@ export interface TargetError {
 
 export type OptOutType = 'STOP' | 'START' | 'HELP';
 
+/** One file of an MMS (Twilio `MediaUrlN`, `MediaContentTypeN`). */
+export interface InboundMedia {
+  /** Where Twilio keeps the file (`https://api.twilio.com/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…`). */
+  readonly url: string;
+  /** Its MIME type, e.g. `image/jpeg`. */
+  readonly contentType: string;
+}
+
 export interface InboundSms {
   /** The business number the SMS was sent to (Twilio `To`). */
   readonly to: string;
   /** The client's number (Twilio `From`). */
   readonly from: string;
+  /** Empty for a media-only MMS. */
   readonly body: string;
+  /** The MMS's files in Twilio's order (N = 0 … `NumMedia` − 1), at most 10; empty for an SMS. */
+  readonly media: ReadonlyArray<InboundMedia>;
   /** Twilio `MessageSid`; the domain appends nothing for a sid it has already recorded (V2). */
   readonly providerMessageId: string;
   /** Twilio's `OptOutType`, authoritative when present (V3). */

@@ -80,6 +80,7 @@ const REFUSALS = [
   'country-not-supported',
   'number-country-not-allowed',
   'number-in-use',
+  'number-not-offered',
   'invalid-phone-number',
   'message-center-not-enabled',
   'message-center-already-enabled',

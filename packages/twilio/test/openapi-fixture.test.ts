@@ -28,6 +28,7 @@ describe("the trimmed fixture of Twilio's OpenAPI description", () => {
         api.validate({ method: 'POST', path: `${account}/Messages.json`, query: [], form: [['To', '+14155552671'], ['Body', 'hi']], contentType: form }),
         api.validate({ method: 'GET', path: `${account}/AvailablePhoneNumbers/US/Local.json`, query: [['SmsEnabled', 'true']], form: [], contentType: null }),
         api.validate({ method: 'POST', path: `${account}/IncomingPhoneNumbers.json`, query: [], form: [['PhoneNumber', '+14155550101']], contentType: form }),
+        api.validate({ method: 'GET', path: `${account}/IncomingPhoneNumbers.json`, query: [['PhoneNumber', '+14155550101']], form: [], contentType: null }),
       ].map((r) => r.operationId),
     ).toEqual([...TWILIO_OPERATIONS]);
     expect(api.example('CreateMessage', '201', 'create')).toEqual(expect.objectContaining({ sid: expect.stringMatching(/^SM/) }));
@@ -35,6 +36,9 @@ describe("the trimmed fixture of Twilio's OpenAPI description", () => {
       expect.objectContaining({ available_phone_numbers: expect.arrayContaining([expect.objectContaining({ phone_number: expect.any(String) })]) }),
     );
     expect(api.example('CreateIncomingPhoneNumber', '201', 'create')).toEqual(expect.objectContaining({ sid: expect.stringMatching(/^PN/) }));
+    expect(api.example('ListIncomingPhoneNumber', '200', 'readFull')).toEqual(
+      expect.objectContaining({ incoming_phone_numbers: expect.arrayContaining([expect.objectContaining({ phone_number: expect.any(String) })]) }),
+    );
   });
 
   it("keeps the description's openapi version and info block with its licence", () => {

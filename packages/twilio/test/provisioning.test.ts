@@ -72,7 +72,13 @@ describe('buyNumber', () => {
   it('buys the number with the SMS webhook (POST) and status callback set', async () => {
     const result = await provisioning.buyNumber(input)();
     expect(result).toEqual(
-      E.right({ sid: expect.stringMatching(/^PN/), phoneNumber: '+14155550101', smsUrl: 'https://sms.example.com/twilio/sms', smsMethod: 'POST' }),
+      E.right({
+        sid: expect.stringMatching(/^PN/),
+        phoneNumber: '+14155550101',
+        smsUrl: 'https://sms.example.com/twilio/sms',
+        smsMethod: 'POST',
+        capabilities: { sms: true, mms: true, voice: true },
+      }),
     );
     const r = last();
     expect(r.method).toBe('POST');
@@ -125,6 +131,29 @@ describe('buyNumber', () => {
     const before = stub.requests.length;
     const result = await provisioning.buyNumber({ phoneNumber: '415 555 0101', smsUrl: '/twilio/sms', addressSid: 'nope' })();
     expect(E.isLeft(result) && result.left.code === 'invalid-request' && result.left.problems).toHaveLength(3);
+    expect(stub.requests.length).toBe(before);
+  });
+});
+
+describe('findHeldNumber', () => {
+  it("finds exactly the number among the account's IncomingPhoneNumbers", async () => {
+    stub.hold('+14155550199', { smsUrl: 'https://sms.example.com/twilio/sms' });
+    stub.hold('+4414155550198');
+    expect(await provisioning.findHeldNumber('+14155550199')()).toEqual(
+      E.right({
+        sid: expect.stringMatching(/^PN/),
+        phoneNumber: '+14155550199',
+        smsUrl: 'https://sms.example.com/twilio/sms',
+        capabilities: { sms: true, mms: true, voice: true },
+      }),
+    );
+    expect(last().report).toEqual({ operationId: 'ListIncomingPhoneNumber', problems: [] });
+    expect(await provisioning.findHeldNumber('+14155550198')()).toEqual(E.right(null));
+  });
+
+  it('refuses a number that is not E.164 without calling Twilio (a partial one would match many)', async () => {
+    const before = stub.requests.length;
+    expect(await provisioning.findHeldNumber('415')()).toEqual(E.left(expect.objectContaining({ code: 'invalid-request' })));
     expect(stub.requests.length).toBe(before);
   });
 });

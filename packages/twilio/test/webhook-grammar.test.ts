@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTwilioWebhookHandler, type TwilioWebhookOptions } from '../src/index.js';
-import { ACCOUNT_SID, fakeTarget, formBody, inboundParams, sign, statusParams, TOKEN, type Params } from './support/webhook-http.js';
+import { ACCOUNT_SID, fakeTarget, inboundParams, postSigned, statusParams, TOKEN, type Params } from './support/webhook-http.js';
 
 /**
  * Issue 11, "Twilio webhook grammar": a webhook is read only when it is what Twilio sends. Malformed → 400
@@ -40,17 +40,7 @@ const harness = ({ account = 'configured', ...options }: Options = {}) => {
     ...(account === 'configured' ? { accountSid: ACCOUNT_SID } : {}),
     ...options,
   });
-  const post = async (route: 'sms' | 'status', params: Params) => {
-    const url = `${PUBLIC}/twilio/${route}`;
-    const response = await handler(
-      new Request(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(url, params) },
-        body: formBody(params),
-      }),
-    );
-    return { status: response.status, text: await response.text() };
-  };
+  const post = (route: 'sms' | 'status', params: Params) => postSigned(handler, `${PUBLIC}/twilio/${route}`, params);
   return { fake, post };
 };
 
@@ -66,7 +56,7 @@ const expectRefused = async (route: 'sms' | 'status', params: Params, problem: R
 };
 
 describe('inbound SMS grammar', () => {
-  it('reads a genuine SMS and a genuine MMS', async () => {
+  it('V2 reads a genuine SMS and a genuine MMS, and passes the MMS media on in order (issue 13)', async () => {
     const { fake, post } = harness();
     expect((await post('sms', inbound())).status).toBe(200);
     const mms = withMedia(inbound({ sid: MMS_SID, body: '' }), MMS_SID, [
@@ -74,10 +64,25 @@ describe('inbound SMS grammar', () => {
       ['image/png', mediaUrl(MMS_SID, 2)],
     ]);
     expect((await post('sms', mms)).status).toBe(200);
-    expect(fake.inboundCalls.map((c) => [c.providerMessageId, c.body])).toEqual([
-      [SID, BODY],
-      [MMS_SID, ''],
+    expect(fake.inboundCalls.map((c) => [c.providerMessageId, c.body, c.media])).toEqual([
+      [SID, BODY, []],
+      [
+        MMS_SID,
+        '',
+        [
+          { url: mediaUrl(MMS_SID, 1), contentType: 'image/jpeg' },
+          { url: mediaUrl(MMS_SID, 2), contentType: 'image/png' },
+        ],
+      ],
     ]);
+  });
+
+  it('V2 reads 10 media, Twilio’s most, and refuses 11 even when all 11 are there', async () => {
+    const files = (n: number) => Array.from({ length: n }, (_, i): readonly [string, string] => ['image/jpeg', mediaUrl(MMS_SID, i)]);
+    const { fake, post } = harness();
+    expect((await post('sms', withMedia(inbound({ sid: MMS_SID }), MMS_SID, files(10)))).status).toBe(200);
+    expect(fake.inboundCalls[0]?.media.map((m) => m.url)).toEqual(files(10).map(([, url]) => url));
+    await expectRefused('sms', withMedia(inbound({ sid: MMS_SID }), MMS_SID, files(11)), /NumMedia is not an integer from 0 to 10/);
   });
 
   it.each([
@@ -121,11 +126,11 @@ describe('inbound SMS grammar', () => {
     await expectRefused('sms', set(inbound(), 'To', n), /To is not an E\.164 number/);
   });
 
-  it.each(['one', '-1', '01', '1.0', ' 1', '100', '1 '])('refuses a NumMedia that is not an integer from 0 to 99: %j', async (n) => {
-    await expectRefused('sms', set(inbound(), 'NumMedia', n), /NumMedia is not an integer from 0 to 99/);
+  it.each(['one', '-1', '01', '1.0', ' 1', '11', '99', '100', '1 '])('V2 refuses a NumMedia that is not an integer from 0 to 10: %j', async (n) => {
+    await expectRefused('sms', set(inbound(), 'NumMedia', n), /NumMedia is not an integer from 0 to 10/);
   });
 
-  it('refuses media that does not match NumMedia exactly', async () => {
+  it('V2 refuses media that does not match NumMedia exactly, and values that are no Twilio media URL or media type', async () => {
     const one = withMedia(inbound({ sid: MMS_SID }), MMS_SID, [['image/jpeg', mediaUrl(MMS_SID, 1)]]);
     await expectRefused('sms', set(one, 'NumMedia', '2'), /MediaUrl1 is missing/);
     await expectRefused('sms', set(one, 'NumMedia', '0'), /MediaUrl0 is not expected/);
@@ -133,6 +138,10 @@ describe('inbound SMS grammar', () => {
     await expectRefused('sms', [...one, ['MediaUrl01', mediaUrl(MMS_SID, 2)]], /MediaUrl01 is not expected/);
     await expectRefused('sms', set(one, 'MediaUrl0', 'https://evil.example.com/x.jpg'), /MediaUrl0 is not a Twilio media URL/);
     await expectRefused('sms', set(one, 'MediaContentType0', 'image/jpeg/extra'), /MediaContentType0 is not a media type/);
+    await expectRefused('sms', set(one, 'MediaUrl0', 'not a url'), /MediaUrl0 is not a Twilio media URL/);
+    await expectRefused('sms', set(one, 'MediaUrl0', mediaUrl(MMS_SID, 1).replace('https:', 'http:')), /MediaUrl0 is not a Twilio media URL/);
+    await expectRefused('sms', set(one, 'MediaUrl0', ''), /MediaUrl0 is missing/);
+    await expectRefused('sms', set(set(one, 'NumMedia', '3'), 'MediaContentType0', ''), /MediaContentType0 is missing; MediaUrl1 is missing/);
   });
 
   it.each(['stop', 'SOMETHING-NEW', 'STOP '])('refuses an OptOutType that is not STOP, START or HELP: %j', async (value) => {

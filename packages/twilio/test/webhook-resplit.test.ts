@@ -180,9 +180,8 @@ describe('no re-split of a genuine signed webhook is read as a different message
       const genuine = readInboundWebhook(g.params, EXPECTED);
       expect(genuine).toEqual(
         E.right({
-          sms: { to: g.to, from: g.from, body: g.body, providerMessageId: g.sid, optOutType: g.optOutType },
+          sms: { to: g.to, from: g.from, body: g.body, media: g.media, providerMessageId: g.sid, optOutType: g.optOutType },
           accountSid: ACCOUNT_SID,
-          media: g.media,
         }),
       );
       if (E.isLeft(genuine)) return;

@@ -37,7 +37,7 @@ describe('inbound SMS webhook over HTTP', () => {
     expect(answer.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
     expect(answer.body).toBe(EMPTY_TWIML);
     expect(fake.inboundCalls).toEqual([
-      { to: '+14155550100', from: '+14155552671', body: 'Tomorrow at 10? ✓ 50% off + more', providerMessageId: SID, optOutType: null },
+      { to: '+14155550100', from: '+14155552671', body: 'Tomorrow at 10? ✓ 50% off + more', media: [], providerMessageId: SID, optOutType: null },
     ]);
   });
 

@@ -1,15 +1,17 @@
 import type { DomainError } from '../domain/errors.js';
 import type { EventDecodeError } from './event-codec.js';
 import type { StoreError } from './ports/event-store.js';
+import type { ProvisioningError } from './ports/number-provisioning.js';
 
 /**
  * Everything the public API can answer with on the left: a domain refusal, a stored event that cannot be
- * read, a store failure (including a `concurrency-conflict` that outlived its retries), an event in a
+ * read, a store failure (including a `concurrency-conflict` that outlived its retries), a failure of the
+ * number provider (`provisioning-unavailable`, `provisioning-refused`), an event in a
  * stream it does not belong to, or a defect. All carry `code` and a human `message`; none carries a
  * secret. A transport failure is never an answer: the outbox records it on the message (`failed`, V10) or
  * keeps the message `pending` for a later `dispatchPending`.
  */
-export type MessageCenterError = DomainError | EventDecodeError | StoreError | StreamOwnerMismatch | InternalError;
+export type MessageCenterError = DomainError | EventDecodeError | StoreError | ProvisioningError | StreamOwnerMismatch | InternalError;
 
 /** A defect of this library caught at the facade, so that a caller gets an answer instead of an exception. */
 export interface InternalError {

@@ -10,6 +10,26 @@ export interface Upcaster {
   readonly upcast: (data: unknown) => unknown;
 }
 
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/**
+ * InboundReceived v1 → v2 (issue 13): a message recorded before MMS media was kept has none. Data that
+ * already names its media, or is no object at all, passes unchanged (the codec then judges it).
+ */
+export const inboundReceivedV1toV2: Upcaster = {
+  type: 'InboundReceived',
+  fromVersion: 1,
+  upcast: (data) => (isRecord(data) && !Object.hasOwn(data, 'media') ? { ...data, media: [] } : data),
+};
+
+/**
+ * The library's own upcasters, one per schema change of its events (`EVENT_SCHEMA_VERSIONS`). Every
+ * decoder applies them, whatever the host passes: a log written by an earlier release always reads. A
+ * host's upcasters are added to them (e.g. for events the host wrote itself in an older shape); for a
+ * step a built-in upcaster covers, the built-in one is applied.
+ */
+export const BUILT_IN_UPCASTERS: ReadonlyArray<Upcaster> = [inboundReceivedV1toV2];
+
 /**
  * Why a stored event could not be read. Both name the stream, the revision and the type, so an operator
  * can find the event. An unknown type (written by a newer version of this library) is never dropped
@@ -77,12 +97,13 @@ export const encodeEvent = (event: DomainEvent, id: string, options: EncodeOptio
 });
 
 /**
- * A decoder for one aggregate's events (or all of them): upcasts older schema versions, then checks the
- * data against the event's io-ts codec.
+ * A decoder for one aggregate's events (or all of them): upcasts older schema versions, step by step
+ * (the built-in upcasters, then the host's `upcasters`), then checks the data against the event's io-ts
+ * codec.
  */
-export const makeEventDecoder =
-  <A extends DomainEvent>(codec: t.Decoder<unknown, A>, upcasters: ReadonlyArray<Upcaster> = []) =>
-  (recorded: RecordedEvent): E.Either<EventDecodeError, A> => {
+export const makeEventDecoder = <A extends DomainEvent>(codec: t.Decoder<unknown, A>, hostUpcasters: ReadonlyArray<Upcaster> = []) => {
+  const upcasters = [...BUILT_IN_UPCASTERS, ...hostUpcasters];
+  return (recorded: RecordedEvent): E.Either<EventDecodeError, A> => {
     const where = `stream ${recorded.streamId} revision ${recorded.revision} (${recorded.type})`;
     const version = MetadataVersion.is(recorded.metadata) ? recorded.metadata.schemaVersion : null;
     if (!isDomainEventType(recorded.type) || (version !== null && version > EVENT_SCHEMA_VERSIONS[recorded.type]))
@@ -121,3 +142,4 @@ export const makeEventDecoder =
       problems,
     });
   };
+};

@@ -6,6 +6,7 @@ import { OptOutTypeCodec } from '../domain/conversation/commands.js';
 import type { DomainError } from '../domain/errors.js';
 import { BusinessId, ClientId, MessageId, ProviderMessageId, StaffId } from '../domain/values/ids.js';
 import { CountryCode } from '../domain/values/country.js';
+import { MediaContentType, MediaUrl } from '../domain/values/media.js';
 import { describeIoTsErrors } from './event-codec.js';
 import { MAX_ALERTS_PAGE } from '../read-models/alerts.js';
 import { MAX_FINDER_QUERY } from '../read-models/client-finder-query.js';
@@ -32,12 +33,21 @@ const BusinessActorInput = taggedUnion('BusinessActor', 'kind', ['staff', StaffA
 const AllotmentInput = input('Allotment', { messagesPerPeriod: t.intersection([NonNegativeInt, integerIn('messagesPerPeriod', 0, 1_000_000_000)]), overage: t.keyof({ refuse: null, allow: null }) }, {});
 const PhoneText = text('phone number', INPUT_LIMITS.phoneText);
 
+/** Suggestions asked at once, at most. */
+export const MAX_SUGGESTIONS = 50;
+const AreaCode = t.refinement(t.string, (s) => /^[0-9]{2,5}$/.test(s), 'areaCode (2 to 5 digits)');
 export const EnableMessageCenterInput = input(
   'EnableMessageCenterInput',
   { businessId: BusinessId, actor: BusinessActorInput, country: CountryCode, number: PhoneText, allotment: AllotmentInput },
   { individualReadStatus: t.boolean },
 );
 export const ChangeNumberInput = input('ChangeNumberInput', { businessId: BusinessId, actor: BusinessActorInput, number: PhoneText }, {});
+/** Issue 13: `country` defaults to the business's once it is enabled; `areaCode` is a local area code (digits). */
+export const SuggestNumbersInput = input(
+  'SuggestNumbersInput',
+  { businessId: BusinessId, actor: BusinessActorInput },
+  { country: CountryCode, areaCode: AreaCode, limit: integerIn('limit', 1, MAX_SUGGESTIONS) },
+);
 export const SetIndividualReadStatusInput = input(
   'SetIndividualReadStatusInput',
   { businessId: BusinessId, actor: BusinessActorInput, individual: t.boolean },
@@ -61,11 +71,23 @@ export const SendMessageInput = input(
   { businessId: BusinessId, actor: ActorInput, body: text('body', INPUT_LIMITS.outboundBody) },
   { clientId: ClientId, conversationId: ConversationId, messageId: MessageId },
 );
-/** `receivedAt` is the provider's time; it may be at most `INPUT_LIMITS.maxClockSkewMs` ahead of the clock. */
+/** V2 (issue 13): one file of an MMS, bounded before its codec reads it. */
+const MediaInput = input(
+  'Media',
+  {
+    url: t.intersection([text('url', INPUT_LIMITS.mediaUrl), MediaUrl]),
+    contentType: t.intersection([text('contentType', INPUT_LIMITS.mediaContentType), MediaContentType]),
+  },
+  {},
+);
+/**
+ * `receivedAt` is the provider's time; it may be at most `INPUT_LIMITS.maxClockSkewMs` ahead of the clock.
+ * `media`: the MMS's files (absent: none); a media-only message has an empty body.
+ */
 export const ReceiveInboundInput = input(
   'ReceiveInboundInput',
   { to: PhoneText, from: PhoneText, body: text('body', INPUT_LIMITS.inboundBody), providerMessageId: ProviderMessageId },
-  { optOutType: nullable(OptOutTypeCodec), receivedAt: InputTimestamp },
+  { optOutType: nullable(OptOutTypeCodec), receivedAt: InputTimestamp, media: boundedArray(MediaInput, 'media', INPUT_LIMITS.media) },
 );
 export const RecordDeliveryStatusInput = input(
   'RecordDeliveryStatusInput',
@@ -138,6 +160,7 @@ export const ContactHistoryQueryInput = input(
 
 export type EnableMessageCenterInput = t.OutputOf<typeof EnableMessageCenterInput>;
 export type ChangeNumberInput = t.OutputOf<typeof ChangeNumberInput>;
+export type SuggestNumbersInput = t.OutputOf<typeof SuggestNumbersInput>;
 export type SetIndividualReadStatusInput = t.OutputOf<typeof SetIndividualReadStatusInput>;
 export type ChangePlanInput = t.OutputOf<typeof ChangePlanInput>;
 export type RecordClientInput = t.OutputOf<typeof RecordClientInput>;

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { DomainError } from '../domain/errors.js';
+import { MAX_MEDIA_PER_MESSAGE, MAX_MEDIA_TYPE_LENGTH, MAX_MEDIA_URL_LENGTH } from '../domain/values/media.js';
 import { Timestamp } from '../domain/values/timestamp.js';
 
 /**
@@ -20,6 +21,10 @@ export const INPUT_LIMITS = {
   homeLocation: 200,
   /** Twilio delivers at most 1600 characters per message; a margin for counting differences. */
   inboundBody: 4096,
+  /** V2 (issue 13): the media of one inbound MMS (Twilio's limit), each an absolute http(s) URL and a MIME type. */
+  media: MAX_MEDIA_PER_MESSAGE,
+  mediaUrl: MAX_MEDIA_URL_LENGTH,
+  mediaContentType: MAX_MEDIA_TYPE_LENGTH,
   /** Outbound bodies are checked by the V1 rule (1600 characters); this bounds what is read at all. */
   outboundBody: 10_000,
   search: 200,

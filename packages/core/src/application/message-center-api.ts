@@ -16,6 +16,7 @@ import type {
   AlertsQueryInput,
   BadgeQueryInput,
   ChangeNumberInput,
+  SuggestNumbersInput,
   ChangePlanInput,
   ContactHistoryQueryInput,
   ConversationActionInput,
@@ -35,6 +36,7 @@ import type { UnknownEventPolicy } from './projection-runner.js';
 import type { Clock } from './ports/clock.js';
 import type { EventStore } from './ports/event-store.js';
 import type { IdGenerator } from './ports/id-generator.js';
+import type { NumberProvisioning, SuggestedNumber } from './ports/number-provisioning.js';
 import type { SmsTransport } from './ports/sms-transport.js';
 
 /**
@@ -52,6 +54,14 @@ export interface MessageCenterOptions {
   readonly store: EventStore;
   /** Without one, outbound messages are recorded and stay `pending` until `dispatchPending` with a transport. */
   readonly transport?: SmsTransport;
+  /**
+   * Issue 13: the provider's account, which suggests numbers (`suggestNumbers`) and says which it holds for
+   * two-way SMS: `enableMessageCenter` and `changeNumber` accept only those. Twilio's is
+   * `createTwilioNumberProvisioning` (`@message-center/twilio`). Default: the embedded
+   * `createInMemoryNumberProvisioning()`, an account that holds every valid number (there is no provider to
+   * ask); give it the numbers an account holds to enforce the rule in memory.
+   */
+  readonly numbers?: NumberProvisioning;
   /**
    * How long one hand-over to the transport may take (default 30 s; whole milliseconds from 1 to 2³¹−1).
    * Longer, or a transport that throws, is a failure with no answer: the message keeps its claim and goes
@@ -135,6 +145,12 @@ export interface MessageCenter {
   readonly enableMessageCenter: (input: EnableMessageCenterInput) => Result<{ readonly number: E164 }>;
   /** B2: moves the business to another number; messages to the old one are refused from then on. */
   readonly changeNumber: (input: ChangeNumberInput) => Result<{ readonly number: E164 }>;
+  /**
+   * Issue 13, seed 002: local numbers the business may choose from (its provider's account), recorded so
+   * that `enableMessageCenter` and `changeNumber` accept them; a number the account already holds for
+   * two-way SMS needs no suggestion. `country` defaults to the business's once it is enabled.
+   */
+  readonly suggestNumbers: (input: SuggestNumbersInput) => Result<ReadonlyArray<SuggestedNumber>>;
   /** B3: whether each staff member sees their own read/unread status. */
   readonly setIndividualReadStatus: (input: SetIndividualReadStatusInput) => Result<void>;
   /** B4: the plan's allotment per billing period and the overage policy. */

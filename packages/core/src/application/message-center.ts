@@ -13,7 +13,7 @@ import { randomIds, systemClock } from './default-ports.js';
 import { makeEventDecoder } from './event-codec.js';
 import type { MessageCenter, MessageCenterOptions } from './message-center-api.js';
 import { createProjectionRunner } from './projection-runner.js';
-import { changeNumber, changePlan, enableMessageCenter, setIndividualReadStatus } from './use-cases/business.js';
+import { changeNumber, changePlan, enableMessageCenter, setIndividualReadStatus, suggestNumbers } from './use-cases/business.js';
 import { readAction, toggle } from './use-cases/conversation-actions.js';
 import type { Deps } from './use-cases/deps.js';
 import { recordDeliveryStatus } from './use-cases/delivery-status.js';
@@ -23,6 +23,7 @@ import { recordClient } from './use-cases/record-client.js';
 import { dispatchPending } from './use-cases/dispatch.js';
 import { sendMessage } from './use-cases/send-message.js';
 import { checkOptions } from './options.js';
+import { createInMemoryNumberProvisioning } from './in-memory-number-provisioning.js';
 
 export const createMessageCenter = (options: MessageCenterOptions): MessageCenter => {
   const { store, onAlert } = options;
@@ -34,6 +35,7 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
   const deps: Deps = {
     store,
     transport: options.transport,
+    numbers: options.numbers ?? createInMemoryNumberProvisioning(),
     transportTimeoutMs,
     dispatchLeaseMs,
     clock,
@@ -58,6 +60,7 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
   return {
     enableMessageCenter: enableMessageCenter(deps),
     changeNumber: changeNumber(deps),
+    suggestNumbers: suggestNumbers(deps),
     setIndividualReadStatus: setIndividualReadStatus(deps),
     changePlan: changePlan(deps),
     recordClient: recordClient(deps),

@@ -18,6 +18,7 @@ export type DomainError =
   | { readonly code: 'number-retired'; readonly message: string; readonly number: string }
   | { readonly code: 'unknown-number'; readonly message: string; readonly number: string }
   | { readonly code: 'number-in-use'; readonly message: string; readonly number: string }
+  | { readonly code: 'number-not-offered'; readonly message: string; readonly number: string }
   | { readonly code: 'client-not-found'; readonly message: string }
   | { readonly code: 'client-has-no-valid-cell-phone'; readonly message: string }
   | { readonly code: 'empty-body'; readonly message: string }

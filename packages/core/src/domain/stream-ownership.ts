@@ -9,6 +9,7 @@ import { sameStream, type StreamAddress } from './streams.js';
 export const streamsNamedBy = (event: DomainEvent): ReadonlyArray<StreamAddress> => {
   switch (event.type) {
     case 'MessageCenterEnabled':
+    case 'NumbersSuggested':
       return [{ kind: 'business', businessId: event.data.businessId }];
     case 'ClientProfileRecorded':
       return [{ kind: 'client', businessId: event.data.businessId, clientId: event.data.clientId }];

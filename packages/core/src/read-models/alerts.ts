@@ -17,7 +17,7 @@ import type { Timestamp } from '../domain/values/timestamp.js';
 import { compareLogPositions, type EventEnvelope, type LogPosition } from '../domain/log.js';
 import { PHashMap, PSortedMap, compareStrings, withEdit } from './persistent.js';
 import type { Projection } from './projection.js';
-import { previewOf } from './search-text.js';
+import { messagePreviewOf } from './search-text.js';
 import { pairKey } from './stream-ids.js';
 
 export interface Alert {
@@ -31,7 +31,7 @@ export interface Alert {
   /** The client as known when the message came in; null for a number that matches no client. */
   readonly client: { readonly clientId: ClientId; readonly name: string } | null;
   readonly from: E164;
-  /** The first 100 characters of the message. */
+  /** The first 100 characters of the message; for a media-only MMS, a label such as `📷 Photo` (as the inbox). */
   readonly preview: string;
   readonly truncated: boolean;
   readonly at: Timestamp;
@@ -122,7 +122,7 @@ export const foldAlertsWith = (
           const c = conversations.get(streamId);
           if (c === undefined || c.muted) break;
           const name = c.clientId === null ? undefined : clientNames.get(pairKey(c.businessId, c.clientId));
-          const preview = previewOf(event.data.body);
+          const preview = messagePreviewOf(event.data.body, event.data.media);
           raised.push({
             position,
             cursor: cursorOf(position),

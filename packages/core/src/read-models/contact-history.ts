@@ -25,6 +25,7 @@ import type { DomainError } from '../domain/errors.js';
 import { isConversationEvent, type DomainEvent } from '../domain/events.js';
 import { nextDeliveryStatus } from '../domain/policies/delivery-status.js';
 import type { BusinessId, ClientId, MessageId, ProviderMessageId } from '../domain/values/ids.js';
+import type { MediaList } from '../domain/values/media.js';
 import type { E164 } from '../domain/values/phone-number.js';
 import { Timestamp } from '../domain/values/timestamp.js';
 
@@ -36,7 +37,10 @@ export interface InboundEntry {
   readonly author: { readonly kind: 'client'; readonly clientId: ClientId | null };
   readonly from: E164;
   readonly to: E164;
+  /** Empty for a media-only MMS. */
   readonly body: string;
+  /** V2 (issue 13): the MMS's files in the provider's order; empty for an SMS (and for messages recorded before media were kept). */
+  readonly media: MediaList;
   readonly segments: number;
   readonly providerMessageId: ProviderMessageId;
 }
@@ -138,6 +142,7 @@ export const foldContactHistory = (history: ContactHistory, events: ReadonlyArra
             from: e.data.from,
             to: e.data.to,
             body: e.data.body,
+            media: [...e.data.media],
             segments: e.data.segments,
             providerMessageId: e.data.providerMessageId,
           });

@@ -21,6 +21,7 @@ import { nextDeliveryStatus } from '../domain/policies/delivery-status.js';
 import { folderForMark, unreadCountFor, type Folder, type FolderFacts } from '../domain/policies/folder.js';
 import { allAnswered, answered, markedUnread, readUpTo } from '../domain/policies/read-marks.js';
 import { StaffId, type BusinessId, type ClientId, type MessageId } from '../domain/values/ids.js';
+import type { Media } from '../domain/values/media.js';
 import type { E164 } from '../domain/values/phone-number.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
 import type { ClientEvent } from '../domain/client/events.js';
@@ -28,7 +29,7 @@ import { isConversationEvent } from '../domain/events.js';
 import type { EventEnvelope } from '../domain/log.js';
 import { PHashMap, PSortedMap, PVector, compareStrings, withEdit, type Edit } from './persistent.js';
 import { PostingChanges, applyChanges, sizeOf, type Postings } from './postings.js';
-import { addWords, phoneDigits, phoneGramsOf, previewOf, wordsOf } from './search-text.js';
+import { addWords, messagePreviewOf, phoneDigits, phoneGramsOf, wordsOf } from './search-text.js';
 import { businessOfStream } from './stream-ids.js';
 import type { Projection } from './projection.js';
 
@@ -54,9 +55,11 @@ export type MessageAuthor = Author | { readonly kind: 'client'; readonly clientI
 export interface MessagePreview {
   readonly messageId: MessageId;
   readonly direction: 'inbound' | 'outbound';
-  /** The first 100 characters of the body. */
+  /** The first 100 characters of the body; for a media-only MMS, a label such as `📷 Photo` (docs/decisions.md, "MMS (issue 13)"). */
   readonly text: string;
   readonly truncated: boolean;
+  /** How many media (MMS files) the message has; 0 for an SMS. */
+  readonly mediaCount: number;
   readonly author: MessageAuthor;
   readonly at: Timestamp;
   /** V10: the delivery status of an outbound message; null for inbound. */
@@ -252,14 +255,16 @@ const copyRecord = (r: ConversationRecord): RecordDraft => ({
 const messagePreview = (
   messageId: MessageId,
   direction: 'inbound' | 'outbound',
-  body: string,
+  message: { readonly body: string; readonly media: ReadonlyArray<Media> },
   author: MessageAuthor,
   at: Timestamp,
   status: DeliveryStatus | null,
 ): MessagePreview => {
-  const preview = previewOf(body);
-  return { messageId, direction, text: preview.text, truncated: preview.truncated, author, at, status };
+  const preview = messagePreviewOf(message.body, message.media);
+  return { messageId, direction, text: preview.text, truncated: preview.truncated, mediaCount: message.media.length, author, at, status };
 };
+
+const NO_MEDIA: ReadonlyArray<Media> = [];
 
 /**
  * One conversation event on a record. The folder facts move as in the decider's `evolve`, by the same
@@ -282,7 +287,7 @@ export const evolveRecord = (r: ConversationRecord, e: ConversationEvent): Conve
       n.inboundSinceLastOutbound = [...r.inboundSinceLastOutbound, e.data.seq];
       // V5: an inbound message takes the conversation out of the archive.
       n.archived = false;
-      n.lastMessage = messagePreview(e.data.messageId, 'inbound', e.data.body, { kind: 'client', clientId: r.clientId }, e.data.at, null);
+      n.lastMessage = messagePreview(e.data.messageId, 'inbound', e.data, { kind: 'client', clientId: r.clientId }, e.data.at, null);
       return n;
     }
     case 'OutboundSent': {
@@ -295,7 +300,7 @@ export const evolveRecord = (r: ConversationRecord, e: ConversationEvent): Conve
       n.archived = false;
       n.sharedRead = answered(r.sharedRead);
       n.staffRead = allAnswered(r.staffRead);
-      n.lastMessage = messagePreview(e.data.messageId, 'outbound', e.data.body, e.data.author, e.data.at, 'pending');
+      n.lastMessage = messagePreview(e.data.messageId, 'outbound', { body: e.data.body, media: NO_MEDIA }, e.data.author, e.data.at, 'pending');
       return n;
     }
     case 'OutboundDispatched':
@@ -306,7 +311,16 @@ export const evolveRecord = (r: ConversationRecord, e: ConversationEvent): Conve
       const status = nextDeliveryStatus(last.status, e.type === 'OutboundDispatchFailed' ? 'failed' : e.data.status);
       if (status === last.status) return r;
       const n = copyRecord(r);
-      n.lastMessage = { messageId: last.messageId, direction: last.direction, text: last.text, truncated: last.truncated, author: last.author, at: last.at, status };
+      n.lastMessage = {
+        messageId: last.messageId,
+        direction: last.direction,
+        text: last.text,
+        truncated: last.truncated,
+        mediaCount: last.mediaCount,
+        author: last.author,
+        at: last.at,
+        status,
+      };
       return n;
     }
     case 'ClientUnsubscribed':

@@ -13,6 +13,7 @@
  *   So "(415) 555-2671", "4155552671", "+1 415 555 2671" and "555-2671" all find +14155552671, and
  *   "07400 123456" finds +447400123456.
  */
+import { isImage, type Media } from '../domain/values/media.js';
 
 const FOLDS = new Map<string, string>([
   ['ß', 'ss'],
@@ -166,3 +167,18 @@ export const previewOf = (body: string): { readonly text: string; readonly trunc
     ? { text: body, truncated: false }
     : { text: points.slice(0, PREVIEW_LENGTH).join(''), truncated: true };
 };
+
+/** What stands for an MMS's files when it has no text: `📷 Photo`, `📷 3 photos`, `📎 Attachment`, `📎 3 attachments`. */
+export const mediaLabel = (media: ReadonlyArray<Media>): string => {
+  const photos = media.every(isImage);
+  if (media.length === 1) return photos ? '📷 Photo' : '📎 Attachment';
+  return photos ? `📷 ${media.length} photos` : `📎 ${media.length} attachments`;
+};
+
+/**
+ * The preview of a message in the inbox and in alerts (issue 13, docs/decisions.md "MMS (issue 13)"): its
+ * text when it has any, media or not; for a media-only message (a blank body) the media's label. The label
+ * is shown, never indexed: search (R2) finds messages by their text only.
+ */
+export const messagePreviewOf = (body: string, media: ReadonlyArray<Media>): { readonly text: string; readonly truncated: boolean } =>
+  media.length > 0 && body.trim() === '' ? { text: mediaLabel(media), truncated: false } : previewOf(body);

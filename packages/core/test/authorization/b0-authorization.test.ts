@@ -39,6 +39,7 @@ const B1_C1: Where = { businessId: B1, target: 'c1' };
 const CALLS: { readonly [O in Operation]: (mc: MessageCenter, actor: AnyActor, where?: Where) => Promise<unknown> } = {
   enableMessageCenter: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'enableMessageCenter', { businessId, actor, country: 'US', number: N1, allotment: { messagesPerPeriod: 9, overage: 'refuse' } }),
   changeNumber: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'changeNumber', { businessId, actor, number: '+12015550124' }),
+  suggestNumbers: (mc, actor, { businessId } = B1_C1) => call(mc, 'suggestNumbers', { businessId, actor, country: 'US' }),
   changePlan: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'changePlan', { businessId, actor, allotment: { messagesPerPeriod: 7, overage: 'allow' } }),
   setIndividualReadStatus: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'setIndividualReadStatus', { businessId, actor, individual: true }),
   recordClient: (mc, actor, { businessId, target } = B1_C1) => call(mc, 'recordClient', { businessId, actor, clientId: 'c2', uid: 'u2', name: 'Bea', cellPhone: '+14155550100' }),

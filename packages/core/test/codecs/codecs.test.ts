@@ -224,9 +224,9 @@ describe('commands through their codecs', () => {
   const rawNumberArb = fc.oneof(mobileArb(), fc.string({ maxLength: 20 }));
 
   const businessCommandArb: fc.Arbitrary<BusinessCommand> = fc.oneof(
-    fc.record({ businessId: businessIdArb, country: countryArb, number: rawNumberArb, allotment: allotmentArb, individualReadStatus: fc.boolean(), at: timestampArb })
+    fc.record({ businessId: businessIdArb, country: countryArb, number: rawNumberArb, heldByAccount: fc.boolean(), allotment: allotmentArb, individualReadStatus: fc.boolean(), at: timestampArb })
       .map((c): BusinessCommand => ({ type: 'EnableMessageCenter', actor: { kind: 'host', businessId: c.businessId }, ...c })),
-    fc.record({ businessId: businessIdArb, number: rawNumberArb, at: timestampArb }).map((c): BusinessCommand => ({ type: 'ChangeNumber', actor: { kind: 'host', businessId: c.businessId }, ...c })),
+    fc.record({ businessId: businessIdArb, number: rawNumberArb, heldByAccount: fc.boolean(), at: timestampArb }).map((c): BusinessCommand => ({ type: 'ChangeNumber', actor: { kind: 'host', businessId: c.businessId }, ...c })),
     fc.record({ businessId: businessIdArb, individual: fc.boolean(), at: timestampArb }).map((c): BusinessCommand => ({ type: 'SetIndividualReadStatus', actor: { kind: 'host', businessId: c.businessId }, ...c })),
     fc.record({ businessId: businessIdArb, allotment: allotmentArb, at: timestampArb }).map((c): BusinessCommand => ({ type: 'ChangePlan', actor: { kind: 'host', businessId: c.businessId }, ...c })),
   );

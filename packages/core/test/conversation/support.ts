@@ -20,6 +20,7 @@ import {
   type DeliveryStatus,
   type DomainError,
   type Folder,
+  type MediaList,
   type StaffActor,
   type Timestamp,
 } from '@message-center/core';
@@ -110,7 +111,7 @@ export const send = (
 });
 
 export const inbound = (
-  options: { readonly sid?: string; readonly body?: string; readonly optOutType?: OptOutType | null; readonly at?: Timestamp } = {},
+  options: { readonly sid?: string; readonly body?: string; readonly media?: MediaList; readonly optOutType?: OptOutType | null; readonly at?: Timestamp } = {},
 ): Command<'ReceiveInbound'> => {
   const sid = options.sid ?? 'SM-in-1';
   return {
@@ -122,6 +123,7 @@ export const inbound = (
     from: FIXTURE.clientPhone,
     to: FIXTURE.businessNumber,
     body: options.body ?? 'See you then',
+    media: options.media ?? [],
     optOutType: options.optOutType ?? null,
     at: options.at ?? at(),
   };

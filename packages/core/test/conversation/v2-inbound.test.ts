@@ -7,7 +7,7 @@ import {
   telConversationId,
   type ConversationEvent,
 } from '@message-center/core/internals';
-import { FIXTURE, bodyArb, deciderSpec, historyArb, mobileArb, optOutTypeArb, providerMessageIdArb } from '@message-center/testing';
+import { FIXTURE, bodyArb, deciderSpec, historyArb, mediaListArb, mobileArb, optOutTypeArb, providerMessageIdArb } from '@message-center/testing';
 import { accepted, at, decide, fold, inbound, initial, messageId, okContext, outcome, recorded, send, types } from './support.js';
 import { HEAVY_TIMEOUT } from '../heavy-property.js';
 
@@ -66,13 +66,13 @@ describe('V2 inbound', () => {
     },
   );
 
-  test.prop([historyArb(30), bodyArb, optOutTypeArb, fc.integer({ min: 0, max: 5 })])(
-    'V2 a new inbound is recorded as the next message in any state (unsubscribed, archived, over the allotment)',
-    (history, body, optOutType, limit) => {
+  test.prop([historyArb(30), bodyArb, mediaListArb(), optOutTypeArb, fc.integer({ min: 0, max: 5 })])(
+    'V2 a new inbound (SMS, or MMS with 0–10 media, with text or not) is recorded with its media as the next message in any state (unsubscribed, archived, over the allotment)',
+    (history, body, media, optOutType, limit) => {
       // At this moment the allotment is used up: a send is refused (for that or an earlier reason)…
       expect(E.isLeft(decide(send({ id: 'over', context: okContext({ limit, used: limit }) }), history.state))).toBe(true);
       // …and the client's message is still recorded (B4: inbound is never refused, only counted).
-      const events = accepted(decide(inbound({ sid: 'SM-new', body, optOutType, at: at(3) }), history.state));
+      const events = accepted(decide(inbound({ sid: 'SM-new', body, media, optOutType, at: at(3) }), history.state));
       const received = events.find((e) => e.type === 'InboundReceived');
       expect(received).toEqual({
         type: 'InboundReceived',
@@ -83,6 +83,7 @@ describe('V2 inbound', () => {
           from: FIXTURE.clientPhone,
           to: FIXTURE.businessNumber,
           body,
+          media,
           segments: segmentCount(body),
           at: at(3),
         },
@@ -127,6 +128,7 @@ describe('V2 specs', () => {
           from: FIXTURE.clientPhone,
           to: FIXTURE.businessNumber,
           body: 'Hello',
+          media: [],
           segments: 1,
           at: at(1),
         },

@@ -14,6 +14,7 @@ import {
   conversationCommandArb,
   deciderSpec,
   historyArb,
+  mediaListArb,
   messageIdArb,
   providerMessageIdArb,
   runCommands,
@@ -170,6 +171,19 @@ describe('V3 opt-out', () => {
       }
     },
   );
+
+  test.prop([
+    historyArb(30),
+    fc.oneof(optOutArb.map((k) => k.body), optInArb.map((k) => k.body), notQuiteKeywordArb, fc.constantFrom('', ' ')),
+    fc.option(fc.constantFrom<OptOutType>('STOP', 'START', 'HELP'), { nil: null }),
+    mediaListArb(),
+  ])('V2 V3 media never change a subscription decision: an MMS decides what the same message without media decides (issue 13)', (history, body, optOutType, media) => {
+    const withMedia = accepted(decide(inbound({ sid: 'SM-mms', body, optOutType, media }), history.state));
+    const without = accepted(decide(inbound({ sid: 'SM-mms', body, optOutType }), history.state));
+    const changes = (events: ReadonlyArray<ConversationEvent>) => events.filter((e) => e.type === 'ClientUnsubscribed' || e.type === 'ClientResubscribed');
+    expect(changes(withMedia)).toEqual(changes(without));
+    expect(withMedia.find((e) => e.type === 'InboundReceived')?.data).toMatchObject({ body, media });
+  });
 
   test.prop([historyArb(30), notQuiteKeywordArb])('V3 a body that is more than a keyword (STOP please, STOP!) changes no subscription', (history, body) => {
     const events = accepted(decide(inbound({ sid: 'SM-kw', body }), history.state));

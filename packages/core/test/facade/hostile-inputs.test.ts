@@ -21,7 +21,13 @@ const VALID: { readonly [K in keyof MessageCenter]?: Record<string, unknown> } =
   changePlan: { businessId: B1, allotment: { messagesPerPeriod: 20, overage: 'allow' } },
   recordClient: { businessId: B1, clientId: 'ben', uid: 'B-1', name: 'Ben', cellPhone: '+14155550100', email: 'ben@example.com', clientType: 'vip', groups: ['g'], homeLocation: 'Uptown' },
   sendMessage: { businessId: B1, clientId: 'ana', actor: dana, body: 'Hello' },
-  receiveInbound: { to: NUMBER, from: CLIENT_PHONE, body: 'Hi', providerMessageId: 'SMfedcba9876543210fedcba9876543210' },
+  receiveInbound: {
+    to: NUMBER,
+    from: CLIENT_PHONE,
+    body: 'Hi',
+    providerMessageId: 'SMfedcba9876543210fedcba9876543210',
+    media: [{ url: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM0/Media/ME0', contentType: 'image/jpeg' }],
+  },
   recordDeliveryStatus: { providerMessageId: SID, status: 'delivered', errorCode: null },
   markRead: { businessId: B1, conversationId: 'ana', actor: dana },
   markUnread: { businessId: B1, conversationId: 'ana', actor: dana },
@@ -168,6 +174,8 @@ describe('bounded, exact inputs (issue 11)', () => {
     ['sendMessage', { ...VALID.sendMessage, priority: 'high' }],
     ['inbox', { ...VALID.inbox, search: 'x'.repeat(100_000) }],
     ['receiveInbound', { ...VALID.receiveInbound, body: 'x'.repeat(100_000) }],
+    ['receiveInbound', { ...VALID.receiveInbound, media: Array.from({ length: 10_000 }, () => ({ url: 'https://example.com/a.jpg', contentType: 'image/jpeg' })) }],
+    ['receiveInbound', { ...VALID.receiveInbound, media: [{ url: `https://example.com/${'a'.repeat(100_000)}`, contentType: 'image/jpeg' }] }],
   ] as const)('%s with an unbounded, fractional or unknown field is refused as invalid-input', async (method, input) => {
     const world = await seeded();
     expect(await refusedAs(() => callUntyped(world.mc, method, input), world)).toBe('invalid-input');

@@ -6,7 +6,7 @@ import { emptyInbox, foldInbox, type InboxState } from '../../src/read-models/in
 import { folderPostings, inboxConversation, inboxPage, unreadBadge, type InboxPage, type InboxQuery, type InboxRow, type InboxView } from '../../src/read-models/inbox-query.js';
 import { forEachOrdinal } from '../../src/read-models/postings.js';
 import { compareConversations, conversationsOf, foldSplit, referenceRow } from './support.js';
-import { B1, B2, BUSINESSES, S1, STAFF, cutsArb, must, viewerOf, worldArb } from './world.js';
+import { B1, B2, BUSINESSES, S1, STAFF, cutsArb, expectedPreviewText, must, viewerOf, worldArb } from './world.js';
 import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 const VIEWS: ReadonlyArray<InboxView> = ['all', 'unread', 'read', 'replied', 'archived'];
@@ -131,7 +131,9 @@ describe('R1 inbox views', () => {
         expect(r.lastMessage?.messageId ?? null).toEqual(last === undefined ? null : last.data.messageId);
         if (last !== undefined) {
           expect(r.lastActivityAt).toEqual(last.data.at);
-          expect(r.lastMessage?.text).toEqual(Array.from(last.data.body).slice(0, 100).join(''));
+          // Issue 13: a media-only MMS shows its label; text shows as it is.
+          const media = last.type === 'InboundReceived' ? last.data.media : [];
+          expect({ text: r.lastMessage?.text, mediaCount: r.lastMessage?.mediaCount }).toEqual({ text: expectedPreviewText(last.data.body, media), mediaCount: media.length });
           expect(r.lastMessage?.author).toEqual(last.type === 'OutboundSent' ? last.data.author : { kind: 'client', clientId: c.state.identity?.clientId ?? null });
           if (last.type === 'OutboundSent') expect(r.lastMessage?.status).toEqual(c.state.outbound.get(last.data.messageId)?.status);
         }

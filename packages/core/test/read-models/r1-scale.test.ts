@@ -41,7 +41,7 @@ const world = (() => {
   const steps = Array.from({ length: STEPS }, (): WorldCommand => {
     const target = { kind: 'client' as const, index: next(N) };
     const roll = next(20);
-    if (roll < 7) return { kind: 'inbound', business: 0, target, body: next(4) === 0 ? 6 : next(3) };
+    if (roll < 7) return { kind: 'inbound', business: 0, target, body: next(4) === 0 ? 6 : next(3), media: 0 };
     if (roll < 12) return { kind: 'send', business: 0, target, staff: next(STAFF.length), body: next(3) };
     if (roll < 16) return { kind: 'read', business: 0, target, staff: next(STAFF.length), unread: next(5) === 0 };
     if (roll < 19)

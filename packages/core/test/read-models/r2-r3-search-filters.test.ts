@@ -223,7 +223,7 @@ describe('R2 search', () => {
     const profiles = NAMES.slice(0, 5).map(
       (_, client): WorldCommand => ({ kind: 'profile', business: 0, client, name: client, email: true, phone: 'own', type: 0, groups: [], location: null }),
     );
-    const inbound = NAMES.slice(0, 5).map((_, index): WorldCommand => ({ kind: 'inbound', business: 0, target: { kind: 'client', index }, body: index }));
+    const inbound = NAMES.slice(0, 5).map((_, index): WorldCommand => ({ kind: 'inbound', business: 0, target: { kind: 'client', index }, body: index, media: 0 }));
     const world = runWorld([...profiles, ...inbound], {
       phones: [phones.slice(0, 5), phones.slice(5, 10)],
       strangers: phones.slice(8, 10),

@@ -22,7 +22,7 @@ import { B1, B2, BUSINESSES, C1, CLIENTS, S1, STAFF, cutsArb, splitAt, viewerOf,
 import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 const conversationEvents = (events: ReadonlyArray<DomainEvent>): ConversationEvent[] =>
-  events.flatMap((e) => (e.type === 'ClientProfileRecorded' || e.type === 'MessageCenterEnabled' || e.type === 'ReadStatusModeChanged' || e.type === 'PlanChanged' || e.type === 'BusinessNumberChanged' || e.type === 'NumberAssigned' || e.type === 'NumberReleased' || e.type === 'InboundClaimed' || e.type === 'PhoneUnsubscribed' || e.type === 'PhoneResubscribed' || e.type === 'OutboundReserved' || e.type === 'InboundCounted' ? [] : [e]));
+  events.flatMap((e) => (e.type === 'ClientProfileRecorded' || e.type === 'MessageCenterEnabled' || e.type === 'ReadStatusModeChanged' || e.type === 'PlanChanged' || e.type === 'NumbersSuggested' || e.type === 'BusinessNumberChanged' || e.type === 'NumberAssigned' || e.type === 'NumberReleased' || e.type === 'InboundClaimed' || e.type === 'PhoneUnsubscribed' || e.type === 'PhoneResubscribed' || e.type === 'OutboundReserved' || e.type === 'InboundCounted' ? [] : [e]));
 const clientEvents = (events: ReadonlyArray<DomainEvent>): ClientEvent[] => events.flatMap((e) => (e.type === 'ClientProfileRecorded' ? [e] : []));
 
 /** R5 written out from the events: messages and subscription changes in order, deliveries moved forward. */
@@ -36,7 +36,7 @@ const referenceEntries = (events: ReadonlyArray<DomainEvent>): ReadonlyArray<unk
         clientId = e.data.clientId;
         break;
       case 'InboundReceived':
-        entries.push({ kind: 'inbound', messageId: e.data.messageId, seq: e.data.seq, at: e.data.at, author: { kind: 'client', clientId }, from: e.data.from, to: e.data.to, body: e.data.body, segments: e.data.segments, providerMessageId: e.data.providerMessageId });
+        entries.push({ kind: 'inbound', messageId: e.data.messageId, seq: e.data.seq, at: e.data.at, author: { kind: 'client', clientId }, from: e.data.from, to: e.data.to, body: e.data.body, media: e.data.media, segments: e.data.segments, providerMessageId: e.data.providerMessageId });
         break;
       case 'OutboundSent': {
         const pending: DeliveryStatus = 'pending';

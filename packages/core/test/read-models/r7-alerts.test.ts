@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { BusinessId } from '@message-center/core';
 import type { EventEnvelope } from '@message-center/core/internals';
 import { alertsAfter, emptyAlerts, foldAlerts, foldAlertsWith, newAlerts, type Alert, type AlertsState } from '../../src/read-models/alerts.js';
-import { B1, B2, BUSINESSES, S1, cutsArb, splitAt, viewerOf, worldArb } from './world.js';
+import { B1, B2, BUSINESSES, S1, cutsArb, expectedPreviewText, splitAt, viewerOf, worldArb } from './world.js';
 import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
 /** R7/V8 from the log: one alert per inbound message while its conversation is not muted. */
@@ -26,7 +26,7 @@ const reference = (log: ReadonlyArray<EventEnvelope>, businessId: BusinessId) =>
         conversationId: c.conversationId,
         client: c.clientId === null ? null : { clientId: c.clientId, name: names.get(`${c.businessId}/${c.clientId}`) ?? '' },
         from: event.data.from,
-        preview: Array.from(event.data.body).slice(0, 100).join(''),
+        preview: expectedPreviewText(event.data.body, event.data.media),
         at: event.data.at,
       });
   }

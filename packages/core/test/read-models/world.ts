@@ -10,6 +10,7 @@ import {
   BusinessId,
   ClientId,
   CountryCode,
+  Media,
   MessageId,
   NonNegativeInt,
   ProviderMessageId,
@@ -79,6 +80,30 @@ export const BODIES = [
   'Balance due: $45.00 — reply YES to pay',
 ];
 
+const media = (contentType: string, n: number): Media =>
+  must(Media.is, { url: `https://api.twilio.com/2010-04-01/Accounts/AC${'0'.repeat(32)}/Messages/MM${'1'.repeat(32)}/Media/ME${String(n).padStart(32, '0')}`, contentType });
+/** V2 (issue 13): what an inbound message carries besides its text: mostly nothing; sometimes photos or a file, with text or alone. */
+export const INBOUND_MEDIA: ReadonlyArray<{ readonly mediaOnly: boolean; readonly media: ReadonlyArray<Media> }> = [
+  { mediaOnly: false, media: [] },
+  { mediaOnly: false, media: [media('image/jpeg', 1)] },
+  { mediaOnly: true, media: [media('image/jpeg', 2)] },
+  { mediaOnly: true, media: [media('image/png', 3), media('image/gif', 4)] },
+  { mediaOnly: true, media: [media('application/pdf', 5)] },
+  { mediaOnly: true, media: [media('image/jpeg', 6), media('video/mp4', 7), media('text/vcard', 8)] },
+];
+
+/**
+ * The preview of a message as docs/decisions.md ("MMS (issue 13)") states the rule, written out for the
+ * read-model tests: the first 100 characters of its text when it has any; for media alone, 📷 when every
+ * file is an image, else 📎, with the count when there are several.
+ */
+export const expectedPreviewText = (body: string, media: ReadonlyArray<Media>): string => {
+  if (media.length === 0 || body.trim() !== '') return Array.from(body).slice(0, 100).join('');
+  const images = media.filter((m) => m.contentType.toLowerCase().startsWith('image/')).length;
+  if (images === media.length) return media.length === 1 ? '📷 Photo' : `📷 ${media.length} photos`;
+  return media.length === 1 ? '📎 Attachment' : `📎 ${media.length} attachments`;
+};
+
 type Target = { readonly kind: 'client'; readonly index: number } | { readonly kind: 'stranger'; readonly index: number };
 type Toggle = 'Archive' | 'Unarchive' | 'Mute' | 'Unmute' | 'Pin' | 'Unpin';
 
@@ -95,7 +120,7 @@ export type WorldCommand =
       readonly location: number | null;
     }
   | { readonly kind: 'send'; readonly business: number; readonly target: Target; readonly staff: number | null; readonly body: number }
-  | { readonly kind: 'inbound'; readonly business: number; readonly target: Target; readonly body: number }
+  | { readonly kind: 'inbound'; readonly business: number; readonly target: Target; readonly body: number; readonly media: number }
   | { readonly kind: 'dispatch'; readonly business: number; readonly target: Target; readonly pick: number; readonly outcome: 'ok' | 'fail' | '21610' }
   | { readonly kind: 'status'; readonly business: number; readonly target: Target; readonly pick: number; readonly status: DeliveryStatus }
   | { readonly kind: 'read'; readonly business: number; readonly target: Target; readonly staff: number; readonly unread: boolean }
@@ -144,6 +169,7 @@ export const worldCommandArb: fc.Arbitrary<WorldCommand> = fc.oneof(
       business: businessArb,
       target: targetArb,
       body: fc.nat({ max: BODIES.length - 1 }),
+      media: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat({ max: INBOUND_MEDIA.length - 1 }) }),
     }),
   },
   {
@@ -254,6 +280,7 @@ export const runWorld = (commands: ReadonlyArray<WorldCommand>, setup: Setup, cl
         actor: { kind: 'host', businessId },
         country: US,
         number: BUSINESS_NUMBERS[i] ?? '',
+        heldByAccount: true,
         allotment: { messagesPerPeriod: must(NonNegativeInt.is, 1000), overage: 'refuse' },
         individualReadStatus: setup.individual[i] ?? false,
         at,
@@ -370,6 +397,7 @@ export const runWorld = (commands: ReadonlyArray<WorldCommand>, setup: Setup, cl
         const id = (messageCounter += 1);
         // A provider may deliver a message late: its time is when it was received, before "now".
         const receivedAt = setup.late[step % setup.late.length] === true ? timestampFromMillis(clock - 30 * 60_000) : at;
+        const attached = INBOUND_MEDIA[command.media] ?? { mediaOnly: false, media: [] };
         runConversation(businessId, target.conversationId, () => ({
           type: 'ReceiveInbound',
           businessId,
@@ -379,7 +407,8 @@ export const runWorld = (commands: ReadonlyArray<WorldCommand>, setup: Setup, cl
           providerMessageId: must(ProviderMessageId.is, `SMin${id}`),
           from: phone,
           to: business.number,
-          body: BODIES[command.body] ?? 'hi',
+          body: attached.mediaOnly ? '' : (BODIES[command.body] ?? 'hi'),
+          media: attached.media,
           optOutType: null,
           at: receivedAt,
         }));

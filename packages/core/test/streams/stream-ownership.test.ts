@@ -49,7 +49,7 @@ const started = (businessId: BusinessId, conversationId: ClientId) =>
   event({ type: 'ConversationStarted', data: { businessId, conversationId, clientId: conversationId, phone: PHONE, at: AT } });
 const inbound = event({
   type: 'InboundReceived',
-  data: { messageId: 'planted-1', seq: 1, providerMessageId: 'SM-planted', from: PHONE, to: N_A, body: SECRET, segments: 1, at: AT },
+  data: { messageId: 'planted-1', seq: 1, providerMessageId: 'SM-planted', from: PHONE, to: N_A, body: SECRET, media: [], segments: 1, at: AT },
 });
 
 type Call = (world: World, b: BusinessId) => Promise<E.Either<MessageCenterError, unknown>>;

@@ -20,7 +20,7 @@ import {
   type ConversationEvent,
   type ConversationState,
 } from '@message-center/core/internals';
-import { messageIdArb, providerMessageIdArb, staffIdArb, timestampsArb } from './values.js';
+import { mediaListArb, messageIdArb, providerMessageIdArb, staffIdArb, timestampsArb } from './values.js';
 
 const must = <A>(is: (u: unknown) => u is A, value: string): A => {
   if (!is(value)) throw new RangeError(`fixture value rejected by its codec: ${value}`);
@@ -119,8 +119,14 @@ const sendArb: fc.Arbitrary<ConversationCommand> = fc
   }));
 
 const inboundArb: fc.Arbitrary<ConversationCommand> = fc
-  .record({ providerMessageId: providerMessageIdArb, body: bodyArb, optOutType: optOutTypeArb })
-  .map(({ providerMessageId, body, optOutType }) => ({
+  .record({
+    providerMessageId: providerMessageIdArb,
+    body: bodyArb,
+    // Mostly SMS; sometimes an MMS, with or without text.
+    media: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: mediaListArb(2) }),
+    optOutType: optOutTypeArb,
+  })
+  .map(({ providerMessageId, body, media, optOutType }) => ({
     type: 'ReceiveInbound' as const,
     ...base,
     clientId: FIXTURE.conversationId,
@@ -130,6 +136,7 @@ const inboundArb: fc.Arbitrary<ConversationCommand> = fc
     from: FIXTURE.clientPhone,
     to: FIXTURE.businessNumber,
     body,
+    media,
     optOutType,
   }));
 

@@ -17,7 +17,7 @@ import {
   type DomainEvent,
   type NumberEvent,
 } from '@message-center/core/internals';
-import { anyIdArb, country, mobileArb, timestampArb } from './values.js';
+import { anyIdArb, country, mediaListArb, mobileArb, timestampArb } from './values.js';
 
 const id = <A>(is: (s: string) => s is string & A) => anyIdArb.filter(is);
 const businessId = id(BusinessId.is);
@@ -51,6 +51,7 @@ export const businessEventArb: fc.Arbitrary<BusinessEvent> = fc.oneof(
     .map((data): BusinessEvent => ({ type: 'BusinessNumberChanged', data })),
   fc.record({ individual: fc.boolean(), at: timestampArb }).map((data): BusinessEvent => ({ type: 'ReadStatusModeChanged', data })),
   fc.record({ allotment, at: timestampArb }).map((data): BusinessEvent => ({ type: 'PlanChanged', data })),
+  fc.record({ businessId, numbers: fc.array(mobileArb(), { maxLength: 5 }), at: timestampArb }).map((data): BusinessEvent => ({ type: 'NumbersSuggested', data })),
 );
 
 export const clientEventArb: fc.Arbitrary<ClientEvent> = fc
@@ -74,7 +75,7 @@ export const clientEventArb: fc.Arbitrary<ClientEvent> = fc
 export const conversationEventArb: fc.Arbitrary<ConversationEvent> = fc.oneof(
   fc.record({ businessId, conversationId, clientId: nullable(clientId), phone: mobileArb(), at: timestampArb })
     .map((data): ConversationEvent => ({ type: 'ConversationStarted', data })),
-  fc.record({ messageId, seq: count, providerMessageId: providerId, from: mobileArb(), to: mobileArb(), body: text, segments: count, at: timestampArb })
+  fc.record({ messageId, seq: count, providerMessageId: providerId, from: mobileArb(), to: mobileArb(), body: text, media: mediaListArb(3), segments: count, at: timestampArb })
     .map((data): ConversationEvent => ({ type: 'InboundReceived', data })),
   fc.record({ messageId, seq: count, author, from: mobileArb(), to: mobileArb(), body: text, segments: count, overage: fc.boolean(), at: timestampArb })
     .map((data): ConversationEvent => ({ type: 'OutboundSent', data })),

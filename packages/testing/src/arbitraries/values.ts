@@ -5,6 +5,8 @@ import {
   ClientId,
   ConversationId,
   CountryCode,
+  MAX_MEDIA_PER_MESSAGE,
+  Media,
   MessageId,
   ProviderMessageId,
   StaffId,
@@ -147,3 +149,21 @@ export const formattingsOf = (e164: E164): fc.Arbitrary<string> => {
     ` ${e164} `,
   );
 };
+
+const hexArb = (n: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
+
+/** V2 (issue 13): an MMS file as Twilio describes it (its media URL), or any absolute http(s) URL, with a MIME type. */
+export const mediaArb: fc.Arbitrary<Media> = fc
+  .record({
+    url: fc.oneof(
+      fc
+        .tuple(hexArb(32), hexArb(32), hexArb(32))
+        .map(([account, message, media]) => `https://api.twilio.com/2010-04-01/Accounts/AC${account}/Messages/MM${message}/Media/ME${media}`),
+      fc.webUrl({ validSchemes: ['https', 'http'], withQueryParameters: true }),
+    ),
+    contentType: fc.constantFrom<string>('image/jpeg', 'image/png', 'image/gif', 'IMAGE/HEIC', 'image/svg+xml', 'video/mp4', 'audio/amr', 'text/vcard', 'application/pdf'),
+  })
+  .filter(Media.is);
+
+/** The media of one message: 0 to 10 files (Twilio's limit), by default. */
+export const mediaListArb = (maxLength: number = MAX_MEDIA_PER_MESSAGE): fc.Arbitrary<ReadonlyArray<Media>> => fc.array(mediaArb, { maxLength });

@@ -1,4 +1,4 @@
-import { E164, MessageId } from '@message-center/core';
+import { CountryCode, E164, MessageId } from '@message-center/core';
 
 const must =
   <A>(name: string, is: (u: unknown) => u is A) =>
@@ -11,4 +11,5 @@ const must =
 export const brand = {
   messageId: must('MessageId', MessageId.is),
   e164: must('E164', E164.is),
+  country: must('CountryCode', CountryCode.is),
 };

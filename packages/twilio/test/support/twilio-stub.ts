@@ -26,6 +26,13 @@ export type StubReply =
   | { readonly kind: 'hang' }
   | { readonly kind: 'ok'; readonly body?: Readonly<Record<string, unknown>> };
 
+/** A number the stub's account holds (its IncomingPhoneNumbers). */
+export interface HeldNumberOptions {
+  /** Whether it can send and receive SMS (default true). */
+  readonly sms?: boolean;
+  readonly smsUrl?: string;
+}
+
 export interface TwilioStub {
   readonly baseUrl: string;
   readonly accountSid: string;
@@ -35,6 +42,11 @@ export interface TwilioStub {
   readonly violations: () => ReadonlyArray<string>;
   /** Replies for the next calls of an operation (`CreateMessage`, …), in order; then the default success. */
   readonly script: (operationId: string, ...replies: ReadonlyArray<StubReply>) => void;
+  /**
+   * Puts a number among the account's IncomingPhoneNumbers, as if bought earlier. A successful
+   * `CreateIncomingPhoneNumber` adds the bought number too; `ListIncomingPhoneNumber` lists them.
+   */
+  readonly hold: (phoneNumber: string, options?: HeldNumberOptions) => void;
   /** A real twilio SDK client whose API domain points at this stub. */
   readonly client: (options?: { readonly authToken?: string }) => twilio.Twilio;
   readonly close: () => Promise<void>;
@@ -59,6 +71,12 @@ const readBody = (req: IncomingMessage): Promise<string> =>
     req.on('error', reject);
   });
 
+interface HeldEntry {
+  readonly sid: string;
+  readonly sms: boolean;
+  readonly smsUrl: string;
+}
+
 const hex32 = (n: number): string => n.toString(16).padStart(32, '0');
 
 const record = (value: unknown): Record<string, unknown> =>
@@ -72,9 +90,20 @@ export const startTwilioStub = async (
   const api: OpenApi = loadOpenApi();
   const requests: Array<CapturedRequest> = [];
   const scripts = new Map<string, Array<StubReply>>();
+  const held = new Map<string, HeldEntry>();
   let counter = 0;
+  const hold = (phoneNumber: string, o: HeldNumberOptions = {}): void => {
+    counter += 1;
+    held.set(phoneNumber, { sid: `PN${hex32(counter)}`, sms: o.sms ?? true, smsUrl: o.smsUrl ?? '' });
+  };
+  // Twilio matches `PhoneNumber` partially, `*` standing for any digit: a number that contains the pattern.
+  const heldMatching = (pattern: string | undefined): ReadonlyArray<readonly [string, HeldEntry]> => {
+    if (pattern === undefined) return [...held];
+    const digits = new RegExp(pattern.replace(/[^0-9*]/g, '').replaceAll('*', '\\d'));
+    return [...held].filter(([n]) => digits.test(n.replace(/\D/g, '')));
+  };
 
-  const successBody = (operationId: string, form: Pairs, path: string): { status: number; body: unknown } => {
+  const successBody = (operationId: string, form: Pairs, query: Pairs, path: string): { status: number; body: unknown } => {
     const field = (name: string): string | undefined => form.find(([n]) => n === name)?.[1];
     counter += 1;
     switch (operationId) {
@@ -124,6 +153,8 @@ export const startTwilioStub = async (
       }
       case 'CreateIncomingPhoneNumber': {
         const example = record(api.example('CreateIncomingPhoneNumber', '201', 'create'));
+        const phoneNumber = field('PhoneNumber');
+        if (phoneNumber !== undefined) held.set(phoneNumber, { sid: `PN${hex32(counter)}`, sms: true, smsUrl: field('SmsUrl') ?? '' });
         return {
           status: 201,
           body: {
@@ -134,6 +165,32 @@ export const startTwilioStub = async (
             sms_url: field('SmsUrl') ?? null,
             sms_method: field('SmsMethod') ?? 'POST',
             status_callback: field('StatusCallback') ?? null,
+            // The numbers the stub sells can send and receive SMS (the documented example's cannot).
+            capabilities: { voice: true, sms: true, mms: true, fax: false },
+          },
+        };
+      }
+      case 'ListIncomingPhoneNumber': {
+        const example = record(api.example('ListIncomingPhoneNumber', '200', 'readFull'));
+        const first = record(Array.isArray(example['incoming_phone_numbers']) ? example['incoming_phone_numbers'][0] : undefined);
+        const uri = `${path}?${query.map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v)}`).join('&')}`;
+        return {
+          status: 200,
+          body: {
+            ...example,
+            incoming_phone_numbers: heldMatching(query.find(([n]) => n === 'PhoneNumber')?.[1]).map(([n, h]) => ({
+              ...first,
+              account_sid: accountSid,
+              sid: h.sid,
+              phone_number: n,
+              friendly_name: n,
+              sms_url: h.smsUrl,
+              capabilities: { voice: true, sms: h.sms, mms: h.sms, fax: false },
+              uri: `/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers/${h.sid}.json`,
+            })),
+            first_page_uri: uri,
+            next_page_uri: null,
+            uri,
           },
         };
       }
@@ -175,7 +232,7 @@ export const startTwilioStub = async (
       send(reply.status, twilioError(reply.status, reply.code ?? reply.status * 100, reply.message ?? `error ${reply.code ?? reply.status}`));
       return;
     }
-    const success = successBody(operationId, form, url.pathname);
+    const success = successBody(operationId, form, query, url.pathname);
     send(success.status, { ...record(success.body), ...(reply?.body ?? {}) });
   };
 
@@ -196,6 +253,7 @@ export const startTwilioStub = async (
     script: (operationId, ...replies) => {
       scripts.set(operationId, [...(scripts.get(operationId) ?? []), ...replies]);
     },
+    hold,
     client: (o = {}) => {
       const client = twilio(accountSid, o.authToken ?? authToken, { autoRetry: false });
       // Twilio's documented way to point the SDK elsewhere: the domain's base URL.

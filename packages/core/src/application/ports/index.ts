@@ -2,3 +2,4 @@ export * from './event-store.js';
 export * from './sms-transport.js';
 export * from './clock.js';
 export * from './id-generator.js';
+export * from './number-provisioning.js';

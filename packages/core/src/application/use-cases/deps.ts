@@ -16,6 +16,7 @@ import type { ProjectionRunner } from '../projection-runner.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore, RecordedEvent } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
+import type { NumberProvisioning } from '../ports/number-provisioning.js';
 import type { SmsTransport } from '../ports/sms-transport.js';
 
 /**
@@ -26,6 +27,8 @@ export interface Deps {
   readonly store: EventStore;
   /** Without one, outbound messages stay in the outbox (`pending`). */
   readonly transport: SmsTransport | undefined;
+  /** Issue 13: the provider's account, which suggests numbers and says which it holds. */
+  readonly numbers: NumberProvisioning;
   /** A hand-over that takes longer is a retryable failure (the message stays in the outbox). */
   readonly transportTimeoutMs: number;
   /** How long a dispatcher's claim on an outbox entry holds others back (longer than a hand-over and its record). */

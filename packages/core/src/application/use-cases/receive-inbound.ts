@@ -18,10 +18,11 @@ import { execute, load, newMessageId, persistent, type Deps } from './deps.js';
 import { decoded, fromEither } from './use-case.js';
 
 /**
- * V2/V3 and B2: an SMS to a business number. Routed by the `to` number (a retired one is refused, nothing
- * appended), then to the client with that cell phone (several: the one last written to), else to a
+ * V2/V3 and B2: an SMS or MMS to a business number. Routed by the `to` number (a retired one is refused,
+ * nothing appended), then to the client with that cell phone (several: the one last written to), else to a
  * conversation keyed by the number (`inbound-routing.ts` holds both rules). The conversation decides the
- * rest: opt-out and opt-in keywords (V3), and a provider id seen before appends nothing.
+ * rest: opt-out and opt-in keywords (V3, in the body only), and a provider id seen before appends nothing.
+ * Its media are recorded with it (V2); a media-only message (empty body) is one message like any other (B4).
  */
 export const receiveInbound =
   (deps: Pick<Deps, 'store' | 'ids' | 'clock' | 'maxAttempts' | 'aggregates' | 'directory'>) =>
@@ -79,6 +80,7 @@ export const receiveInbound =
                 from: fromNumber,
                 to: toNumber,
                 body: i.body,
+                media: i.media ?? [],
                 optOutType: i.optOutType ?? null,
                 at: i.receivedAt ?? deps.clock.now(),
               }),

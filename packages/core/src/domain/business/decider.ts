@@ -43,6 +43,20 @@ const checkBusinessNumber = (
     }),
   );
 
+/**
+ * Issue 13, seed 002: "You must select one of the numbers suggested by the system. You can't use your
+ * business phone number or any personal number for this purpose. If you previously set up a number for
+ * 2-way SMS, you don't have to set up a new number."
+ */
+const checkOffered = (number: ParsedPhone, heldByAccount: boolean, state: BusinessState): E.Either<DomainError, void> =>
+  heldByAccount || state.suggested.has(number.e164)
+    ? E.right(undefined)
+    : E.left({
+        code: 'number-not-offered',
+        message: `${number.e164} was not suggested by the system and the account has no such number for two-way SMS: choose one of the suggested numbers (suggestNumbers); a business phone or a personal number cannot be used`,
+        number: number.e164,
+      });
+
 const decide = (command: BusinessCommand, state: BusinessState): E.Either<DomainError, ReadonlyArray<BusinessEvent>> => {
   const authorized = authorize(COMMAND_OPERATION[command.type], command.actor, command.businessId);
   if (E.isLeft(authorized)) return authorized;
@@ -55,6 +69,7 @@ const decide = (command: BusinessCommand, state: BusinessState): E.Either<Domain
       if (availability?.kind === 'country-not-supported') return E.left(availabilityError(availability));
       return pipe(
         checkBusinessNumber(command.country, command.number),
+        E.chainFirst((n) => checkOffered(n, command.heldByAccount, state)),
         E.map((n): ReadonlyArray<BusinessEvent> => [
           {
             type: 'MessageCenterEnabled',
@@ -76,6 +91,8 @@ const decide = (command: BusinessCommand, state: BusinessState): E.Either<Domain
       if (business === null) return E.left(notEnabled);
       return pipe(
         checkBusinessNumber(business.country, command.number),
+        // Keeping the number it has needs no offer.
+        E.chainFirst((n) => (n.e164 === business.number ? E.right(undefined) : checkOffered(n, command.heldByAccount, state))),
         E.map((n): ReadonlyArray<BusinessEvent> =>
           n.e164 === business.number
             ? []
@@ -95,6 +112,10 @@ const decide = (command: BusinessCommand, state: BusinessState): E.Either<Domain
           ? []
           : [{ type: 'ReadStatusModeChanged', data: { individual: command.individual, at: command.at } }],
       );
+    case 'RecordNumberSuggestions': {
+      const fresh = command.numbers.filter((n) => !state.suggested.has(n));
+      return E.right(fresh.length === 0 ? [] : [{ type: 'NumbersSuggested', data: { businessId: command.businessId, numbers: fresh, at: command.at } }]);
+    }
     case 'ChangePlan':
       if (state.enabled === null) return E.left(notEnabled);
       return E.right(
@@ -110,6 +131,10 @@ export const businessDecider = makeDecider<BusinessCommand, BusinessState, Busin
   initialState: initialBusinessState,
   decide,
   apply: (draft, event) => {
+    if (event.type === 'NumbersSuggested') {
+      for (const n of event.data.numbers) draft.suggested.add(n);
+      return;
+    }
     if (event.type === 'MessageCenterEnabled') {
       const d = event.data;
       draft.enabled = {

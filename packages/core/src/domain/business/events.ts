@@ -65,8 +65,21 @@ export const PlanChanged = t.readonly(
   'PlanChanged',
 );
 
+/**
+ * Issue 13, seed 002: numbers the system suggested to the business (from its provider's account); enabling
+ * or changing the number accepts one of them, or a number the account already holds for two-way SMS.
+ * May come before `MessageCenterEnabled` (a business chooses its number first).
+ */
+export const NumbersSuggested = t.readonly(
+  t.type({
+    type: t.literal('NumbersSuggested'),
+    data: t.readonly(t.type({ businessId: BusinessId, numbers: t.readonlyArray(E164), at: Timestamp })),
+  }),
+  'NumbersSuggested',
+);
+
 export const BusinessEvent = t.union(
-  [MessageCenterEnabled, BusinessNumberChanged, ReadStatusModeChanged, PlanChanged],
+  [MessageCenterEnabled, BusinessNumberChanged, ReadStatusModeChanged, PlanChanged, NumbersSuggested],
   'BusinessEvent',
 );
 export type BusinessEvent = t.TypeOf<typeof BusinessEvent>;

@@ -17,6 +17,8 @@ export interface EnabledBusiness {
 /** A record rather than a union, so that one immer draft can live through the whole fold. */
 export interface BusinessState {
   readonly enabled: EnabledBusiness | null;
+  /** Issue 13: every number the system suggested to the business (enabled or not yet). */
+  readonly suggested: ReadonlySet<E164>;
 }
 
-export const initialBusinessState: BusinessState = { enabled: null };
+export const initialBusinessState: BusinessState = { enabled: null, suggested: new Set() };

@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import { Actor, StaffActor } from '../actor.js';
 import { AllotmentCodec } from '../business/events.js';
 import { BusinessId, ClientId, MessageId, ProviderMessageId } from '../values/ids.js';
+import { MediaList } from '../values/media.js';
 import { E164 } from '../values/phone-number.js';
 import { Timestamp } from '../values/timestamp.js';
 import { ConversationId, DeliveryStatusCodec } from './events.js';
@@ -88,7 +89,10 @@ export const ReleaseOutboundClaim = command('ReleaseOutboundClaim', {
 
 export const OptOutTypeCodec = t.keyof({ STOP: null, START: null, HELP: null }, 'OptOutType');
 
-/** V2/V3: a client's SMS, already routed to this conversation by the business number (B2). */
+/**
+ * V2/V3: a client's SMS or MMS, already routed to this conversation by the business number (B2). The
+ * media are part of the message (V2); opt-out and opt-in keywords are read from the body alone (V3).
+ */
 export const ReceiveInbound = command('ReceiveInbound', {
   clientId: t.union([ClientId, t.null]),
   messageId: MessageId,
@@ -96,6 +100,7 @@ export const ReceiveInbound = command('ReceiveInbound', {
   from: E164,
   to: E164,
   body: t.string,
+  media: MediaList,
   optOutType: t.union([OptOutTypeCodec, t.null]),
   at: Timestamp,
 });

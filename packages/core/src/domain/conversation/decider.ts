@@ -116,7 +116,7 @@ const releaseOutboundClaim = (c: Command<'ReleaseOutboundClaim'>, s: Conversatio
     : none;
 };
 
-/** V2 (idempotent by provider id) and V3 (opt-out / opt-in keywords, OptOutType authoritative). */
+/** V2 (idempotent by provider id; media are part of the message) and V3 (opt-out / opt-in keywords in the body, OptOutType authoritative). */
 const receiveInbound = (c: Command<'ReceiveInbound'>, s: ConversationState): Decision => {
   if (s.seenInbound.has(c.providerMessageId)) return none;
   const intent = subscriptionIntent(c.body, c.optOutType);
@@ -145,6 +145,8 @@ const receiveInbound = (c: Command<'ReceiveInbound'>, s: ConversationState): Dec
         from: c.from,
         to: c.to,
         body: c.body,
+        media: c.media,
+        // Twilio bills a media-only MMS as one message, as `segmentCount('')` is.
         segments: segmentCount(c.body),
         at: c.at,
       },

@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { Author } from '../actor.js';
 import { BusinessId, ClientId, MessageId, ProviderMessageId, StaffId } from '../values/ids.js';
+import { MediaList } from '../values/media.js';
 import { E164 } from '../values/phone-number.js';
 import { Timestamp } from '../values/timestamp.js';
 import { isDeliveryStatus, type DeliveryStatus } from '../policies/delivery-status.js';
@@ -45,7 +46,11 @@ export const ConversationStarted = event('ConversationStarted', {
   at: Timestamp,
 });
 
-/** A client's SMS reached the business number. `seq` counts the conversation's messages from 1. */
+/**
+ * A client's SMS or MMS reached the business number. `seq` counts the conversation's messages from 1.
+ * Schema version 2 (issue 13): `media` is the MMS's files in the provider's order (empty for an SMS);
+ * version 1 had no `media` and is upcast to `media: []` (`application/event-codec.ts`).
+ */
 export const InboundReceived = event('InboundReceived', {
   messageId: MessageId,
   seq: t.number,
@@ -53,6 +58,7 @@ export const InboundReceived = event('InboundReceived', {
   from: E164,
   to: E164,
   body: t.string,
+  media: MediaList,
   segments: t.number,
   at: Timestamp,
 });
