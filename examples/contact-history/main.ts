@@ -12,6 +12,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   StaffId,
   createInMemorySmsTransport,
+  createInMemoryNumberProvisioning,
   createMessageCenter,
   timestampFromMillis,
   type Clock,
@@ -39,7 +40,9 @@ const transport = createInMemorySmsTransport({
       : null,
 });
 const persistence = await storeFromEnvironment();
-const mc = createMessageCenter({ store: persistence.store, transport, clock, ...(persistence.ids === undefined ? {} : { ids: persistence.ids }) });
+// The business's account already holds its number for two-way SMS (issue 13: no suggestion needed).
+const numbers = createInMemoryNumberProvisioning({ account: [BUSINESS.number], country: BUSINESS.country });
+const mc = createMessageCenter({ store: persistence.store, transport, clock, numbers, ...(persistence.ids === undefined ? {} : { ids: persistence.ids }) });
 
 const { businessId } = BUSINESS;
 const staff = (staffId: string) => ({ kind: 'staff', businessId, staffId, permissions: ['send-email-sms'] }) as const;

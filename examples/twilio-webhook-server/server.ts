@@ -4,6 +4,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import {
   createInMemoryEventStore,
+  createInMemoryNumberProvisioning,
   createMessageCenter,
   type Clock,
   type EventStore,
@@ -85,9 +86,14 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     onRetry: ({ attempt, delayMs, error }) => log(`send    retry     attempt ${attempt} failed (${error.message}); next in ${delayMs} ms`),
     ...(options.twilioClient === undefined ? {} : { client: options.twilioClient }),
   });
+  // Issue 13: BUSINESS_NUMBER is the number the operator set up for two-way SMS in the Twilio console, so
+  // the account holds it. A host that lets staff choose among suggested numbers wires
+  // `createTwilioNumberProvisioning` here instead (docs/twilio.md, "Numbers from suggestions").
+  const numbers = createInMemoryNumberProvisioning({ account: [options.business.number] });
   const messageCenter = createMessageCenter({
     store: options.store ?? createInMemoryEventStore(),
     transport,
+    numbers,
     ...(options.ids === undefined ? {} : { ids: options.ids }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });

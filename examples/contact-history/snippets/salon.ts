@@ -7,6 +7,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   createInMemoryEventStore,
   createInMemorySmsTransport,
+  createInMemoryNumberProvisioning,
   createMessageCenter,
   timestampFromMillis,
   type Alert,
@@ -42,7 +43,9 @@ export const openSalon = async (options: { readonly onAlert?: (alert: Alert) => 
   const ids: IdGenerator = { uuid: () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}` };
   const store = createInMemoryEventStore();
   const transport = createInMemorySmsTransport();
-  const mc = createMessageCenter({ store, transport, clock, ids, ...(options.onAlert === undefined ? {} : { onAlert: options.onAlert }) });
+  // The salon's Twilio account already holds its number for two-way SMS (issue 13: no suggestion needed).
+  const numbers = createInMemoryNumberProvisioning({ account: [salonNumber] });
+  const mc = createMessageCenter({ store, transport, clock, ids, numbers, ...(options.onAlert === undefined ? {} : { onAlert: options.onAlert }) });
 
   await run(mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: salonNumber, allotment: { messagesPerPeriod: 500, overage: 'refuse' } }));
   const clients = [

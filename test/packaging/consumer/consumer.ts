@@ -1,6 +1,7 @@
 // Type-checked by the consumer test under `moduleResolution` nodenext and bundler: the published declarations
 // resolve, name every type a caller needs, and are not `any` (each @ts-expect-error below must hold).
 import {
+  createInMemoryNumberProvisioning,
   createInMemoryEventStore,
   createMessageCenter,
   type InboxPage,
@@ -12,7 +13,8 @@ import { conversationDecider } from '@message-center/core/internals';
 import { createEventStoreDbEventStore } from '@message-center/eventstoredb';
 import { createTwilioWebhookHandler } from '@message-center/twilio';
 
-const mc: MessageCenter = createMessageCenter({ store: createInMemoryEventStore() });
+// The types a consumer sees: an account in memory that already holds the business's number.
+const mc: MessageCenter = createMessageCenter({ numbers: createInMemoryNumberProvisioning({ account: ['+12015550123'] }), store: createInMemoryEventStore() });
 const dana = { kind: 'staff', businessId: 'salon-42', staffId: 'dana', permissions: ['send-email-sms'] } as const;
 export const send: SendMessageInput = { businessId: 'salon-42', clientId: 'ana', actor: dana, body: 'Hello' };
 

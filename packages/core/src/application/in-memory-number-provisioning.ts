@@ -1,19 +1,23 @@
 /**
- * The embedded number provisioning (issue 13): an account in memory. By default it stands for an account
- * that already holds every number for two-way SMS (there is no provider behind the embedded default, so
- * nothing can be bought and no number proved not to be the account's); give it the numbers the account
- * holds to model a real one, as the examples do. Suggestions are fictional-looking local numbers of the
- * country (US/CA: 555-01xx in the area code), never one the account holds.
+ * The embedded number provisioning (issue 13): a provider account in memory, the facade's default. It
+ * holds the numbers it is given (none by default), takes in the numbers it suggested when a business
+ * chooses one, and suggests fictional-looking local numbers of the country (US/CA: 555-01xx in the area
+ * code), never one it holds. `account: 'any'` stands for an account holding every valid number.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { CountryCode } from '../domain/values/country.js';
+import { CountryCode } from '../domain/values/country.js';
 import { parsePhone, type E164 } from '../domain/values/phone-number.js';
 import type { AccountNumber, NumberProvisioning, SuggestedNumber } from './ports/number-provisioning.js';
 
 export interface InMemoryNumberProvisioningOptions {
-  /** The numbers the account holds for two-way SMS, in any formatting; `'any'` (the default): every valid number. */
+  /**
+   * The numbers the account holds for two-way SMS, in any formatting (national ones read in `country`);
+   * none by default. `'any'`: an account that holds every valid number (tests that are not about numbers).
+   */
   readonly account?: ReadonlyArray<string> | 'any';
+  /** Where national numbers of `account` are read (e.g. `US` for `(415) 555-0100`). */
+  readonly country?: string;
 }
 
 export interface InMemoryNumberProvisioning extends NumberProvisioning {
@@ -39,11 +43,11 @@ const candidates = (country: CountryCode, areaCode: string | null): ReadonlyArra
 };
 
 export const createInMemoryNumberProvisioning = (options: InMemoryNumberProvisioningOptions = {}): InMemoryNumberProvisioning => {
-  const anyNumber = options.account === undefined || options.account === 'any';
+  const anyNumber = options.account === 'any';
   const held = new Set<E164>();
   if (options.account !== undefined && options.account !== 'any')
     for (const raw of options.account) {
-      const parsed = parsePhone(raw);
+      const parsed = parsePhone(raw, options.country !== undefined && CountryCode.is(options.country) ? options.country : undefined);
       if (E.isLeft(parsed)) throw new RangeError(`createInMemoryNumberProvisioning: ${JSON.stringify(raw)} is not a valid phone number`);
       held.add(parsed.right.e164);
     }

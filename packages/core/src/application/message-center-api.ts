@@ -58,8 +58,8 @@ export interface MessageCenterOptions {
    * Issue 13: the provider's account, which suggests numbers (`suggestNumbers`) and says which it holds for
    * two-way SMS: `enableMessageCenter` and `changeNumber` accept only those. Twilio's is
    * `createTwilioNumberProvisioning` (`@message-center/twilio`). Default: the embedded
-   * `createInMemoryNumberProvisioning()`, an account that holds every valid number (there is no provider to
-   * ask); give it the numbers an account holds to enforce the rule in memory.
+   * `createInMemoryNumberProvisioning()`, an account in memory that holds no number yet (a business then
+   * chooses one of its suggestions); give it the numbers an account already holds.
    */
   readonly numbers?: NumberProvisioning;
   /**

@@ -107,8 +107,12 @@ describe('issue 13: numbers from suggestions', () => {
     expect((await refusedAppendingNothing(store, mc.suggestNumbers({ businessId: B1, actor: host, country: 'US' }))).code).toBe('provisioning-unavailable');
   });
 
-  it('without a provider (the embedded default) the account is taken to hold every valid number', async () => {
-    const mc = createMessageCenter({ store: createInMemoryEventStore(), clock: tickingClock(), ids: counterIds() });
-    expect(await ok(enable(mc, BUSINESS_PHONE))).toEqual({ number: '+12015550188' });
+  it('B1 the embedded default (no provider given) holds no number: a business phone is refused, a suggested number is taken', async () => {
+    const store = createInMemoryEventStore();
+    const mc = createMessageCenter({ store, clock: tickingClock(), ids: counterIds() });
+    expect((await refusedAppendingNothing(store, enable(mc, BUSINESS_PHONE))).code).toBe('number-not-offered');
+    const suggested = await ok(mc.suggestNumbers({ businessId: B1, actor: host, country: 'US' }));
+    const chosen = suggested[0]?.number ?? '';
+    expect(await ok(enable(mc, chosen))).toEqual({ number: chosen });
   });
 });
