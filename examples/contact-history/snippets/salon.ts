@@ -6,8 +6,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   createInMemoryEventStore,
-  createInMemorySmsTransport,
   createInMemoryNumberProvisioning,
+  createInMemorySmsTransport,
   createMessageCenter,
   timestampFromMillis,
   type Alert,

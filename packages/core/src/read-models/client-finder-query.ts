@@ -88,6 +88,8 @@ const unsubscribed: CannotText = {
 const cannotText = (b: BusinessClients, r: ClientRecord): CannotText | null => {
   if (r.cellPhone === null)
     return { code: 'client-has-no-valid-cell-phone', message: `the client cannot receive SMS: ${r.phoneProblem ?? 'no valid cell phone'}` };
+  // As the send decides: the business texting its own number would loop through the provider.
+  if (r.cellPhone === b.number) return { code: 'client-has-no-valid-cell-phone', message: "the client cannot receive SMS: the cell phone is the business's own number" };
   const phone = b.phoneOptOuts.get(r.cellPhone);
   const conversation = b.conversations.get(r.clientId);
   const optedOut = phone ?? (conversation !== undefined && conversation.unsubscribed && conversation.phone === r.cellPhone);

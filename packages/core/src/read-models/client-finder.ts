@@ -15,6 +15,7 @@
  * Folding has the inbox's two phases: the events update the records, then the indexes move by the
  * difference between each touched record before and after the batch, so replay and increments agree.
  */
+import { businessOfStream } from './stream-ids.js';
 import type { ConversationId } from '../domain/conversation/events.js';
 import type { EventEnvelope } from '../domain/log.js';
 import type { BusinessId, ClientId } from '../domain/values/ids.js';
@@ -76,6 +77,8 @@ export interface BusinessClients {
   readonly conversations: PHashMap<ClientConversation>;
   /** V3: phone → unsubscribed, for the phones whose subscription stream has said anything. */
   readonly phoneOptOuts: PHashMap<boolean>;
+  /** The business's current number (B1/B2): a client recorded with it is not texted (V1). */
+  readonly number: E164 | null;
 }
 
 export interface ClientFinderState {
@@ -97,6 +100,7 @@ const emptyBusiness = (businessId: BusinessId): BusinessClients => ({
   uids: PHashMap.empty(),
   conversations: PHashMap.empty(),
   phoneOptOuts: PHashMap.empty(),
+  number: null,
 });
 
 // ------------------------------------------------------------------------------------------------ keys
@@ -132,6 +136,7 @@ interface BusinessDraft {
   clients: PVector<ClientRecord>;
   conversations: PHashMap<ClientConversation>;
   phoneOptOuts: PHashMap<boolean>;
+  number: E164 | null;
   /** Ordinals whose profile the batch changed. */
   readonly dirty: Set<number>;
 }
@@ -166,6 +171,7 @@ const finishBusiness = (d: BusinessDraft, edit: Edit): BusinessClients => {
     uids: applyPostings(base.uids, uids, universe, edit),
     conversations: d.conversations,
     phoneOptOuts: d.phoneOptOuts,
+    number: d.number,
   };
 };
 
@@ -185,7 +191,7 @@ class Batch {
     const known = this.drafts.get(businessId);
     if (known !== undefined) return known;
     const base = this.state.businesses.get(businessId) ?? emptyBusiness(businessId);
-    const draft = { base, ordinals: base.ordinals, clients: base.clients, conversations: base.conversations, phoneOptOuts: base.phoneOptOuts, dirty: new Set<number>() };
+    const draft = { base, ordinals: base.ordinals, clients: base.clients, conversations: base.conversations, phoneOptOuts: base.phoneOptOuts, number: base.number, dirty: new Set<number>() };
     this.drafts.set(businessId, draft);
     return draft;
   }
@@ -240,6 +246,14 @@ class Batch {
         d.phoneOptOuts = d.phoneOptOuts.set(event.data.phone, event.type === 'PhoneUnsubscribed', edit);
         return;
       }
+      case 'MessageCenterEnabled':
+        this.business(event.data.businessId).number = event.data.number;
+        return;
+      case 'BusinessNumberChanged': {
+        const businessId = businessOfStream(streamId);
+        if (businessId !== null) this.business(businessId).number = event.data.number;
+        return;
+      }
       default:
         return;
     }
@@ -254,8 +268,8 @@ class Batch {
 
 /**
  * Folds a batch of events (any streams, log order). Reads `ClientProfileRecorded`, `ConversationStarted`
- * of a client, its `ClientUnsubscribed` / `ClientResubscribed`, and `PhoneUnsubscribed` / `PhoneResubscribed`;
- * ignores everything else.
+ * of a client, its `ClientUnsubscribed` / `ClientResubscribed`, `PhoneUnsubscribed` / `PhoneResubscribed`,
+ * and the business's number (`MessageCenterEnabled`, `BusinessNumberChanged`); ignores everything else.
  */
 export const foldClientFinder = (state: ClientFinderState, batch: ReadonlyArray<EventEnvelope>): ClientFinderState =>
   batch.length === 0

@@ -27,7 +27,7 @@ export interface ConversationView {
   readonly lastActivityAt: Timestamp | null;
   readonly lastMessageDirection: 'inbound' | 'outbound';
   readonly deliveries: ReadonlyArray<{ readonly messageId: MessageId } & OutboundDelivery>;
-  /** Set when `phone` is from another country than the business's: the client's replies may not arrive. */
+  /** Set when the number messages now go to (the client's current cell phone) is from another country than the business's: replies may not arrive. */
   readonly international: InternationalNotice | null;
 }
 
@@ -39,6 +39,8 @@ export const conversationView = (
   state: ConversationState,
   viewer: StaffId,
   business: { readonly individualReadStatus: boolean; readonly country: CountryCode },
+  /** The client's current cell phone (null: none, or a `tel:` conversation): where messages go now. */
+  currentPhone: E164 | null = null,
 ): E.Either<DomainError, ConversationView> => {
   const identity = state.identity;
   if (identity === null) return E.left({ code: 'conversation-not-found', message: 'there is no such conversation' });
@@ -51,6 +53,6 @@ export const conversationView = (
     lastActivityAt: state.lastActivityAt,
     lastMessageDirection: state.lastOutboundSeq === state.lastSeq ? 'outbound' : 'inbound',
     deliveries: [...state.outbound].map(([messageId, d]) => ({ messageId, ...d })),
-    international: internationalNotice(identity.phone, business.country),
+    international: internationalNotice(currentPhone ?? identity.phone, business.country),
   });
 };

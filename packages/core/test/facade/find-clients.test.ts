@@ -87,4 +87,14 @@ describe('R2 findClients, the To: picker', () => {
       expect(E.isLeft(answer) && answer.left.code, JSON.stringify(bad).slice(0, 40)).toBe('invalid-input');
     }
   });
+
+  it('V1 C2 the picker agrees with the send for a client recorded with the business\'s own number: it cannot be texted', async () => {
+    const { mc } = newWorld();
+    await setUp(mc);
+    await ok(mc.recordClient({ businessId: B1, actor: host(B1), clientId: 'c-desk', uid: 'U-9', name: 'Front Desk', cellPhone: '(201) 555-0123' }));
+    const sent = await mc.sendMessage({ businessId: B1, clientId: 'c-desk', actor: staff, body: 'hi' })();
+    expect(E.isLeft(sent) && sent.left.code).toBe('client-has-no-valid-cell-phone');
+    const desk = (await find(mc, 'front desk'))[0];
+    expect([desk?.canText, desk?.reason?.code]).toEqual([false, 'client-has-no-valid-cell-phone']);
+  });
 });

@@ -43,4 +43,15 @@ describe('issue 13: the international notice', () => {
       '+447400123457 is a number from GB: messages to it are sent, but replies from a number outside US may not reach the business',
     );
   });
+
+  it('the conversation view\'s notice follows the phone messages go to now (the client moved abroad)', async () => {
+    const { mc } = newWorld();
+    await ok(mc.enableMessageCenter({ businessId: B1, actor: host, country: 'US', number: NUMBERS.US, allotment }));
+    await ok(mc.recordClient({ businessId: B1, actor: host, clientId: 'c1', uid: 'U1', name: 'Ana', cellPhone: '+1 415 555 2671' }));
+    await ok(mc.sendMessage({ businessId: B1, clientId: 'c1', actor: staff, body: 'Hi' }));
+    expect((await ok(mc.conversation({ businessId: B1, conversationId: 'c1', viewer: staff }))).international).toBeNull();
+    await ok(mc.recordClient({ businessId: B1, actor: host, clientId: 'c1', uid: 'U1', name: 'Ana', cellPhone: '+44 7400 123457' }));
+    const view = await ok(mc.conversation({ businessId: B1, conversationId: 'c1', viewer: staff }));
+    expect(view.international?.phoneCountry).toBe('GB');
+  });
 });

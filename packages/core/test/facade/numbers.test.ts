@@ -16,7 +16,7 @@ import {
   type NumberProvisioning,
 } from '@message-center/core';
 import { formattingsOf } from '@message-center/testing';
-import { B1, counterIds, must, ok, refusedAppendingNothing, staffOf, tickingClock } from './support.js';
+import { B1, B2, counterIds, must, ok, refusedAppendingNothing, staffOf, tickingClock } from './support.js';
 
 const host = { kind: 'host' as const, businessId: B1 };
 const allotment = { messagesPerPeriod: 100, overage: 'refuse' as const };
@@ -114,5 +114,36 @@ describe('issue 13: numbers from suggestions', () => {
     const suggested = await ok(mc.suggestNumbers({ businessId: B1, actor: host, country: 'US' }));
     const chosen = suggested[0]?.number ?? '';
     expect(await ok(enable(mc, chosen))).toEqual({ number: chosen });
+  });
+
+  it('B1 two enables at once with two suggested numbers: one wins, and the loser\'s number is not left claimed for the business', async () => {
+    const { numbers, mc } = world();
+    const [a, b] = (await ok(mc.suggestNumbers({ businessId: B1, actor: host, country: 'US', limit: 2 }))).map((s) => s.number);
+    const results = await Promise.all([a, b].map((n) => mc.enableMessageCenter({ businessId: B1, actor: host, country: 'US', number: n ?? '', allotment })()));
+    const used = results.flatMap((r) => (E.isRight(r) ? [r.right.number] : []));
+    expect(used).toHaveLength(1);
+    // Both were bought before either business command ran.
+    expect(numbers.acquired()).toHaveLength(2);
+    const stray = numbers.acquired().find((n) => !used.includes(n)) ?? '';
+    // The account keeps it (a later change of number may use it), but the registry gave it back: another
+    // business of the account can take it.
+    expect(await ok(mc.enableMessageCenter({ businessId: B2, actor: { kind: 'host', businessId: B2 }, country: 'US', number: stray, allotment }))).toEqual({ number: stray });
+  });
+
+  it('B1 only the latest suggestions stand: after many asks, a number offered at the first one is no offer any more', async () => {
+    let n = 0;
+    const fresh: NumberProvisioning = {
+      // Twilio answers AvailablePhoneNumbers with other numbers on each call.
+      suggest: () => TE.right(Array.from({ length: 10 }, () => ({ number: must(E164.is, `+1201555${String(1000 + (n++ % 9000)).padStart(4, '0')}`), locality: null, region: null }))),
+      lookUp: () => TE.right(null),
+      acquire: (number) => TE.right({ number, sms: true }),
+    };
+    const mc = createMessageCenter({ store: createInMemoryEventStore(), numbers: fresh, clock: tickingClock(), ids: counterIds() });
+    const first = (await ok(mc.suggestNumbers({ businessId: B1, actor: host, country: 'US' })))[0]?.number ?? '';
+    let last = '';
+    for (let i = 0; i < 30; i += 1) last = (await ok(mc.suggestNumbers({ businessId: B1, actor: host, country: 'US' })))[0]?.number ?? '';
+    const stale = await enable(mc, first)();
+    expect(E.isLeft(stale) && stale.left.code).toBe('number-not-offered');
+    expect(await ok(enable(mc, last))).toEqual({ number: last });
   });
 });

@@ -56,7 +56,14 @@ const withNumberClaim = (deps: BusinessDeps, businessId: BusinessId, decision: (
         // A suggested number is taken into the account (bought) once the rules accepted it, before it is claimed.
         move === null || offer.acquire === null ? TE.right(undefined) : acquire(deps, offer.acquire),
         TE.chain(() => (move === null ? TE.right(undefined) : numberCommand(deps, 'AssignNumber', businessId, move.to))),
-        TE.chain(() => execute(deps, business, address, () => TE.right(decision(offer.heldByAccount)), { loaded })),
+        TE.chain(() =>
+          pipe(
+            execute(deps, business, address, () => TE.right(decision(offer.heldByAccount)), { loaded }),
+            // Lost to a concurrent command (or the store): the number claimed for it goes back to the registry,
+            // unless the business uses it after all (a concurrent twin enabled it with the same number).
+            TE.orElse((error) => (move === null ? TE.left(error) : releaseUnused(deps, businessId, move.to, error))),
+          ),
+        ),
         TE.chain(({ state, events }) => {
           const left = move?.from ?? null;
           return left === null || events.length === 0 ? TE.right(state) : pipe(numberCommand(deps, 'ReleaseNumber', businessId, left), TE.map(() => state));
@@ -66,6 +73,17 @@ const withNumberClaim = (deps: BusinessDeps, businessId: BusinessId, decision: (
     TE.chain((state: BusinessState) => (state.enabled === null ? TE.left(notEnabled) : TE.right({ number: state.enabled.number }))),
   );
 };
+
+/** Gives a claimed number back when the business did not take it; answers the command's error either way. */
+const releaseUnused = <A>(deps: BusinessDeps, businessId: BusinessId, number: E164, error: MessageCenterError): Result<A> =>
+  pipe(
+    load(deps, deps.aggregates.business, businessAddress(businessId)),
+    TE.chain(({ state }) => (state.enabled?.number === number ? TE.right(undefined) : numberCommand(deps, 'ReleaseNumber', businessId, number))),
+    TE.fold(
+      () => TE.left(error),
+      () => TE.left(error),
+    ),
+  );
 
 /** What the provider's account says of the number asked for: held for two-way SMS, or to be acquired (suggested). */
 interface Offer {

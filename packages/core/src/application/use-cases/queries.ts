@@ -13,7 +13,7 @@ import type { DomainEvent } from '../../domain/events.js';
 import { compareLogPositions } from '../../domain/log.js';
 import { billingPeriodOf } from '../../domain/policies/allotment.js';
 import { clientAddress, conversationAddress, streamName, type StreamAddress } from '../../domain/streams.js';
-import type { BusinessId, ClientId } from '../../domain/values/ids.js';
+import { ClientId, type BusinessId } from '../../domain/values/ids.js';
 import { alertsAfter, type AlertsPage } from '../../read-models/alerts.js';
 import { findClients as findClientsIn, type FoundClientsPage } from '../../read-models/client-finder-query.js';
 import { contactHistoryOf, type ContactHistoryView } from '../../read-models/contact-history.js';
@@ -52,8 +52,18 @@ export const conversation =
         TE.chain(() => enabledBusiness(deps, q.businessId)),
         TE.chain((business) =>
           pipe(
-            load(deps, deps.aggregates.conversation, conversationAddress(q.businessId, q.conversationId)),
-            TE.chain(({ state }) => fromEither(conversationView(state, q.viewer.staffId, business))),
+            TE.Do,
+            TE.bind('conversation', () => load(deps, deps.aggregates.conversation, conversationAddress(q.businessId, q.conversationId))),
+            // The international notice is about where messages go now: the client's current cell phone.
+            TE.bind('phone', () =>
+              ClientId.is(q.conversationId)
+                ? pipe(
+                    load(deps, deps.aggregates.client, clientAddress(q.businessId, q.conversationId)),
+                    TE.map(({ state }) => state.profile?.cellPhone.e164 ?? null),
+                  )
+                : TE.right(null),
+            ),
+            TE.chain(({ conversation, phone }) => fromEither(conversationView(conversation.state, q.viewer.staffId, business, phone))),
           ),
         ),
       ),

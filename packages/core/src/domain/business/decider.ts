@@ -57,6 +57,9 @@ const checkOffered = (number: ParsedPhone, heldByAccount: boolean, state: Busine
         number: number.e164,
       });
 
+/** How many of the latest suggested numbers a business may still choose from (two full asks of 50). */
+export const KEPT_SUGGESTIONS = 100;
+
 const decide = (command: BusinessCommand, state: BusinessState): E.Either<DomainError, ReadonlyArray<BusinessEvent>> => {
   const authorized = authorize(COMMAND_OPERATION[command.type], command.actor, command.businessId);
   if (E.isLeft(authorized)) return authorized;
@@ -133,6 +136,11 @@ export const businessDecider = makeDecider<BusinessCommand, BusinessState, Busin
   apply: (draft, event) => {
     if (event.type === 'NumbersSuggested') {
       for (const n of event.data.numbers) draft.suggested.add(n);
+      // Only the latest suggestions stand: a number offered long ago (and many asks ago) is no offer now.
+      for (const n of draft.suggested) {
+        if (draft.suggested.size <= KEPT_SUGGESTIONS) break;
+        draft.suggested.delete(n);
+      }
       return;
     }
     if (event.type === 'MessageCenterEnabled') {

@@ -17,7 +17,7 @@ export interface EnabledBusiness {
 /** A record rather than a union, so that one immer draft can live through the whole fold. */
 export interface BusinessState {
   readonly enabled: EnabledBusiness | null;
-  /** Issue 13: every number the system suggested to the business (enabled or not yet). */
+  /** Issue 13: the latest numbers the system suggested to the business (enabled or not yet), oldest first. */
   readonly suggested: ReadonlySet<E164>;
 }
 
