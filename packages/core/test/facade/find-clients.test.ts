@@ -6,6 +6,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type { MessageCenter } from '@message-center/core';
+import { fc, test } from '@fast-check/vitest';
+import { adversarialClientIdArb, formattingsOf, mobileArb } from '@message-center/testing';
 import { B1, B2, newWorld, ok, staffOf } from './support.js';
 
 const host = (businessId: typeof B1) => ({ kind: 'host' as const, businessId });
@@ -97,4 +99,29 @@ describe('R2 findClients, the To: picker', () => {
     const desk = (await find(mc, 'front desk'))[0];
     expect([desk?.canText, desk?.reason?.code]).toEqual([false, 'client-has-no-valid-cell-phone']);
   });
+
+  test.prop(
+    [
+      // Distinct ids and phones, and no id that reads as another client's UID: each query has one right answer.
+      fc
+        .uniqueArray(fc.record({ id: adversarialClientIdArb.filter((id) => !/^uid-/i.test(id)), phone: mobileArb('US') }), { minLength: 1, maxLength: 6, selector: (c) => c.id })
+        .filter((cs) => new Set(cs.map((c) => c.phone)).size === cs.length),
+      fc.nat(),
+      fc.nat(),
+    ],
+    { numRuns: 25 },
+  )('R2 through the facade: any client is found first, as an exact match, by its id, its UID and any formatting of its phone', async (clients, pick, formatting) => {
+    const { mc } = newWorld();
+    await ok(mc.enableMessageCenter({ businessId: B1, actor: host(B1), country: 'US', number: '+12015550123', allotment }));
+    for (const [i, c] of clients.entries()) await ok(mc.recordClient({ businessId: B1, actor: host(B1), clientId: c.id, uid: `UID-${i}`, name: `Client ${i}`, cellPhone: c.phone }));
+    const i = pick % clients.length;
+    const target = clients[i];
+    if (target === undefined) return;
+    const formatted = fc.sample(formattingsOf(target.phone), { numRuns: 1, seed: formatting })[0] ?? target.phone;
+    for (const query of [target.id, `uid-${i}`, formatted]) {
+      const first = (await find(mc, query))[0];
+      expect([first?.clientId, first?.match], `query ${JSON.stringify(query)}`).toEqual([target.id, 'exact']);
+    }
+  });
 });
+
