@@ -132,6 +132,8 @@ describe('malformed media are refused (invalid-input, nothing appended)', () => 
     ['an http URL not written out in full', [{ url: 'http:example.com/a.jpg', contentType: 'image/jpeg' }]],
     ['a URL with no host', [{ url: 'https://', contentType: 'image/jpeg' }]],
     ['a URL with a space', [{ url: 'https://example.com/a b.jpg', contentType: 'image/jpeg' }]],
+    ['a URL carrying credentials', [{ url: 'https://user:secret@example.com/a.jpg', contentType: 'image/jpeg' }]],
+    ['a URL carrying a user name', [{ url: 'https://user@example.com/a.jpg', contentType: 'image/jpeg' }]],
     ['a URL over 2048 characters', [{ url: `https://example.com/${'a'.repeat(2048)}`, contentType: 'image/jpeg' }]],
     ['an empty content type', [{ url: 'https://example.com/a.jpg', contentType: '' }]],
     ['a content type without a subtype', [{ url: 'https://example.com/a.jpg', contentType: 'image' }]],

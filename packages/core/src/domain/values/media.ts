@@ -16,13 +16,16 @@ const isMediaUrl = (s: string): boolean => {
   // Written out in full (`http:foo` parses too), with no whitespace or control characters: the URL is
   // stored and shown exactly as written.
   if (s.length > MAX_MEDIA_URL_LENGTH || !/^https?:\/\/[^/?#]/i.test(s) || /[\s\p{Cc}]/u.test(s)) return false;
-  return URL.canParse(s) && new URL(s).hostname !== '';
+  if (!URL.canParse(s)) return false;
+  const url = new URL(s);
+  // No credentials: a URL is recorded and shown to staff, and a secret must never be (the provider's URLs carry none).
+  return url.hostname !== '' && url.username === '' && url.password === '';
 };
 
 export interface MediaUrlBrand {
   readonly MediaUrl: unique symbol;
 }
-/** An absolute `https:` or `http:` URL. */
+/** An absolute `https:` or `http:` URL, without a user name or password. */
 export const MediaUrl = t.brand(t.string, (s): s is t.Branded<string, MediaUrlBrand> => isMediaUrl(s), 'MediaUrl');
 export type MediaUrl = t.TypeOf<typeof MediaUrl>;
 
