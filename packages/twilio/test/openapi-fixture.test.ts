@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURE_PATH, TWILIO_OPERATIONS } from './support/openapi-fixture.js';
 import { formatJson, refsIn, resolvePointer, trimOpenApi } from './support/openapi-trim.js';
 import { loadOpenApi } from './support/openapi.js';
+import { MESSAGE_STATUSES } from '../src/webhook-grammar.js';
 
 // The fixture is read directly (not through TWILIO_OPENAPI_PATH): these tests are about the committed file.
 const text = readFileSync(FIXTURE_PATH, 'utf8');
@@ -41,7 +42,13 @@ describe("the trimmed fixture of Twilio's OpenAPI description", () => {
     );
   });
 
-  it("keeps the description's openapi version and info block with its licence", () => {
+  it('lists the message statuses the webhook grammar accepts, exactly (the test arbitraries draw from it)', () => {
+    const statuses = loadOpenApi(FIXTURE_PATH).enumOf('message_enum_status');
+    expect(statuses.length).toBeGreaterThan(0);
+    expect([...MESSAGE_STATUSES].sort()).toEqual([...statuses].sort());
+  });
+
+    it("keeps the description's openapi version and info block with its licence", () => {
     expect(fixture).toEqual(
       expect.objectContaining({
         openapi: expect.stringMatching(/^3\./),

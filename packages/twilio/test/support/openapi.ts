@@ -53,6 +53,8 @@ export interface OpenApi {
   readonly validate: (shape: RequestShape) => ShapeReport;
   /** The documented example body of an operation's response, e.g. (`CreateMessage`, `201`, `create`). */
   readonly example: (operationId: string, status: string, name?: string) => Json;
+  /** The values of a string enum of `components.schemas`, e.g. `message_enum_status`. */
+  readonly enumOf: (schemaName: string) => ReadonlyArray<string>;
 }
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -229,5 +231,11 @@ export const loadOpenApi = (path: string = OPENAPI_PATH): OpenApi => {
     throw new Error(`no operation ${operationId}`);
   };
 
-  return { spec, validate, example };
+  const enumOf = (schemaName: string): ReadonlyArray<string> =>
+    asArray(get(get(schemas, schemaName), 'enum')).flatMap((v) => {
+      const s = asString(v);
+      return s === null ? [] : [s];
+    });
+
+  return { spec, validate, example, enumOf };
 };
