@@ -74,16 +74,16 @@ const withNumberClaim = (deps: BusinessDeps, businessId: BusinessId, decision: (
   );
 };
 
-/** Gives a claimed number back when the business did not take it; answers the command's error either way. */
-const releaseUnused = <A>(deps: BusinessDeps, businessId: BusinessId, number: E164, error: MessageCenterError): Result<A> =>
-  pipe(
-    load(deps, deps.aggregates.business, businessAddress(businessId)),
-    TE.chain(({ state }) => (state.enabled?.number === number ? TE.right(undefined) : numberCommand(deps, 'ReleaseNumber', businessId, number))),
-    TE.fold(
-      () => TE.left(error),
-      () => TE.left(error),
-    ),
-  );
+/** Gives a claimed number back when the business did not take it (best effort); answers the command's error. */
+const releaseUnused =
+  <A>(deps: BusinessDeps, businessId: BusinessId, number: E164, error: MessageCenterError): Result<A> =>
+  async () => {
+    await pipe(
+      load(deps, deps.aggregates.business, businessAddress(businessId)),
+      TE.chain(({ state }) => (state.enabled?.number === number ? TE.right(undefined) : numberCommand(deps, 'ReleaseNumber', businessId, number))),
+    )();
+    return E.left(error);
+  };
 
 /** What the provider's account says of the number asked for: held for two-way SMS, or to be acquired (suggested). */
 interface Offer {

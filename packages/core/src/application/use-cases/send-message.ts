@@ -56,7 +56,7 @@ export const sendMessage =
               // One reading of the clock: the message's place in the ledger and its record fall in one period.
               const at = deps.clock.now();
               // With a transport, the send claims its message in the append that records it, to hand it over at once.
-              const claim = deps.transport === undefined || claimId === null ? null : { claimId, expiresAt: claimExpiry(deps, at) };
+              const claim = claimId === null ? null : { claimId, expiresAt: claimExpiry(deps, at) };
               const command = (usedInPeriod: number, allotmentDecided = true) => {
                 const facts = businessFacts(business.state, usedInPeriod);
                 // The dry run leaves B4 to the ledger: its allotment never refuses.
