@@ -9,38 +9,43 @@ interface Mark {
   readUpToSeq: number;
   markedUnread: boolean;
 }
+interface Delivery {
+  seq: number;
+  claim: { claimId: string; expiresAt: string } | null;
+  providerMessageId: string | null;
+  status: DeliveryStatus;
+  errorCode: number | null;
+}
 export interface MutableConversation {
-  started: boolean;
+  identity: { conversationId: string; phone: string; startedAt: string } | null;
   lastSeq: number;
   lastInboundSeq: number;
   lastOutboundSeq: number;
   lastActivityAt: string | null;
-  inboundSinceLastOutbound: number[];
   archived: boolean;
   pinned: boolean;
   muted: boolean;
   sharedRead: Mark;
   staffRead: Map<string, Mark>;
-  subscribed: boolean;
+  subscription: { subscribed: boolean; keyword: string | null; changedAt: string | null };
   seenInbound: Map<string, string>;
-  outbound: Map<string, { seq: number; providerMessageId: string | null; status: DeliveryStatus; errorCode: number | null }>;
+  outbound: Map<string, Delivery>;
   outboundByProvider: Map<string, string>;
 }
 
 export const mutableFold = (events: ReadonlyArray<ConversationEvent>): MutableConversation => {
   const s: MutableConversation = {
-    started: false,
+    identity: null,
     lastSeq: 0,
     lastInboundSeq: 0,
     lastOutboundSeq: 0,
     lastActivityAt: null,
-    inboundSinceLastOutbound: [],
     archived: false,
     pinned: false,
     muted: false,
     sharedRead: { readUpToSeq: 0, markedUnread: false },
     staffRead: new Map(),
-    subscribed: true,
+    subscription: { subscribed: true, keyword: null, changedAt: null },
     seenInbound: new Map(),
     outbound: new Map(),
     outboundByProvider: new Map(),
@@ -48,13 +53,12 @@ export const mutableFold = (events: ReadonlyArray<ConversationEvent>): MutableCo
   for (const e of events) {
     switch (e.type) {
       case 'ConversationStarted':
-        s.started = true;
+        s.identity = { conversationId: e.data.conversationId, phone: e.data.phone, startedAt: e.data.at };
         break;
       case 'InboundReceived':
         s.lastSeq = e.data.seq;
         s.lastInboundSeq = e.data.seq;
         s.lastActivityAt = e.data.at;
-        s.inboundSinceLastOutbound.push(e.data.seq);
         s.archived = false;
         s.seenInbound.set(e.data.providerMessageId, e.data.messageId);
         break;
@@ -62,17 +66,27 @@ export const mutableFold = (events: ReadonlyArray<ConversationEvent>): MutableCo
         s.lastSeq = e.data.seq;
         s.lastOutboundSeq = e.data.seq;
         s.lastActivityAt = e.data.at;
-        s.inboundSinceLastOutbound = [];
         s.archived = false;
         s.sharedRead.markedUnread = false;
         for (const m of s.staffRead.values()) m.markedUnread = false;
-        s.outbound.set(e.data.messageId, { seq: e.data.seq, providerMessageId: null, status: 'pending', errorCode: null });
+        s.outbound.set(e.data.messageId, { seq: e.data.seq, claim: null, providerMessageId: null, status: 'pending', errorCode: null });
         break;
+      case 'OutboundClaimed': {
+        const d = s.outbound.get(e.data.messageId);
+        if (d !== undefined) d.claim = { claimId: e.data.claimId, expiresAt: e.data.expiresAt };
+        break;
+      }
+      case 'OutboundClaimReleased': {
+        const d = s.outbound.get(e.data.messageId);
+        if (d !== undefined && d.claim?.claimId === e.data.claimId) d.claim = null;
+        break;
+      }
       case 'OutboundDispatched': {
         const d = s.outbound.get(e.data.messageId);
         if (d === undefined) break;
         d.providerMessageId = e.data.providerMessageId;
         d.status = nextDeliveryStatus(d.status, e.data.status);
+        d.claim = null;
         s.outboundByProvider.set(e.data.providerMessageId, e.data.messageId);
         break;
       }
@@ -81,6 +95,7 @@ export const mutableFold = (events: ReadonlyArray<ConversationEvent>): MutableCo
         if (d === undefined) break;
         d.status = nextDeliveryStatus(d.status, 'failed');
         d.errorCode = e.data.providerCode;
+        d.claim = null;
         break;
       }
       case 'DeliveryStatusUpdated': {
@@ -91,10 +106,10 @@ export const mutableFold = (events: ReadonlyArray<ConversationEvent>): MutableCo
         break;
       }
       case 'ClientUnsubscribed':
-        s.subscribed = false;
+        s.subscription = { subscribed: false, keyword: e.data.keyword, changedAt: e.data.at };
         break;
       case 'ClientResubscribed':
-        s.subscribed = true;
+        s.subscription = { subscribed: true, keyword: e.data.keyword, changedAt: e.data.at };
         break;
       case 'ConversationRead': {
         const own = s.staffRead.get(e.data.staffId);

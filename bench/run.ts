@@ -6,10 +6,12 @@
 import { clientFinderBench } from './client-finder.js';
 import { eventStoreDbBench } from './eventstoredb.js';
 import { foldBench } from './fold.js';
+import { goalsBench } from './goals.js';
 import { inboxBench } from './inbox.js';
 import { twilioWebhookBench } from './twilio.js';
 
 const sections: ReadonlyArray<readonly [string, () => unknown]> = [
+  ['goals', goalsBench],
   ['fold', foldBench],
   ['eventstoredb', eventStoreDbBench],
   ['twilio', twilioWebhookBench],

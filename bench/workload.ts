@@ -70,6 +70,9 @@ export const generateWorkload = (conversations: number, perConversation: number,
         if (messageId === undefined) continue;
         const providerMessageId = must(ProviderMessageId.is, `SMo${messageId}`);
         dispatched.push({ messageId, providerMessageId });
+        // The outbox claims a message before handing it over (issue 12), then records the outcome.
+        const expiresAt = timestampFromMillis(clock + 300_000);
+        events.push({ type: 'OutboundClaimed', data: { messageId, claimId: must(MessageId.is, `claim-${messageId}`), from: BUSINESS_NUMBER, to: CLIENT_PHONE, expiresAt, at } });
         events.push({ type: 'OutboundDispatched', data: { messageId, providerMessageId, status: 'queued', at } });
       } else if (roll < 0.78 && dispatched.length > 0) {
         const target = dispatched[Math.floor(random() * dispatched.length)];

@@ -16,10 +16,11 @@ import {
   createMessageCenter,
   timestampFromMillis,
   type Clock,
+  type ConversationFacts,
   type HistoryEntry,
   type MessageCenterError,
 } from '@message-center/core';
-import { folderFor, type ConversationState } from '@message-center/core/internals';
+import { folderFor } from '@message-center/core/internals';
 import { storeFromEnvironment } from '../shared/store.js';
 import { AUTOMATIONS, BUSINESS, CLIENTS, FOCUS, LANDLINE_CLIENT, STAFF, generateHistory, type Step } from './history.js';
 
@@ -188,7 +189,7 @@ const timeline = (entries: ReadonlyArray<HistoryEntry>, cut: { readonly at: stri
   }
 };
 
-const stateLines = (conversation: ConversationState, entries: ReadonlyArray<HistoryEntry>): ReadonlyArray<readonly [string, string]> => {
+const stateLines = (conversation: ConversationFacts, entries: ReadonlyArray<HistoryEntry>): ReadonlyArray<readonly [string, string]> => {
   const s = conversation.subscription;
   const inbound = entries.filter((e) => e.kind === 'inbound').length;
   const outbound = entries.filter((e) => e.kind === 'outbound').length;

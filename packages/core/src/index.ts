@@ -79,7 +79,8 @@ export {
 } from './domain/conversation/events.js';
 
 // Views.
-export type { ConversationIdentity, ConversationState, OutboundClaim, OutboundDelivery, ReadMark, SubscriptionStatus } from './domain/conversation/state.js';
+export type { ConversationFacts } from './read-models/conversation-facts.js';
+export type { ConversationIdentity, OutboundClaim, OutboundDelivery, ReadMark, SubscriptionStatus } from './domain/conversation/state.js';
 export type { ClientProfile } from './domain/client/state.js';
 export { CellPhoneCodec, type CellPhone } from './domain/client/events.js';
 export { Author } from './domain/actor.js';

@@ -21,6 +21,7 @@ import type { ClientProfile } from '../domain/client/state.js';
 import { conversationDecider } from '../domain/conversation/decider.js';
 import type { ConversationEvent, DeliveryStatus } from '../domain/conversation/events.js';
 import type { ConversationState } from '../domain/conversation/state.js';
+import { conversationFacts, type ConversationFacts } from './conversation-facts.js';
 import type { DomainError } from '../domain/errors.js';
 import { isConversationEvent, type DomainEvent } from '../domain/events.js';
 import { nextDeliveryStatus } from '../domain/policies/delivery-status.js';
@@ -230,7 +231,7 @@ export interface ContactHistoryView {
   readonly clientId: ClientId;
   readonly asOf: Timestamp | null;
   readonly client: ClientProfile | null;
-  readonly conversation: ConversationState;
+  readonly conversation: ConversationFacts;
   readonly entries: ReadonlyArray<HistoryEntry>;
 }
 
@@ -248,5 +249,5 @@ export const contactHistoryOf = (query: ContactHistoryQuery, events: ReadonlyArr
   if (!events.some((e) => e.type === 'ClientProfileRecorded' || e.type === 'ConversationStarted'))
     return E.left({ code: 'client-not-found', message: `no client ${query.clientId} in business ${query.businessId}` });
   const h = contactHistoryAsOf(events, asOf);
-  return E.right({ clientId: query.clientId, asOf, client: h.client, conversation: h.conversation, entries: h.entries });
+  return E.right({ clientId: query.clientId, asOf, client: h.client, conversation: conversationFacts(h.conversation), entries: h.entries });
 };

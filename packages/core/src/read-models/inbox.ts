@@ -18,7 +18,7 @@ import type { Author } from '../domain/actor.js';
 import type { ConversationEvent, ConversationId, DeliveryStatus } from '../domain/conversation/events.js';
 import { UNREAD_MARK, type ReadMark, type SubscriptionStatus } from '../domain/conversation/state.js';
 import { nextDeliveryStatus } from '../domain/policies/delivery-status.js';
-import { folderForMark, unreadCountFor, type Folder, type FolderFacts } from '../domain/policies/folder.js';
+import { folderForMark, inboundSinceLastOutbound, unreadCountFor, type Folder, type FolderFacts } from '../domain/policies/folder.js';
 import { allAnswered, answered, markedUnread, readUpTo } from '../domain/policies/read-marks.js';
 import { StaffId, type BusinessId, type ClientId, type MessageId } from '../domain/values/ids.js';
 import type { Media } from '../domain/values/media.js';
@@ -199,7 +199,6 @@ const emptyBusiness = (businessId: BusinessId): BusinessInbox => ({
 
 // Shared by every record that has them (records are never written once built): less memory per row.
 const NO_STAFF_READ: ReadonlyMap<StaffId, ReadMark> = new Map();
-const NO_INBOUND: ReadonlyArray<number> = [];
 const SUBSCRIBED: SubscriptionStatus = { status: 'subscribed', keyword: null, source: null, changedAt: null };
 
 const newRecord = (e: Extract<ConversationEvent, { type: 'ConversationStarted' }>): ConversationRecord => ({
@@ -212,7 +211,6 @@ const newRecord = (e: Extract<ConversationEvent, { type: 'ConversationStarted' }
   lastMessage: null,
   lastSeq: 0,
   lastOutboundSeq: 0,
-  inboundSinceLastOutbound: NO_INBOUND,
   archived: false,
   sharedRead: UNREAD_MARK,
   staffRead: NO_STAFF_READ,
@@ -243,7 +241,6 @@ const copyRecord = (r: ConversationRecord): RecordDraft => ({
   lastMessage: r.lastMessage,
   lastSeq: r.lastSeq,
   lastOutboundSeq: r.lastOutboundSeq,
-  inboundSinceLastOutbound: r.inboundSinceLastOutbound,
   archived: r.archived,
   sharedRead: r.sharedRead,
   staffRead: r.staffRead,
@@ -284,7 +281,6 @@ export const evolveRecord = (r: ConversationRecord, e: ConversationEvent): Conve
       n.lastSeq = e.data.seq;
       n.lastActivityAt = e.data.at;
       n.orderKey = orderKeyAt(e.data.at, r.conversationId);
-      n.inboundSinceLastOutbound = [...r.inboundSinceLastOutbound, e.data.seq];
       // V5: an inbound message takes the conversation out of the archive.
       n.archived = false;
       n.lastMessage = messagePreview(e.data.messageId, 'inbound', e.data, { kind: 'client', clientId: r.clientId }, e.data.at, null);
@@ -296,7 +292,6 @@ export const evolveRecord = (r: ConversationRecord, e: ConversationEvent): Conve
       n.lastOutboundSeq = e.data.seq;
       n.lastActivityAt = e.data.at;
       n.orderKey = orderKeyAt(e.data.at, r.conversationId);
-      n.inboundSinceLastOutbound = NO_INBOUND;
       n.archived = false;
       n.sharedRead = answered(r.sharedRead);
       n.staffRead = allAnswered(r.staffRead);
@@ -436,7 +431,7 @@ const NOTHING: Contribution = { shared: 0, fresh: 0, staff: [] };
 /** V8: a muted conversation adds nothing to the badge. */
 const contributionOf = (r: ConversationRecord | null): Contribution => {
   if (r === null || r.muted) return NOTHING;
-  const fresh = r.inboundSinceLastOutbound.length;
+  const fresh = inboundSinceLastOutbound(r);
   const staff: Array<readonly [StaffId, number]> = [];
   for (const staffId of r.staffRead.keys()) {
     const delta = unreadCountFor(r, staffId, true) - fresh;

@@ -8,6 +8,7 @@ export * from './client-finder-query.js';
 export * from './alerts.js';
 export * from './usage.js';
 export * from './contact-history.js';
+export * from './conversation-facts.js';
 export * from './conversation-view.js';
 export { foldText, queryWords, phoneQueryDigits, PREVIEW_LENGTH, MIN_PHONE_DIGITS } from './search-text.js';
 export { businessOfStream } from './stream-ids.js';

@@ -6,39 +6,12 @@
  * `Map` of 100k conversations on each batch; these copy one chunk of at most a few hundred entries.
  *
  * Batches: a fold of thousands of events would copy the same chunk again and again, so an {@link Edit}
- * (Clojure's "transients") lets one batch update in place the nodes it created itself. Why this is still
- * pure: a node is written only while `node.owner === edit` and `edit` is open; an edit is opened by
- * {@link withEdit} for one fold, never stored in a state, and closed before the fold returns. Every node
- * reachable from a returned state is therefore owned by a closed edit (or none) and never written again.
+ * (`domain/collections/edit.ts`) lets one batch update in place the nodes it created itself.
  */
 
-/** Permission for one batch to update in place the nodes it created. */
-export class Edit {
-  #open = true;
+import { assertOpen, Edit, withEdit } from '../domain/collections/edit.js';
 
-  get open(): boolean {
-    return this.#open;
-  }
-
-  close(): void {
-    this.#open = false;
-  }
-}
-
-/** Runs `f` with a fresh edit and closes the edit afterwards, whatever happens. */
-export const withEdit = <R>(f: (edit: Edit) => R): R => {
-  const edit = new Edit();
-  try {
-    return f(edit);
-  } finally {
-    edit.close();
-  }
-};
-
-const assertOpen = (edit: Edit): void => {
-  // A closed edit would let a later fold write into nodes of a published state.
-  if (!edit.open) throw new Error('persistent collections: this edit is closed');
-};
+export { Edit, withEdit };
 
 // ------------------------------------------------------------------------------------------------ vector
 

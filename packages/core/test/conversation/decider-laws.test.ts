@@ -5,8 +5,8 @@
 import { describe, expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { type ConversationState } from '@message-center/core';
-import { ConversationEvent, conversationDecider } from '@message-center/core/internals';
+import type { ConversationState } from '@message-center/core/internals';
+import { ConversationEvent, conversationDecider, conversationFacts } from '@message-center/core/internals';
 import { conversationCommandArb, conversationEventArb, historyArb } from '@message-center/testing';
 import { momentsOf } from './support.js';
 import { HEAVY_TIMEOUT } from '../heavy-property.js';
@@ -54,6 +54,14 @@ describe('conversation decider laws', () => {
     },
   );
 
+  test.prop([historyArb(40)])('fold: a folded state is frozen, and folding more onto it leaves it as it was (issue 14: persistent maps)', (history) => {
+    const state = fold(initialState, history.events);
+    expect(Object.isFrozen(state)).toBe(true);
+    const before = structuredClone(conversationFacts(state));
+    fold(state, history.events);
+    expect(conversationFacts(state)).toStrictEqual(before);
+  });
+
   test.prop([historyArb()])('decide: every refused command leaves the state as it was before it in the history', (history) => {
     const moments = momentsOf(history);
     history.steps.forEach((s, i) => {
@@ -67,11 +75,12 @@ describe('conversation decider laws', () => {
   test.prop([historyArb(40), conversationCommandArb])(
     'decide: deterministic (same command and state, same result) and it never changes the state it is given',
     (history, command) => {
-      const snapshot = structuredClone(history.state);
+      // A deep copy in plain data (the state's persistent maps as native ones), taken before deciding.
+      const snapshot = structuredClone(conversationFacts(history.state));
       const first = decide(command, history.state);
       const second = decide(command, history.state);
       expect(second).toStrictEqual(first);
-      expect(history.state).toStrictEqual(snapshot);
+      expect(conversationFacts(history.state)).toStrictEqual(snapshot);
       // And the same on a state rebuilt from the events: the decision depends on the state's value only.
       expect(decide(command, fold(initialState, history.events))).toStrictEqual(first);
     },

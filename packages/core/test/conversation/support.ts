@@ -16,7 +16,6 @@ import {
   StaffId,
   timestampFromMillis,
   type Actor,
-  type ConversationState,
   type DeliveryStatus,
   type DomainError,
   type Folder,
@@ -24,6 +23,7 @@ import {
   type StaffActor,
   type Timestamp,
 } from '@message-center/core';
+import type { ConversationState } from '@message-center/core/internals';
 import {
   conversationDecider,
   type ConversationCommand,

@@ -6,7 +6,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect } from 'vitest';
 import { test } from '@fast-check/vitest';
-import type { ConversationState, MessageId } from '@message-center/core';
+import type { MessageId } from '@message-center/core';
+import type { ConversationState } from '@message-center/core/internals';
 import type { ConversationEvent } from '@message-center/core/internals';
 import { historyArb } from '@message-center/testing';
 import { HEAVY_TIMEOUT } from '../heavy-property.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import { DELIVERY_STATUSES, type ConversationState, type DeliveryStatus, type MessageId } from '@message-center/core';
+import { DELIVERY_STATUSES, type DeliveryStatus, type MessageId } from '@message-center/core';
+import type { ConversationState } from '@message-center/core/internals';
 import { conversationDecider, deliveryRank, nextDeliveryStatus } from '@message-center/core/internals';
 import { deciderSpec, historyArb, messageIdArb } from '@message-center/testing';
 import {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import { type Actor, type ConversationState } from '@message-center/core';
+import { type Actor } from '@message-center/core';
+import type { ConversationState } from '@message-center/core/internals';
 import { conversationDecider, folderFor, unreadCountFor, type ConversationEvent } from '@message-center/core/internals';
 import { FIXTURE, deciderSpec, historyArb, staff } from '@message-center/testing';
 import {

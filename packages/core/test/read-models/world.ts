@@ -20,13 +20,13 @@ import {
   type Actor,
   type ClientProfile,
   type ConversationId,
-  type ConversationState,
   type DeliveryStatus,
   type E164,
   type StaffActor,
   type Timestamp,
   PERMISSIONS,
 } from '@message-center/core';
+import type { ConversationState } from '@message-center/core/internals';
 import {
   billingPeriodOf,
   businessDecider,

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { makeDecider } from '../decider.js';
+import { makePersistentDecider, type Working } from '../decider.js';
 import { authorOf } from '../actor.js';
 import { authorize, COMMAND_OPERATION } from '../authorization.js';
 import { notEnabled, type DomainError } from '../errors.js';
@@ -11,8 +11,10 @@ import { segmentCount } from '../policies/segments.js';
 import { checkOutboundBody } from '../values/message-body.js';
 import type { ConversationCommand } from './commands.js';
 import type { ConversationEvent } from './events.js';
-import { initialConversationState, UNREAD_MARK, type ConversationState, type OutboundClaim } from './state.js';
+import { initialConversationState, UNREAD_MARK, type ConversationState, type OutboundClaim, type OutboundDelivery } from './state.js';
 import type { Timestamp } from '../values/timestamp.js';
+import type { MessageId, StaffId } from '../values/ids.js';
+import type { Edit } from '../collections/edit.js';
 
 type Decision = E.Either<DomainError, ReadonlyArray<ConversationEvent>>;
 type Command<T extends ConversationCommand['type']> = Extract<ConversationCommand, { readonly type: T }>;
@@ -283,101 +285,113 @@ const decide = (c: ConversationCommand, s: ConversationState): Decision => {
   }
 };
 
-export const conversationDecider = makeDecider<ConversationCommand, ConversationState, ConversationEvent>({
+/** A delivery's next record: records in a state are never changed, only replaced (written out: V8 copies a literal far faster than a spread). */
+const delivery = (
+  d: OutboundDelivery,
+  claim: OutboundDelivery['claim'],
+  providerMessageId: OutboundDelivery['providerMessageId'],
+  status: OutboundDelivery['status'],
+  errorCode: OutboundDelivery['errorCode'],
+): OutboundDelivery => ({ seq: d.seq, claim, providerMessageId, status, errorCode });
+
+/** V6: an outbound message answers every staff member's mark-unread reminder. */
+const answerStaffMarks = (w: Working<ConversationState>, edit: Edit): void => {
+  const marked: StaffId[] = [];
+  w.staffRead.forEach((mark, staffId) => {
+    if (mark.markedUnread) marked.push(staffId);
+  });
+  for (const staffId of marked) {
+    const mark = w.staffRead.get(staffId);
+    if (mark !== undefined) w.staffRead = w.staffRead.set(staffId, answered(mark), edit);
+  }
+};
+
+export const conversationDecider = makePersistentDecider<ConversationCommand, ConversationState, ConversationEvent>({
   initialState: initialConversationState,
   decide,
-  apply: (d, e) => {
+  apply: (w, e, edit) => {
     switch (e.type) {
       case 'ConversationStarted':
-        d.identity = { ...e.data, startedAt: e.data.at };
+        w.identity = { ...e.data, startedAt: e.data.at };
         return;
       case 'InboundReceived':
-        d.lastSeq = e.data.seq;
-        d.lastInboundSeq = e.data.seq;
-        d.lastActivityAt = e.data.at;
-        d.inboundSinceLastOutbound.push(e.data.seq);
+        w.lastSeq = e.data.seq;
+        w.lastInboundSeq = e.data.seq;
+        w.lastActivityAt = e.data.at;
         // V5: an inbound message takes an archived conversation out of the archive (to Unread).
-        d.archived = false;
-        d.seenInbound.set(e.data.providerMessageId, e.data.messageId);
+        w.archived = false;
+        w.seenInbound = w.seenInbound.set(e.data.providerMessageId, e.data.messageId, edit);
         return;
       case 'OutboundSent':
-        d.lastSeq = e.data.seq;
-        d.lastOutboundSeq = e.data.seq;
-        d.lastActivityAt = e.data.at;
-        d.inboundSinceLastOutbound = [];
+        w.lastSeq = e.data.seq;
+        w.lastOutboundSeq = e.data.seq;
+        w.lastActivityAt = e.data.at;
         // V5: an outbound message takes it out of the archive (to Replied); the conversation has been
         // answered, so earlier mark-unread reminders are done for everyone.
-        d.archived = false;
-        d.sharedRead = answered(d.sharedRead);
-        for (const [staffId, mark] of d.staffRead) if (mark.markedUnread) d.staffRead.set(staffId, answered(mark));
-        d.outbound.set(e.data.messageId, { seq: e.data.seq, claim: null, providerMessageId: null, status: 'pending', errorCode: null });
+        w.archived = false;
+        w.sharedRead = answered(w.sharedRead);
+        answerStaffMarks(w, edit);
+        w.outbound = w.outbound.set(e.data.messageId, { seq: e.data.seq, claim: null, providerMessageId: null, status: 'pending', errorCode: null }, edit);
         return;
       case 'OutboundClaimed': {
-        const delivery = d.outbound.get(e.data.messageId);
-        if (delivery !== undefined) delivery.claim = { claimId: e.data.claimId, expiresAt: e.data.expiresAt };
+        const d = w.outbound.get(e.data.messageId);
+        if (d !== undefined) w.outbound = w.outbound.set(e.data.messageId, delivery(d, { claimId: e.data.claimId, expiresAt: e.data.expiresAt }, d.providerMessageId, d.status, d.errorCode), edit);
         return;
       }
       case 'OutboundClaimReleased': {
-        const delivery = d.outbound.get(e.data.messageId);
-        if (delivery !== undefined && delivery.claim?.claimId === e.data.claimId) delivery.claim = null;
+        const d = w.outbound.get(e.data.messageId);
+        if (d !== undefined && d.claim?.claimId === e.data.claimId) w.outbound = w.outbound.set(e.data.messageId, delivery(d, null, d.providerMessageId, d.status, d.errorCode), edit);
         return;
       }
       case 'OutboundDispatched': {
-        const delivery = d.outbound.get(e.data.messageId);
-        if (delivery === undefined) return;
-        delivery.providerMessageId = e.data.providerMessageId;
-        delivery.status = nextDeliveryStatus(delivery.status, e.data.status);
+        const d = w.outbound.get(e.data.messageId);
+        if (d === undefined) return;
         // The outcome ends the claim: the message has left the outbox.
-        delivery.claim = null;
-        d.outboundByProvider.set(e.data.providerMessageId, e.data.messageId);
+        w.outbound = w.outbound.set(e.data.messageId, delivery(d, null, e.data.providerMessageId, nextDeliveryStatus(d.status, e.data.status), d.errorCode), edit);
+        w.outboundByProvider = w.outboundByProvider.set(e.data.providerMessageId, e.data.messageId, edit);
         return;
       }
       case 'OutboundDispatchFailed': {
-        const delivery = d.outbound.get(e.data.messageId);
-        if (delivery === undefined) return;
-        delivery.status = nextDeliveryStatus(delivery.status, 'failed');
-        delivery.errorCode = e.data.providerCode;
-        delivery.claim = null;
+        const d = w.outbound.get(e.data.messageId);
+        if (d !== undefined) w.outbound = w.outbound.set(e.data.messageId, delivery(d, null, d.providerMessageId, nextDeliveryStatus(d.status, 'failed'), e.data.providerCode), edit);
         return;
       }
       case 'DeliveryStatusUpdated': {
-        const delivery = d.outbound.get(e.data.messageId);
-        if (delivery === undefined) return;
-        delivery.status = nextDeliveryStatus(delivery.status, e.data.status);
-        if (e.data.errorCode !== null) delivery.errorCode = e.data.errorCode;
+        const d = w.outbound.get(e.data.messageId);
+        if (d !== undefined) w.outbound = w.outbound.set(e.data.messageId, delivery(d, d.claim, d.providerMessageId, nextDeliveryStatus(d.status, e.data.status), e.data.errorCode ?? d.errorCode), edit);
         return;
       }
       case 'ClientUnsubscribed':
-        d.subscription = { status: 'unsubscribed', keyword: e.data.keyword, source: e.data.source, changedAt: e.data.at };
+        w.subscription = { status: 'unsubscribed', keyword: e.data.keyword, source: e.data.source, changedAt: e.data.at };
         return;
       case 'ClientResubscribed':
-        d.subscription = { status: 'subscribed', keyword: e.data.keyword, source: e.data.source, changedAt: e.data.at };
+        w.subscription = { status: 'subscribed', keyword: e.data.keyword, source: e.data.source, changedAt: e.data.at };
         return;
       case 'ConversationRead':
-        d.staffRead.set(e.data.staffId, readUpTo(d.staffRead.get(e.data.staffId) ?? UNREAD_MARK, e.data.upToSeq));
-        d.sharedRead = readUpTo(d.sharedRead, e.data.upToSeq);
+        w.staffRead = w.staffRead.set(e.data.staffId, readUpTo(w.staffRead.get(e.data.staffId) ?? UNREAD_MARK, e.data.upToSeq), edit);
+        w.sharedRead = readUpTo(w.sharedRead, e.data.upToSeq);
         return;
       case 'ConversationMarkedUnread':
-        d.staffRead.set(e.data.staffId, markedUnread(d.staffRead.get(e.data.staffId) ?? UNREAD_MARK));
-        d.sharedRead = markedUnread(d.sharedRead);
+        w.staffRead = w.staffRead.set(e.data.staffId, markedUnread(w.staffRead.get(e.data.staffId) ?? UNREAD_MARK), edit);
+        w.sharedRead = markedUnread(w.sharedRead);
         return;
       case 'ConversationArchived':
-        d.archived = true;
+        w.archived = true;
         return;
       case 'ConversationUnarchived':
-        d.archived = false;
+        w.archived = false;
         return;
       case 'ConversationMuted':
-        d.muted = true;
+        w.muted = true;
         return;
       case 'ConversationUnmuted':
-        d.muted = false;
+        w.muted = false;
         return;
       case 'ConversationPinned':
-        d.pinned = true;
+        w.pinned = true;
         return;
       case 'ConversationUnpinned':
-        d.pinned = false;
+        w.pinned = false;
         return;
     }
   },

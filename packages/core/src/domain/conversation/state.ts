@@ -2,6 +2,7 @@ import type { BusinessId, ClientId, MessageId, ProviderMessageId, StaffId } from
 import type { E164 } from '../values/phone-number.js';
 import type { Timestamp } from '../values/timestamp.js';
 import type { ConversationId, DeliveryStatus } from './events.js';
+import { PersistentMap } from '../collections/persistent-map.js';
 
 /** One viewer's read position (V6): read up to message `readUpToSeq`, and whether marked unread since. */
 export interface ReadMark {
@@ -45,7 +46,9 @@ export interface ConversationIdentity {
 
 /**
  * Everything a decision or a folder needs, and nothing more: message bodies live in the events and in
- * read models, not here, so a long conversation stays small to fold.
+ * read models, not here, so a long conversation stays small to fold. What grows with the conversation
+ * (provider ids seen, deliveries) is in persistent maps, so a command costs the same on its 10,000th
+ * message as on its first (issue 14).
  */
 export interface ConversationState {
   readonly identity: ConversationIdentity | null;
@@ -54,20 +57,18 @@ export interface ConversationState {
   readonly lastInboundSeq: number;
   readonly lastOutboundSeq: number;
   readonly lastActivityAt: Timestamp | null;
-  /** V6: sequence numbers of the inbound messages after the last outbound one. */
-  readonly inboundSinceLastOutbound: ReadonlyArray<number>;
   readonly archived: boolean;
   readonly pinned: boolean;
   readonly muted: boolean;
   /** V7 with B3 off: one read status shared by all staff (the last read or mark-unread by anyone). */
   readonly sharedRead: ReadMark;
   /** V7: every staff member's own read status, always recorded so that B3 can be switched on later. */
-  readonly staffRead: ReadonlyMap<StaffId, ReadMark>;
+  readonly staffRead: PersistentMap<StaffId, ReadMark>;
   readonly subscription: SubscriptionStatus;
   /** V2: provider ids of inbound messages already recorded, so a redelivered webhook appends nothing. */
-  readonly seenInbound: ReadonlyMap<ProviderMessageId, MessageId>;
-  readonly outbound: ReadonlyMap<MessageId, OutboundDelivery>;
-  readonly outboundByProvider: ReadonlyMap<ProviderMessageId, MessageId>;
+  readonly seenInbound: PersistentMap<ProviderMessageId, MessageId>;
+  readonly outbound: PersistentMap<MessageId, OutboundDelivery>;
+  readonly outboundByProvider: PersistentMap<ProviderMessageId, MessageId>;
 }
 
 export const initialConversationState: ConversationState = {
@@ -76,14 +77,13 @@ export const initialConversationState: ConversationState = {
   lastInboundSeq: 0,
   lastOutboundSeq: 0,
   lastActivityAt: null,
-  inboundSinceLastOutbound: [],
   archived: false,
   pinned: false,
   muted: false,
   sharedRead: UNREAD_MARK,
-  staffRead: new Map(),
+  staffRead: PersistentMap.empty(),
   subscription: { status: 'subscribed', keyword: null, source: null, changedAt: null },
-  seenInbound: new Map(),
-  outbound: new Map(),
-  outboundByProvider: new Map(),
+  seenInbound: PersistentMap.empty(),
+  outbound: PersistentMap.empty(),
+  outboundByProvider: PersistentMap.empty(),
 };

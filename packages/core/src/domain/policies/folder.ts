@@ -10,10 +10,9 @@ export type Folder = 'unread' | 'read' | 'replied' | 'archived';
 export const FOLDERS: ReadonlyArray<Folder> = ['unread', 'read', 'replied', 'archived'];
 
 /** The parts of a conversation's state that decide its folder. */
-export type FolderFacts = Pick<
-  ConversationState,
-  'lastSeq' | 'lastOutboundSeq' | 'inboundSinceLastOutbound' | 'archived' | 'sharedRead' | 'staffRead'
->;
+export type FolderFacts = Pick<ConversationState, 'lastSeq' | 'lastOutboundSeq' | 'archived' | 'sharedRead'> & {
+  readonly staffRead: ReadonlyMap<StaffId, ReadMark>;
+};
 
 /**
  * V7: with B3 off (`individual` false) every viewer sees the shared status, the last read or mark-unread
@@ -23,15 +22,17 @@ export const readMarkFor = (facts: FolderFacts, viewer: StaffId, individual: boo
   individual ? (facts.staffRead.get(viewer) ?? UNREAD_MARK) : facts.sharedRead;
 
 /**
+ * V6: every message after the last outbound one is an inbound one (one more outbound would be the last),
+ * so the client's responses since then are the sequence numbers after it: no list needs keeping.
+ */
+export const inboundSinceLastOutbound = (facts: Pick<FolderFacts, 'lastSeq' | 'lastOutboundSeq'>): number => facts.lastSeq - facts.lastOutboundSeq;
+
+/**
  * V6: inbound messages after both the last outbound and the read position of `mark`. Marked unread, it
  * shows every client response since the last outbound message (which may be 0).
  */
-export const unreadCountForMark = (facts: FolderFacts, mark: ReadMark): number => {
-  if (mark.markedUnread) return facts.inboundSinceLastOutbound.length;
-  let n = 0;
-  for (const seq of facts.inboundSinceLastOutbound) if (seq > mark.readUpToSeq) n += 1;
-  return n;
-};
+export const unreadCountForMark = (facts: FolderFacts, mark: ReadMark): number =>
+  mark.markedUnread ? inboundSinceLastOutbound(facts) : Math.max(0, facts.lastSeq - Math.max(facts.lastOutboundSeq, mark.readUpToSeq));
 
 /** V6 for one viewer (V7 picks their mark). */
 export const unreadCountFor = (facts: FolderFacts, viewer: StaffId, individual: boolean): number =>

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { makeDecider } from '../decider.js';
+import { makePersistentDecider } from '../decider.js';
+import { PersistentMap } from '../collections/persistent-map.js';
 import type { DomainError } from '../errors.js';
 import { checkOutboundAllotment, type Allotment } from '../policies/allotment.js';
 import type { ConversationId } from '../conversation/events.js';
@@ -22,8 +23,8 @@ export type UsageLedgerCommand =
 export interface UsageLedgerState {
   readonly outbound: number;
   readonly inbound: number;
-  /** Messages already counted (`ledgerKey`): a retried reservation or count is a no-op. */
-  readonly counted: ReadonlySet<string>;
+  /** Messages already counted (`ledgerKey`): a retried reservation or count is a no-op. Persistent: a busy period counts thousands. */
+  readonly counted: PersistentMap<string, true>;
 }
 
 /**
@@ -36,7 +37,7 @@ const ledgerKey = (direction: 'out' | 'in', messageId: MessageId, conversationId
 
 const keyOfCommand = (c: UsageLedgerCommand): string => (c.type === 'CountInbound' ? ledgerKey('in', c.messageId, undefined) : ledgerKey('out', c.messageId, c.conversationId));
 
-export const initialUsageLedger: UsageLedgerState = { outbound: 0, inbound: 0, counted: new Set() };
+export const initialUsageLedger: UsageLedgerState = { outbound: 0, inbound: 0, counted: PersistentMap.empty() };
 
 /** B4: outbound within the allotment, or beyond it only with overage; inbound always counts. Idempotent per message. */
 const decide = (c: UsageLedgerCommand, s: UsageLedgerState): E.Either<DomainError, ReadonlyArray<UsageLedgerEvent>> => {
@@ -54,16 +55,16 @@ const decide = (c: UsageLedgerCommand, s: UsageLedgerState): E.Either<DomainErro
       });
 };
 
-export const usageLedgerDecider = makeDecider<UsageLedgerCommand, UsageLedgerState, UsageLedgerEvent>({
+export const usageLedgerDecider = makePersistentDecider<UsageLedgerCommand, UsageLedgerState, UsageLedgerEvent>({
   initialState: initialUsageLedger,
   decide,
-  apply: (draft, event) => {
+  apply: (w, event, edit) => {
     if (event.type === 'OutboundReserved') {
-      draft.outbound += 1;
-      draft.counted.add(ledgerKey('out', event.data.messageId, event.data.conversationId));
+      w.outbound += 1;
+      w.counted = w.counted.set(ledgerKey('out', event.data.messageId, event.data.conversationId), true, edit);
     } else {
-      draft.inbound += 1;
-      draft.counted.add(ledgerKey('in', event.data.messageId, undefined));
+      w.inbound += 1;
+      w.counted = w.counted.set(ledgerKey('in', event.data.messageId, undefined), true, edit);
     }
   },
 });

@@ -1,0 +1,96 @@
+/**
+ * Issue 14's goals, each a ratio of two measurements taken side by side in this one run, printed with its
+ * target. `BENCH_SCALE=small` runs every goal on smaller inputs in under a minute, so a change can be
+ * checked quickly; the full scale is the one the targets are about.
+ */
+import { arch, cpus, loadavg, totalmem } from 'node:os';
+import { conversationDecider } from '@message-center/core/internals';
+import { commandCostGoal } from './goals-command-cost.js';
+import { generateWorkload } from './workload.js';
+import { mutableFold } from './mutable-fold.js';
+import { fmt, gc } from './report.js';
+
+export const SMALL = process.env['BENCH_SCALE'] === 'small';
+
+export interface GoalResult {
+  readonly goal: string;
+  /** What was measured, both sides, in words and figures. */
+  readonly measured: string;
+  readonly ratio: number;
+  readonly target: string;
+  readonly held: boolean;
+}
+
+/** Medians of alternating rounds of two workloads, so both meet the same machine state. */
+export const sideBySide = (rounds: number, a: () => number, b: () => number): readonly [number, number] => {
+  const as: number[] = [];
+  const bs: number[] = [];
+  // Warm-up rounds: the rounds then compare JIT-compiled code, not the compiler.
+  for (let w = 0; w < 3; w += 1) {
+    a();
+    b();
+  }
+  for (let r = 0; r < rounds; r += 1) {
+    gc();
+    as.push(a());
+    gc();
+    bs.push(b());
+  }
+  return [median(as), median(bs)];
+};
+
+export const median = (xs: ReadonlyArray<number>): number => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+const timed = (run: () => unknown): number => {
+  const start = performance.now();
+  run();
+  return performance.now() - start;
+};
+
+/** Goal 2 (P1): the real fold of the workload against a hand-written mutable fold of the same events. */
+const foldGoal = (): GoalResult => {
+  const conversations = SMALL ? 1_000 : 10_000;
+  const streams = generateWorkload(conversations, 100);
+  const events = streams.reduce((n, s) => n + s.length, 0);
+  const [real, mutable] = sideBySide(
+    5,
+    () => timed(() => {
+      for (const s of streams) conversationDecider.fold(conversationDecider.initialState, s);
+    }),
+    () => timed(() => {
+      for (const s of streams) mutableFold(s);
+    }),
+  );
+  const ratio = real === 0 ? 0 : mutable / real;
+  return {
+    goal: '2. P1 fold ≥ 0.5× a mutable fold',
+    measured: `${fmt(events)} events: real fold ${fmt(events / (real / 1000))}/s, mutable ${fmt(events / (mutable / 1000))}/s`,
+    ratio,
+    target: '≥ 0.5',
+    held: ratio >= 0.5,
+  };
+};
+
+const machine = (): string => {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} ${arch()}, load ${load}, ${new Date().toISOString()}`;
+};
+
+export const goalsBench = async (): Promise<void> => {
+  console.log(`\nIssue 14 goals (${SMALL ? 'BENCH_SCALE=small' : 'full scale'}) — ${machine()}`);
+  const results: GoalResult[] = [];
+  const record = (r: GoalResult): void => {
+    results.push(r);
+    console.log(`  ${r.held ? 'held  ' : 'MISSED'} ${r.goal}: ${r.ratio.toFixed(2)} (target ${r.target}) — ${r.measured}`);
+  };
+  record(await commandCostGoal('receiveInbound'));
+  record(await commandCostGoal('sendMessage'));
+  record(foldGoal());
+  console.log(`\n  | goal | ratio | target | held | measured |\n  | --- | ---: | --- | --- | --- |`);
+  for (const r of results) console.log(`  | ${r.goal} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.held ? 'yes' : '**no**'} | ${r.measured} |`);
+  console.log(`  load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+};
