@@ -4,8 +4,9 @@
  * checked quickly; the full scale is the one the targets are about.
  */
 import { arch, cpus, loadavg, totalmem } from 'node:os';
-import { conversationDecider } from '@message-center/core/internals';
+import { ConversationEvent, conversationDecider, encodeEvent, makeEventDecoder, type RecordedEvent } from '@message-center/core/internals';
 import { commandCostGoal } from './goals-command-cost.js';
+import { facadeOverheadGoal } from './goals-facade-overhead.js';
 import { generateWorkload } from './workload.js';
 import { mutableFold } from './mutable-fold.js';
 import { fmt, gc } from './report.js';
@@ -74,6 +75,49 @@ const foldGoal = (): GoalResult => {
   };
 };
 
+/**
+ * Goal 5 (P2): reading stored events — each checked against its codec (and upcast), then folded — against
+ * `JSON.parse` of the same stored events: what reading costs beyond the parse a store does anyway.
+ */
+const decodeGoal = (): GoalResult => {
+  const conversations = SMALL ? 1_000 : 10_000;
+  const streams = generateWorkload(conversations, 100);
+  const decode = makeEventDecoder(ConversationEvent);
+  const recorded: RecordedEvent[][] = streams.map((events, c) =>
+    events.map((event, i) => {
+      const stored = encodeEvent(event, `e-${c}-${i}`);
+      return { id: stored.id, streamId: `mc-conversation-b-c${c}`, revision: BigInt(i), position: { commit: 0n, prepare: 0n }, type: stored.type, data: stored.data, metadata: stored.metadata, created: '2026-11-30T00:00:00.000Z' };
+    }),
+  );
+  const stored: string[] = recorded.flatMap((events) => events.map((e) => JSON.stringify({ type: e.type, data: e.data, metadata: e.metadata })));
+  const total = stored.length;
+  const [read, parse] = sideBySide(
+    5,
+    () => timed(() => {
+      for (const events of recorded) {
+        const decoded: ConversationEvent[] = [];
+        for (const e of events) {
+          const d = decode(e);
+          if (d._tag === 'Left') throw new Error(d.left.message);
+          decoded.push(d.right);
+        }
+        conversationDecider.fold(conversationDecider.initialState, decoded);
+      }
+    }),
+    () => timed(() => {
+      for (const s of stored) JSON.parse(s);
+    }),
+  );
+  const ratio = read / parse;
+  return {
+    goal: '5. P2 decode + fold ≤ 2× JSON.parse of the stored events',
+    measured: `${fmt(total)} events, ${fmt(conversations)} phones: decode + fold ${fmt(total / (read / 1000))}/s, JSON.parse ${fmt(total / (parse / 1000))}/s`,
+    ratio,
+    target: '≤ 2',
+    held: ratio <= 2,
+  };
+};
+
 const machine = (): string => {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const load = loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -87,9 +131,19 @@ export const goalsBench = async (): Promise<void> => {
     results.push(r);
     console.log(`  ${r.held ? 'held  ' : 'MISSED'} ${r.goal}: ${r.ratio.toFixed(2)} (target ${r.target}) — ${r.measured}`);
   };
-  record(await commandCostGoal('receiveInbound'));
-  record(await commandCostGoal('sendMessage'));
-  record(foldGoal());
+  // BENCH_GOALS=1,5 runs only those goals.
+  const only = process.env['BENCH_GOALS']?.split(',');
+  const wanted = (n: number): boolean => only === undefined || only.includes(String(n));
+  if (wanted(1)) {
+    record(await commandCostGoal('receiveInbound'));
+    record(await commandCostGoal('sendMessage'));
+  }
+  if (wanted(2)) record(foldGoal());
+  if (wanted(4)) {
+    record(await facadeOverheadGoal('receiveInbound'));
+    record(await facadeOverheadGoal('sendMessage'));
+  }
+  if (wanted(5)) record(decodeGoal());
   console.log(`\n  | goal | ratio | target | held | measured |\n  | --- | ---: | --- | --- | --- |`);
   for (const r of results) console.log(`  | ${r.goal} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.held ? 'yes' : '**no**'} | ${r.measured} |`);
   console.log(`  load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

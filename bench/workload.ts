@@ -25,7 +25,8 @@ const prng = (seed: number) => () => {
 const STAFF = ['s1', 's2', 's3', 's4'].map((s) => must(StaffId.is, s));
 const BUSINESS = must(BusinessId.is, 'bench-business');
 const BUSINESS_NUMBER = must(E164.is, '+12015550123');
-const CLIENT_PHONE = must(E164.is, '+14155552671');
+/** Every conversation its own client's phone (US, 415-2xx-xxxx), so phone checks meet as many numbers as clients. */
+const clientPhone = (c: number): E164 => must(E164.is, `+1415${200 + Math.floor(c / 10_000)}${String(c % 10_000).padStart(4, '0')}`);
 const STATUSES = ['sent', 'delivered', 'sent', 'delivered', 'undelivered'] as const;
 
 /**
@@ -38,6 +39,7 @@ export const generateWorkload = (conversations: number, perConversation: number,
   const streams: ConversationEvent[][] = [];
   for (let c = 0; c < conversations; c += 1) {
     const conversationId = must(ClientId.is, `client-${c}`);
+    const CLIENT_PHONE = clientPhone(c);
     const events: ConversationEvent[] = [
       { type: 'ConversationStarted', data: { businessId: BUSINESS, conversationId, clientId: conversationId, phone: CLIENT_PHONE, at: timestampFromMillis(clock) } },
     ];

@@ -76,6 +76,13 @@ describe('events through their codec', () => {
     expect(DomainEvent.decode(DomainEvent.encode(event))).toEqual(E.right(event));
   });
 
+  test.prop([domainEventArb])('Events (issue 14): `is` agrees with `decode`, which returns its input unchanged, so a reader may check with `is`', (event) => {
+    const stored = jsonCopy(event);
+    const decoded = DomainEvent.decode(stored);
+    expect(DomainEvent.is(stored)).toBe(E.isRight(decoded));
+    expect(E.isRight(decoded) ? decoded.right : null).toBe(stored);
+  });
+
   test.prop([domainEventArb, revisionArb])(
     'Events: every event round-trips through the store boundary (encodeEvent → JSON → RecordedEvent → makeEventDecoder)',
     (event, revision) => {

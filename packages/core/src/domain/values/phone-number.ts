@@ -18,15 +18,25 @@ const isValidE164 = (s: string): boolean => {
 
 // Every stored event's numbers are checked again when it is decoded, and libphonenumber's check is the
 // costliest step of decoding; a business sees few distinct numbers, so the (pure) answer is remembered.
-const E164_MEMO_LIMIT = 50_000;
-const e164Memo = new Map<string, boolean>();
-const memoizedIsValidE164 = (s: string): boolean => {
-  const known = e164Memo.get(s);
-  if (known !== undefined) return known;
-  const valid = isValidE164(s);
-  if (e164Memo.size >= E164_MEMO_LIMIT) e164Memo.clear();
-  e164Memo.set(s, valid);
+// Two generations (issue 14): when the young one is full it becomes the old one, and a number found there
+// moves back to the young one. Numbers in use stay remembered past the limit, where clearing the whole memo
+// made every number costly again at once.
+const E164_GENERATION = 50_000;
+let young = new Map<string, boolean>();
+let old = new Map<string, boolean>();
+const remember = (s: string, valid: boolean): boolean => {
+  if (young.size >= E164_GENERATION) {
+    old = young;
+    young = new Map();
+  }
+  young.set(s, valid);
   return valid;
+};
+const memoizedIsValidE164 = (s: string): boolean => {
+  const known = young.get(s);
+  if (known !== undefined) return known;
+  const before = old.get(s);
+  return remember(s, before ?? isValidE164(s));
 };
 
 export const E164 = t.brand(t.string, (s): s is t.Branded<string, E164Brand> => memoizedIsValidE164(s), 'E164');
