@@ -10,7 +10,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { DomainEvent } from '../domain/events.js';
+import { DomainEvent, isDomainEventType } from '../domain/events.js';
 import { compareLogPositions, type EventEnvelope, type LogPosition } from '../domain/log.js';
 import { STREAM_PREFIX } from '../domain/streams.js';
 import type { Projection } from '../read-models/projection.js';
@@ -91,6 +91,7 @@ export const createProjectionRunner = <S>(
   const decode = makeEventDecoder(DomainEvent, options.upcasters ?? []);
   const policy = options.unknownEvents ?? 'fail';
   const pageSize = options.pageSize ?? DEFAULT_CATCH_UP_PAGE;
+  const handles = projection.handles;
   let state = options.from?.state ?? projection.initial;
   let position: LogPosition | null = options.from?.position ?? null;
   let skipped = 0;
@@ -114,6 +115,12 @@ export const createProjectionRunner = <S>(
     let skippedHere = 0;
     for (const r of recorded) {
       if (!after(r.position, from)) continue;
+      // An event of a known type the projection does not read is passed over undecoded; an unknown type
+      // still goes to the decoder, so the `unknownEvents` policy sees it.
+      if (handles !== undefined && isDomainEventType(r.type) && !handles.has(r.type)) {
+        last = r.position;
+        continue;
+      }
       const decoded = decode(r);
       if (E.isLeft(decoded)) {
         if (decoded.left.code === 'unknown-event-type' && policy === 'skip') {

@@ -153,7 +153,13 @@ const foldLookups = (directory: Directory, batch: ReadonlyArray<EventEnvelope>):
   });
 
 /** The directory as a projection of the log, for the projection runner. */
-export const directoryProjection: Projection<Directory> = { name: 'directory', initial: emptyDirectory, fold: foldDirectory };
+export const directoryProjection: Projection<Directory> = {
+  name: 'directory',
+  initial: emptyDirectory,
+  fold: foldDirectory,
+  // Every command catches the directory up, and most events are none of its business (inbound, ledger, reads).
+  handles: new Set(['MessageCenterEnabled', 'BusinessNumberChanged', 'ClientProfileRecorded', 'ConversationStarted', 'OutboundSent', 'OutboundDispatched', 'OutboundDispatchFailed']),
+};
 
 /** V2: the clients of a business with this cell phone. */
 export const clientsWithPhone = (d: Directory, businessId: BusinessId, phone: E164): ReadonlyArray<ClientId> =>

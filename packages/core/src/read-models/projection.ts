@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '../domain/log.js';
+import type { DomainEventType } from '../domain/events.js';
 
 /**
  * A read model as a pure fold over the event log. `fold` takes a batch of decoded events in log order
@@ -10,4 +11,9 @@ export interface Projection<S> {
   readonly name: string;
   readonly initial: S;
   readonly fold: (state: S, batch: ReadonlyArray<EventEnvelope>) => S;
+  /**
+   * The event types `fold` reads, when it ignores all others (issue 14): the runner then passes over the
+   * others without decoding them. Absent: every event is decoded and folded.
+   */
+  readonly handles?: ReadonlySet<DomainEventType>;
 }

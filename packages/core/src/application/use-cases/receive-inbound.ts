@@ -15,6 +15,8 @@ import * as In from '../facade-inputs.js';
 import { notAheadOf } from '../input-grammar.js';
 import type { ReceivedMessage, Result } from '../message-center-api.js';
 import { execute, load, newMessageId, persistent, type Deps } from './deps.js';
+import type { Loaded } from '../command-handler.js';
+import type { ConversationState } from '../../domain/conversation/state.js';
 import { decoded, fromEither } from './use-case.js';
 
 /**
@@ -61,7 +63,7 @@ export const receiveInbound =
         );
       };
       /** V2/V3: the conversation decides the rest; a provider id it has seen appends nothing. */
-      const receiveInConversation = (conversationId: ConversationId, messageId: MessageId, businessId: BusinessId): Result<ReceivedMessage> => {
+      const receiveInConversation = (conversationId: ConversationId, messageId: MessageId, businessId: BusinessId, loaded: Loaded<ConversationState>): Result<ReceivedMessage> => {
         const clientId = ClientId.is(conversationId) ? conversationId : null;
         return pipe(
           // A client's message is a fact from outside that must not be lost (B4, V2): retried harder than a command.
@@ -84,7 +86,8 @@ export const receiveInbound =
                 optOutType: i.optOutType ?? null,
                 at: i.receivedAt ?? deps.clock.now(),
               }),
-            { idempotencyKey: `inbound:${businessId}:${i.providerMessageId}` },
+            // Decided first on the conversation as just loaded; another writer in between makes it load again.
+            { idempotencyKey: `inbound:${businessId}:${i.providerMessageId}`, loaded },
           ),
           TE.map(({ events, state }) => ({
             businessId,
@@ -122,13 +125,13 @@ export const receiveInbound =
             // should the process stop in between, the redelivered webhook records the message, never a lost opt-out.
             // A redelivery of a message the conversation already holds says nothing new: a START delivered again
             // after a later STOP must not opt the phone back in (nor one that changed nothing the first time).
-            TE.chainFirst((claimed) =>
+            TE.chain((claimed) =>
               pipe(
                 load(deps, deps.aggregates.conversation, conversationAddress(businessId, claimed.conversationId)),
-                TE.chain(({ state }) => (state.seenInbound.has(i.providerMessageId) ? TE.right(undefined) : recordIntent(businessId, claimed.messageId))),
+                TE.chainFirst(({ state }) => (state.seenInbound.has(i.providerMessageId) ? TE.right(undefined) : recordIntent(businessId, claimed.messageId))),
+                TE.chain((loaded) => receiveInConversation(claimed.conversationId, claimed.messageId, businessId, loaded)),
               ),
             ),
-            TE.chain((claimed) => receiveInConversation(claimed.conversationId, claimed.messageId, businessId)),
             // B4: an inbound message counts in its period's ledger too (idempotent per message), never refused.
             TE.chainFirst((received) => countInbound(businessId, received.messageId)),
           );

@@ -160,6 +160,8 @@ const handOver = (deps: SendDeps, businessId: BusinessId, conversationId: Conver
   const claim = executed.events.find((e) => e.type === 'OutboundClaimed' && e.data.messageId === messageId);
   if (sent?.type === 'OutboundSent' && claim?.type === 'OutboundClaimed' && delivery.claim?.claimId === claim.data.claimId)
     return handOverClaimed(deps, { businessId, conversationId, messageId, body: sent.data.body, claimId: claim.data.claimId, from: claim.data.from, to: claim.data.to }, executed.state);
+  // Without a transport the message waits in the outbox: nothing to look up.
+  if (deps.transport === undefined) return TE.right(delivery.status);
   return pipe(
     deps.directory.catchUp(),
     TE.chain((directory) => {

@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { CountryCode } from './country.js';
+import { boundedMemo } from '../collections/bounded-memo.js';
 
 /**
  * A phone number in E.164 form (`+14155552671`) that libphonenumber (full metadata) accepts as a valid
@@ -18,26 +19,7 @@ const isValidE164 = (s: string): boolean => {
 
 // Every stored event's numbers are checked again when it is decoded, and libphonenumber's check is the
 // costliest step of decoding; a business sees few distinct numbers, so the (pure) answer is remembered.
-// Two generations (issue 14): when the young one is full it becomes the old one, and a number found there
-// moves back to the young one. Numbers in use stay remembered past the limit, where clearing the whole memo
-// made every number costly again at once.
-const E164_GENERATION = 50_000;
-let young = new Map<string, boolean>();
-let old = new Map<string, boolean>();
-const remember = (s: string, valid: boolean): boolean => {
-  if (young.size >= E164_GENERATION) {
-    old = young;
-    young = new Map();
-  }
-  young.set(s, valid);
-  return valid;
-};
-const memoizedIsValidE164 = (s: string): boolean => {
-  const known = young.get(s);
-  if (known !== undefined) return known;
-  const before = old.get(s);
-  return remember(s, before ?? isValidE164(s));
-};
+const memoizedIsValidE164 = boundedMemo(50_000, isValidE164);
 
 export const E164 = t.brand(t.string, (s): s is t.Branded<string, E164Brand> => memoizedIsValidE164(s), 'E164');
 export type E164 = t.TypeOf<typeof E164>;
@@ -61,7 +43,18 @@ const toCountry = (c: string | undefined): CountryCode | null => (c !== undefine
  * Parses a number in any human formatting (`(415) 555-2671`, `0412 345 678`, `+44 7400 123456`),
  * reading national formats in `defaultCountry`.
  */
-export const parsePhone = (raw: string, defaultCountry?: CountryCode): E.Either<PhoneProblem, ParsedPhone> => {
+export const parsePhone = (raw: string, defaultCountry?: CountryCode): E.Either<PhoneProblem, ParsedPhone> =>
+  // Every inbound message parses its two numbers (issue 14: ~10 µs each), and a business hears from the same
+  // numbers again and again; the answer is a pure function of the text and the region, so it is remembered.
+  rememberedParse(`${defaultCountry ?? ''} ${raw}`);
+
+const rememberedParse = boundedMemo(50_000, (key: string): E.Either<PhoneProblem, ParsedPhone> => {
+  const space = key.indexOf(' ');
+  const region = key.slice(0, space);
+  return Object.freeze(parseNow(key.slice(space + 1), CountryCode.is(region) ? region : undefined));
+});
+
+const parseNow = (raw: string, defaultCountry: CountryCode | undefined): E.Either<PhoneProblem, ParsedPhone> => {
   const input = raw.trim();
   if (input === '') return E.left({ kind: 'missing' });
   const region = defaultCountry !== undefined && isSupportedCountry(defaultCountry) ? defaultCountry : undefined;
@@ -70,7 +63,7 @@ export const parsePhone = (raw: string, defaultCountry?: CountryCode): E.Either<
   if (!parsed.isValid()) return E.left({ kind: 'invalid-number' });
   const e164 = parsed.number;
   if (!E164.is(e164)) return E.left({ kind: 'invalid-number' });
-  return E.right({ e164, country: toCountry(parsed.country), type: parsed.getType() ?? null });
+  return E.right(Object.freeze({ e164, country: toCountry(parsed.country), type: parsed.getType() ?? null }));
 };
 
 // A US/CA number cannot be told apart as mobile or landline from its digits alone
