@@ -24,29 +24,38 @@ const kindOf = (value: unknown): string =>
  */
 export const copyJson = (value: unknown, path = '$'): E.Either<string, JsonValue> => {
   const ancestors = new Set<object>();
-  const copy = (v: unknown, at: string): JsonValue => {
+  // The keys from the root to the value being copied: the path is written out only for an error (issue 14:
+  // building it for every field cost more than the copy).
+  const keys: Array<string | number> = [];
+  const here = (): string => keys.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : `${at}.${key}`), path);
+  const copy = (v: unknown): JsonValue => {
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw new JsonProblem(`${at} is ${String(v)}, which JSON cannot represent`);
+      if (!Number.isFinite(v)) throw new JsonProblem(`${here()} is ${String(v)}, which JSON cannot represent`);
       return v === 0 ? 0 : v;
     }
-    if (typeof v !== 'object') throw new JsonProblem(`${at} is a ${typeof v}, which JSON cannot represent`);
-    if (ancestors.has(v)) throw new JsonProblem(`${at} is a circular reference`);
+    if (typeof v !== 'object') throw new JsonProblem(`${here()} is a ${typeof v}, which JSON cannot represent`);
+    if (ancestors.has(v)) throw new JsonProblem(`${here()} is a circular reference`);
     ancestors.add(v);
     try {
       if (Array.isArray(v)) {
         const items: Array<JsonValue> = [];
         for (let i = 0; i < v.length; i += 1) {
           const item: unknown = v[i];
-          if (item === undefined) throw new JsonProblem(`${at}[${i}] is undefined (or a hole), which JSON turns into null`);
-          items.push(copy(item, `${at}[${i}]`));
+          keys.push(i);
+          if (item === undefined) throw new JsonProblem(`${here()} is undefined (or a hole), which JSON turns into null`);
+          items.push(copy(item));
+          keys.pop();
         }
         return Object.freeze(items);
       }
-      if (!isPlainObject(v)) throw new JsonProblem(`${at} is a ${kindOf(v)}, not a plain object`);
+      if (!isPlainObject(v)) throw new JsonProblem(`${here()} is a ${kindOf(v)}, not a plain object`);
       const entries: Array<[string, JsonValue]> = [];
       for (const [key, item] of Object.entries(v)) {
-        if (item !== undefined) entries.push([key, copy(item, `${at}.${key}`)]);
+        if (item === undefined) continue;
+        keys.push(key);
+        entries.push([key, copy(item)]);
+        keys.pop();
       }
       // fromEntries defines own properties, so a `__proto__` key stays data instead of changing the prototype.
       return Object.freeze(Object.fromEntries(entries));
@@ -56,7 +65,7 @@ export const copyJson = (value: unknown, path = '$'): E.Either<string, JsonValue
   };
   try {
     if (value === undefined) return E.left(`${path} is undefined`);
-    return E.right(copy(value, path));
+    return E.right(copy(value));
   } catch (error: unknown) {
     // Getters that throw and too deeply nested values end up here too.
     return E.left(error instanceof JsonProblem ? error.message : `${path} cannot be read: ${String(error)}`);
