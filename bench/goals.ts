@@ -7,6 +7,8 @@ import { arch, cpus, loadavg, totalmem } from 'node:os';
 import { ConversationEvent, conversationDecider, encodeEvent, makeEventDecoder, type RecordedEvent } from '@message-center/core/internals';
 import { commandCostGoal } from './goals-command-cost.js';
 import { facadeOverheadGoal } from './goals-facade-overhead.js';
+import { rebuildGoals } from './goals-rebuild.js';
+import { webhookGoals } from './goals-webhook.js';
 import { generateWorkload } from './workload.js';
 import { mutableFold } from './mutable-fold.js';
 import { fmt, gc } from './report.js';
@@ -139,11 +141,13 @@ export const goalsBench = async (): Promise<void> => {
     record(await commandCostGoal('sendMessage'));
   }
   if (wanted(2)) record(foldGoal());
+  if (wanted(3)) for (const r of await webhookGoals()) record(r);
   if (wanted(4)) {
     record(await facadeOverheadGoal('receiveInbound'));
     record(await facadeOverheadGoal('sendMessage'));
   }
   if (wanted(5)) record(decodeGoal());
+  if (wanted(6)) for (const r of await rebuildGoals()) record(r);
   console.log(`\n  | goal | ratio | target | held | measured |\n  | --- | ---: | --- | --- | --- |`);
   for (const r of results) console.log(`  | ${r.goal} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.held ? 'yes' : '**no**'} | ${r.measured} |`);
   console.log(`  load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

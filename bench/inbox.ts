@@ -63,18 +63,18 @@ const STORE_EVENTS = Number(process.env['BENCH_INBOX_STORE_EVENTS'] ?? 250_000);
 /** As the projection runner reads and folds. */
 // Batches as the projection runner reads them when catching up (`BENCH_INBOX_BATCH` to compare).
 const BATCH = Number(process.env['BENCH_INBOX_BATCH'] ?? DEFAULT_CATCH_UP_PAGE);
-const PAGE = 50;
+export const PAGE = 50;
 const TARGET_P99_MS = 5;
 
 // ------------------------------------------------------------------------------------------------ values
 
-const must = <A>(is: (u: unknown) => u is A, value: unknown): A => {
+export const must = <A>(is: (u: unknown) => u is A, value: unknown): A => {
   if (!is(value)) throw new RangeError(`inbox bench value rejected by its codec: ${String(value)}`);
   return value;
 };
 
 /** mulberry32: every run generates (and queries) exactly the same data. */
-const prng = (seed: number): (() => number) => {
+export const prng = (seed: number): (() => number) => {
   let s = seed;
   return () => {
     s = (s + 0x6d2b79f5) | 0;
@@ -84,21 +84,21 @@ const prng = (seed: number): (() => number) => {
   };
 };
 
-type Random = () => number;
-const pick = <A>(random: Random, xs: ReadonlyArray<A>): A => {
+export type Random = () => number;
+export const pick = <A>(random: Random, xs: ReadonlyArray<A>): A => {
   const x = xs[Math.floor(random() * xs.length)];
   if (x === undefined) throw new RangeError('pick from an empty list');
   return x;
 };
 /** Skewed towards the start of the list (popular groups, busy staff). */
-const pickSkewed = <A>(random: Random, xs: ReadonlyArray<A>): A => {
+export const pickSkewed = <A>(random: Random, xs: ReadonlyArray<A>): A => {
   const u = random();
   return pick(() => u * u, xs);
 };
-const exponential = (random: Random, mean: number): number => -Math.log(1 - random()) * mean;
-const chance = (random: Random, p: number): boolean => random() < p;
+export const exponential = (random: Random, mean: number): number => -Math.log(1 - random()) * mean;
+export const chance = (random: Random, p: number): boolean => random() < p;
 
-const MINUTE = 60_000;
+export const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const T0 = Date.UTC(2024, 0, 1);
@@ -107,14 +107,14 @@ const T_END = T0 + SPAN;
 /** B3 (individual read status) is switched on at 60 % of the history. */
 const B3_AT = T0 + 0.6 * SPAN;
 
-const BUSINESS = must(BusinessId.is, 'bench-business');
-const BUSINESS_NUMBER = must(E164.is, '+12015550123');
+export const BUSINESS = must(BusinessId.is, 'bench-business');
+export const BUSINESS_NUMBER = must(E164.is, '+12015550123');
 const US = must(CountryCode.is, 'US');
-const STAFF = ['s-anna', 's-ben', 's-carla', 's-dev', 's-elif', 's-femi'].map((s) => must(StaffId.is, s));
+export const STAFF = ['s-anna', 's-ben', 's-carla', 's-dev', 's-elif', 's-femi'].map((s) => must(StaffId.is, s));
 /** A staff member who never opened anything: with B3 on, everything unread is unread for them. */
 const NEW_HIRE = must(StaffId.is, 's-new-hire');
 const VIEWERS: ReadonlyArray<StaffId> = [...STAFF, NEW_HIRE];
-const actorOf = (staffId: StaffId): StaffActor => ({ kind: 'staff', businessId: BUSINESS, staffId, permissions: ['send-email-sms'] });
+export const actorOf = (staffId: StaffId): StaffActor => ({ kind: 'staff', businessId: BUSINESS, staffId, permissions: ['send-email-sms'] });
 
 const FIRST_NAMES = [
   'Maria', 'James', 'Zoë', 'José', 'Anne-Marie', 'Mohammed', 'Wei', 'Olivia', 'Liam', 'Sofía', 'Noah', 'Emma', 'Chloé', 'Søren',
@@ -153,7 +153,7 @@ interface Slots {
 type Template = (s: Slots) => string;
 const code = (random: Random): string => Math.floor(random() * 36 ** 6).toString(36).toUpperCase().padStart(6, '0');
 
-const INBOUND: ReadonlyArray<Template> = [
+export const INBOUND: ReadonlyArray<Template> = [
   ({ random }) => `Hi, can I move my ${pick(random, CLASSES)} class to ${pick(random, DAYS)}?`,
   ({ random }) => `Running ${5 + Math.floor(random() * 20)} minutes late, sorry!`,
   ({ random }) => `Thanks, see you ${pick(random, DAYS)}!`,
@@ -175,7 +175,7 @@ const INBOUND: ReadonlyArray<Template> = [
   () => "I left my water bottle in the changing room, did anyone find it? It's a blue one",
   () => 'Perfect 😊 see you there',
 ];
-const STAFF_REPLIES: ReadonlyArray<Template> = [
+export const STAFF_REPLIES: ReadonlyArray<Template> = [
   ({ first, random }) => `Hi ${first}, you're booked for ${pick(random, CLASSES)} on ${pick(random, DAYS)} at ${pick(random, TIMES)}.`,
   ({ first, random }) => `No problem ${first}, I've moved you to ${pick(random, DAYS)}.`,
   ({ first }) => `Thanks ${first}! We'll see you then.`,
@@ -187,13 +187,13 @@ const STAFF_REPLIES: ReadonlyArray<Template> = [
   ({ first }) => `Hi ${first}, I'll call you this afternoon.`,
   () => 'Your appointment is cancelled. Hope to see you soon!',
 ];
-const AUTOMATED: ReadonlyArray<Template> = [
+export const AUTOMATED: ReadonlyArray<Template> = [
   ({ random }) => `Reminder: ${pick(random, CLASSES)} ${pick(random, DAYS)} at ${pick(random, TIMES)} at ${pick(random, LOCATIONS)}. Reply C to cancel.`,
   ({ random }) => `Your ${pick(random, PLANS)} membership renews next week. Questions? Just reply to this message.`,
   ({ random }) => `New: ${pick(random, CLASSES)} classes at ${pick(random, LOCATIONS)}! Book at https://example.com/b/${code(random)}`,
   ({ first }) => `Happy birthday ${first}! Enjoy a free smoothie on us this week.`,
 ];
-const AUTOMATIONS: ReadonlyArray<Author> = [
+export const AUTOMATIONS: ReadonlyArray<Author> = [
   { kind: 'automation', name: 'Appointment reminders' },
   { kind: 'automation', name: 'Marketing' },
 ];
@@ -204,7 +204,7 @@ const AUTOMATIONS: ReadonlyArray<Author> = [
  * Client `index` and the conversation in slot `index`: the client's own, or (every 50th slot) one with a
  * number that matches no client, which leaves that client without a conversation.
  */
-interface Client {
+export interface Client {
   readonly index: number;
   readonly id: ClientId;
   readonly first: string;
@@ -282,14 +282,14 @@ const messageCounts = (random: Random, conversations: number, total: number): In
   return counts;
 };
 
-interface World {
+export interface World {
   readonly clients: ReadonlyArray<Client>;
   /** Client indexes by `recordedAt`: the order in which the slots' events begin. */
   readonly byFirstEvent: Uint32Array;
 }
 
 /** Everything decided up front (profiles, phones, sizes and starts); the events are generated per slot. */
-const generateWorld = (conversations: number, messages: number): World => {
+export const generateWorld = (conversations: number, messages: number): World => {
   const random = prng(3);
   const nextPhone = phoneSource();
   const counts = messageCounts(random, conversations, messages);
@@ -337,7 +337,7 @@ interface Pending {
 }
 
 /** What a pass over the log saw (the same in every pass: the log is deterministic). */
-class Census {
+export class Census {
   events = 0;
   inbound = 0;
   outbound = 0;
@@ -349,9 +349,9 @@ class Census {
   readonly codes: string[] = [];
 }
 
-const at = (ms: number): Timestamp => timestampFromMillis(ms);
+export const at = (ms: number): Timestamp => timestampFromMillis(ms);
 const byStaff = new Map(STAFF.map((staffId) => [staffId, { kind: 'staff', staffId } as const]));
-const staffAuthor = (staffId: StaffId): Author => byStaff.get(staffId) ?? { kind: 'staff', staffId };
+export const staffAuthor = (staffId: StaffId): Author => byStaff.get(staffId) ?? { kind: 'staff', staffId };
 
 const setupEvents = (): Pending[] => {
   const setup = T0 - DAY;
@@ -391,7 +391,7 @@ const setupEvents = (): Pending[] => {
  * several staff once B3 is on), mark-unread, archive (which unpins), mute, pin, STOP / START. Seeded by
  * the slot, so a slot is the same whenever it is generated.
  */
-const slotEvents = (client: Client, census: Census): Pending[] => {
+export const slotEvents = (client: Client, census: Census): Pending[] => {
   const random = prng(1_000 + client.index);
   const events: Pending[] = [];
   const add = (streamId: string, ms: number, event: DomainEvent, join = false): void => {
@@ -669,7 +669,7 @@ class LogStream {
 
 // ------------------------------------------------------------------------------------------------ measuring
 
-interface Pass {
+export interface Pass {
   readonly state: ReadModels;
   /** Time spent in `fold` only (generating the next batch is not counted). */
   readonly foldMs: number;
@@ -677,7 +677,7 @@ interface Pass {
 }
 
 /** Folds the log (or its first `limit` events) with `readModelsProjection()`, BATCH events a batch. */
-const foldStream = (world: World, limit = Infinity): Pass => {
+export const foldStream = (world: World, limit = Infinity): Pass => {
   const projection = readModelsProjection();
   const stream = new LogStream(world);
   let state = projection.initial;
@@ -694,28 +694,28 @@ const foldStream = (world: World, limit = Infinity): Pass => {
 
 const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 
-interface Latency {
+export interface Latency {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
   readonly n: number;
 }
 
-const latencyOf = (times: ReadonlyArray<number>): Latency => {
+export const latencyOf = (times: ReadonlyArray<number>): Latency => {
   const sorted = Float64Array.from(times).sort();
   return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted[sorted.length - 1] ?? 0, n: sorted.length };
 };
 
-const ms = (x: number): string => x.toFixed(x < 1 ? 3 : 2);
+export const ms = (x: number): string => x.toFixed(x < 1 ? 3 : 2);
 
-interface Probe {
+export interface Probe {
   /** Reported separately; `also` groups the same timings a second way. */
   readonly kind: string;
   readonly also?: string;
   readonly query: InboxQuery;
 }
 
-const describe = (p: Probe): string => {
+export const describe = (p: Probe): string => {
   const q = p.query;
   const f = q.filters ?? {};
   const parts = [
@@ -883,7 +883,7 @@ const filterFor = (random: Random, now: number, c: Client): { readonly kind: str
   return { kind: 'two filters', filters: { ...range(), clientTypes: [type], groups: [group] } };
 };
 
-const searchProbes = (world: World, census: Census, count: number, seed: number): Probe[] => {
+export const searchProbes = (world: World, census: Census, count: number, seed: number): Probe[] => {
   const random = prng(seed);
   const probes: Probe[] = [];
   for (let i = 0; i < count; i += 1) {
@@ -897,7 +897,7 @@ const searchProbes = (world: World, census: Census, count: number, seed: number)
 };
 
 /** The plain inbox (pinned first, V9): the first page, or a later one reached through the cursors. */
-const plainProbes = (state: ReadModels, count: number, seed: number): Probe[] => {
+export const plainProbes = (state: ReadModels, count: number, seed: number): Probe[] => {
   const random = prng(seed);
   const probes: Probe[] = [];
   for (let i = 0; i < count; i += 1) {
@@ -920,7 +920,7 @@ const plainProbes = (state: ReadModels, count: number, seed: number): Probe[] =>
 };
 
 /** Per-viewer folder walks: the slowest shape, since folders other than unread/archived have no index. */
-const folderProbes = (count: number, seed: number): Probe[] => {
+export const folderProbes = (count: number, seed: number): Probe[] => {
   const random = prng(seed);
   const probes: Probe[] = [];
   for (let i = 0; i < count; i += 1) {

@@ -6,27 +6,27 @@ import { computeTwilioSignature, createTwilioWebhookHandler, EMPTY_TWIML, toNode
 import { fmt, measureAsync, ROUNDS } from './report.js';
 
 /** Not about the number rule (issue 13): the provider's account holds every number these tests enable with. */
-const everyNumber = () => createInMemoryNumberProvisioning({ account: 'any' });
+export const everyNumber = () => createInMemoryNumberProvisioning({ account: 'any' });
 
 /** A TaskEither's result, spelled out: fp-ts is not a dependency of the root package that runs the bench. */
 type Outcome<A> = { readonly _tag: 'Left'; readonly left: MessageCenterError } | { readonly _tag: 'Right'; readonly right: A };
 
-const must = async <A>(task: () => Promise<Outcome<A>>): Promise<A> => {
+export const must = async <A>(task: () => Promise<Outcome<A>>): Promise<A> => {
   const result = await task();
   if (result._tag === 'Left') throw new Error(`${result.left.code}: ${result.left.message}`);
   return result.right;
 };
 
-const PUBLIC_URL = 'https://sms.example.com';
+export const PUBLIC_URL = 'https://sms.example.com';
 const PATH = '/twilio/sms';
-const TOKEN = 'be0c4b0e7e1d4c2f9a3b5d6e7f8091a2';
+export const TOKEN = 'be0c4b0e7e1d4c2f9a3b5d6e7f8091a2';
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
-const BUSINESS_NUMBER = '+14155550100';
+export const BUSINESS_NUMBER = '+14155550100';
 // Senders cycle through this many numbers: concurrent requests hit different conversations, as they do
 // when many clients text one business, and no stream grows long enough to dominate.
 const SENDERS = 1_000;
 
-interface SignedRequest {
+export interface SignedRequest {
   readonly body: string;
   readonly signature: string;
 }
@@ -62,10 +62,10 @@ const inboundWebhook = (n: number): SignedRequest => {
   };
 };
 
-const batch = (round: number, size: number): ReadonlyArray<SignedRequest> =>
+export const batch = (round: number, size: number): ReadonlyArray<SignedRequest> =>
   Array.from({ length: size }, (_, i) => inboundWebhook(round * size + i));
 
-const listen = async (listener: RequestListener): Promise<{ readonly port: number; readonly close: () => Promise<void> }> => {
+export const listen = async (listener: RequestListener): Promise<{ readonly port: number; readonly close: () => Promise<void> }> => {
   const server: Server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -81,7 +81,7 @@ const listen = async (listener: RequestListener): Promise<{ readonly port: numbe
 };
 
 /** POSTs every request with at most `concurrency` in flight over keep-alive connections; counts non-200 answers. */
-const fire = async (port: number, agent: Agent, requests: ReadonlyArray<SignedRequest>, concurrency: number): Promise<number> => {
+export const fire = async (port: number, agent: Agent, requests: ReadonlyArray<SignedRequest>, concurrency: number): Promise<number> => {
   let next = 0;
   let failures = 0;
   const post = (r: SignedRequest): Promise<number> =>
