@@ -10,19 +10,12 @@ import {
   createInMemorySmsTransport,
   createMessageCenter,
   type MessageCenter,
-  type MessageCenterError,
 } from '@message-center/core';
 import { fmt } from './report.js';
+import { must } from './outcome.js';
 import type { GoalResult } from './goals.js';
 import { SMALL, median } from './goals.js';
 
-type Outcome<A> = { readonly _tag: 'Left'; readonly left: MessageCenterError } | { readonly _tag: 'Right'; readonly right: A };
-
-const must = async <A>(task: () => Promise<Outcome<A>>): Promise<A> => {
-  const result = await task();
-  if (result._tag === 'Left') throw new Error(`${result.left.code}: ${result.left.message}`);
-  return result.right;
-};
 
 const BUSINESS = 'bench-business';
 const NUMBER = '+14155550100';

@@ -19,7 +19,6 @@ import {
   createInMemoryNumberProvisioning,
   createMessageCenter,
   timestampFromMillis,
-  type MessageCenterError,
 } from '@message-center/core';
 import {
   billingPeriodOf,
@@ -33,15 +32,9 @@ import {
   type StreamAddress,
 } from '@message-center/core/internals';
 import type { GoalResult } from './goals.js';
+import { must } from './outcome.js';
 import { SMALL, median } from './goals.js';
 
-type Outcome<A> = { readonly _tag: 'Left'; readonly left: MessageCenterError } | { readonly _tag: 'Right'; readonly right: A };
-
-const must = async <A>(task: () => Promise<Outcome<A>>): Promise<A> => {
-  const result = await task();
-  if (result._tag === 'Left') throw new Error(`${result.left.code}: ${result.left.message}`);
-  return result.right;
-};
 
 const branded = <A>(is: (u: unknown) => u is A, value: string | number): A => {
   if (!is(value)) throw new RangeError(`rejected by its codec: ${value}`);

@@ -10,12 +10,12 @@
  */
 import { Agent } from 'node:http';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
-import { createInMemoryEventStore, createMessageCenter } from '@message-center/core';
-import { createTwilioWebhookHandler, EMPTY_TWIML, toNodeListener } from '@message-center/twilio';
+import { EMPTY_TWIML } from '@message-center/twilio';
 import { fmt, gc } from './report.js';
 import type { GoalResult } from './goals.js';
 import { SMALL, median } from './goals.js';
-import { batch, BUSINESS_NUMBER, everyNumber, fire, listen, must, PUBLIC_URL, TOKEN, type SignedRequest } from './twilio.js';
+import { batch, fire, listen, webhookServer, type SignedRequest } from './twilio.js';
+import { must } from './outcome.js';
 
 const CONCURRENCY = 16;
 const TARGET_RATE = 5_000;
@@ -141,23 +141,7 @@ export const webhookGoals = async (): Promise<ReadonlyArray<GoalResult>> => {
     req.resume();
     req.once('end', () => res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(EMPTY_TWIML));
   });
-  const store = createInMemoryEventStore();
-  const mc = createMessageCenter({ numbers: everyNumber(), store });
-  await must(mc.enableMessageCenter({ businessId: 'bench-business', actor: { kind: 'host', businessId: 'bench-business' }, country: 'US', number: BUSINESS_NUMBER, allotment: { messagesPerPeriod: 10_000_000, overage: 'allow' } }));
-  const errors: Array<unknown> = [];
-  const webhook = await listen(
-    toNodeListener(
-      createTwilioWebhookHandler({
-        authToken: TOKEN,
-        target: mc,
-        publicUrl: PUBLIC_URL,
-        onError: ({ error }) => errors.push(error),
-        onRejected: ({ error }) => errors.push(error),
-        onUnauthorized: (u) => errors.push(u),
-      }),
-      { onError: (error) => errors.push(error) },
-    ),
-  );
+  const { store, errors, server: webhook } = await webhookServer();
   let failures = 0;
   const bareRates: number[] = [];
   const webhookRates: number[] = [];

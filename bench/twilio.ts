@@ -1,27 +1,20 @@
 import { Agent, createServer, request, type RequestListener, type Server } from 'node:http';
-import { createInMemoryNumberProvisioning, createInMemoryEventStore, createMessageCenter, type MessageCenterError } from '@message-center/core';
+import { createInMemoryNumberProvisioning, createInMemoryEventStore, createMessageCenter, type InMemoryEventStore } from '@message-center/core';
+import { must } from './outcome.js';
 // By path: the root package (which runs the bench) does not depend on @message-center/twilio, so the
 // package name does not resolve from bench/. The module is the same either way.
 import { computeTwilioSignature, createTwilioWebhookHandler, EMPTY_TWIML, toNodeListener } from '@message-center/twilio';
 import { fmt, measureAsync, ROUNDS } from './report.js';
 
 /** Not about the number rule (issue 13): the provider's account holds every number these tests enable with. */
-export const everyNumber = () => createInMemoryNumberProvisioning({ account: 'any' });
+const everyNumber = () => createInMemoryNumberProvisioning({ account: 'any' });
 
-/** A TaskEither's result, spelled out: fp-ts is not a dependency of the root package that runs the bench. */
-type Outcome<A> = { readonly _tag: 'Left'; readonly left: MessageCenterError } | { readonly _tag: 'Right'; readonly right: A };
 
-export const must = async <A>(task: () => Promise<Outcome<A>>): Promise<A> => {
-  const result = await task();
-  if (result._tag === 'Left') throw new Error(`${result.left.code}: ${result.left.message}`);
-  return result.right;
-};
-
-export const PUBLIC_URL = 'https://sms.example.com';
+const PUBLIC_URL = 'https://sms.example.com';
 const PATH = '/twilio/sms';
-export const TOKEN = 'be0c4b0e7e1d4c2f9a3b5d6e7f8091a2';
+const TOKEN = 'be0c4b0e7e1d4c2f9a3b5d6e7f8091a2';
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
-export const BUSINESS_NUMBER = '+14155550100';
+const BUSINESS_NUMBER = '+14155550100';
 // Senders cycle through this many numbers: concurrent requests hit different conversations, as they do
 // when many clients text one business, and no stream grows long enough to dominate.
 const SENDERS = 1_000;
@@ -78,6 +71,31 @@ export const listen = async (listener: RequestListener): Promise<{ readonly port
         server.closeAllConnections();
       }),
   };
+};
+
+/**
+ * The Message Center on an in-memory store, enabled for the business number, behind the Twilio webhook on a
+ * loopback port; every hook's report (refusals, failures, bad signatures) lands in `errors`.
+ */
+export const webhookServer = async (): Promise<{ readonly store: InMemoryEventStore; readonly errors: Array<unknown>; readonly server: Awaited<ReturnType<typeof listen>> }> => {
+  const store = createInMemoryEventStore();
+  const mc = createMessageCenter({ numbers: everyNumber(), store });
+  await must(mc.enableMessageCenter({ businessId: 'bench-business', actor: { kind: 'host', businessId: 'bench-business' }, country: 'US', number: BUSINESS_NUMBER, allotment: { messagesPerPeriod: 10_000_000, overage: 'allow' } }));
+  const errors: Array<unknown> = [];
+  const server = await listen(
+    toNodeListener(
+      createTwilioWebhookHandler({
+        authToken: TOKEN,
+        target: mc,
+        publicUrl: PUBLIC_URL,
+        onError: ({ error }) => errors.push(error),
+        onRejected: ({ error }) => errors.push(error),
+        onUnauthorized: (u) => errors.push(u),
+      }),
+      { onError: (error) => errors.push(error) },
+    ),
+  );
+  return { store, errors, server };
 };
 
 /** POSTs every request with at most `concurrency` in flight over keep-alive connections; counts non-200 answers. */
@@ -145,22 +163,7 @@ export const twilioWebhookBench = async (): Promise<void> => {
   }, 'requests/s');
   await bare.close();
 
-  const store = createInMemoryEventStore();
-  const mc = createMessageCenter({ numbers: everyNumber(), store });
-  await must(mc.enableMessageCenter({ businessId: 'bench-business', actor: { kind: 'host', businessId: 'bench-business' }, country: 'US', number: BUSINESS_NUMBER, allotment: { messagesPerPeriod: 1_000_000, overage: 'allow' } }));
-  const errors: Array<unknown> = [];
-  const webhook = await listen(
-    toNodeListener(
-      createTwilioWebhookHandler({
-        authToken: TOKEN,
-        target: mc,
-        publicUrl: PUBLIC_URL,
-        onError: ({ error }) => errors.push(error),
-        onRejected: ({ error }) => errors.push(error),
-        onUnauthorized: (u) => errors.push(u),
-      }),
-    ),
-  );
+  const { store, errors, server: webhook } = await webhookServer();
   let webhookCalls = 0;
   const webhookRate = await measureAsync('Twilio webhook → Message Center, in-memory store', perRound, async () => {
     failures += await fire(webhook.port, agent, requestsFor(webhookCalls++), concurrency);
