@@ -22,9 +22,10 @@ export interface StateCache<S> {
 }
 
 /**
- * A least-recently-used cache of folded aggregate states. Sharing them is safe: every state is an
- * immer-frozen value, and a load still reads the stream from the cached revision on, so a write by
- * another process is never missed; it only spares re-reading and re-decoding what was folded already.
+ * A least-recently-used cache of folded aggregate states. Sharing them is safe: every state is a deeply
+ * frozen value (immer's, or `makePersistentDecider`'s with persistent maps), and a load still reads the
+ * stream from the cached revision on, so a write by another process is never missed; it only spares
+ * re-reading and re-decoding what was folded already.
  */
 export const createStateCache = <S>(capacity: number): StateCache<S> => {
   const entries = new Map<string, Loaded<S>>();

@@ -1,6 +1,7 @@
 import type { ConversationIdentity, ConversationState, OutboundDelivery, ReadMark, SubscriptionStatus } from '../domain/conversation/state.js';
 import type { MessageId, ProviderMessageId, StaffId } from '../domain/values/ids.js';
 import type { Timestamp } from '../domain/values/timestamp.js';
+import { inboundSinceLastOutbound } from '../domain/policies/folder.js';
 
 /**
  * A conversation's decision state as the contact history shows it: plain data with native `Map`s. The
@@ -24,16 +25,25 @@ export interface ConversationFacts {
   /** V7: every staff member's own read status. */
   readonly staffRead: ReadonlyMap<StaffId, ReadMark>;
   readonly subscription: SubscriptionStatus;
-  /** V2: provider ids of the inbound messages recorded. */
+  /** V2: provider ids of the inbound messages recorded (in no particular order). */
   readonly seenInbound: ReadonlyMap<ProviderMessageId, MessageId>;
-  /** V10: what is known of each outbound message's delivery. */
+  /** V10: what is known of each outbound message's delivery, in the order the messages were written. */
   readonly outbound: ReadonlyMap<MessageId, OutboundDelivery>;
   readonly outboundByProvider: ReadonlyMap<ProviderMessageId, MessageId>;
 }
 
-/** Every message after the last outbound one is inbound, so they are the sequence numbers after it. */
-const seqsAfter = (lastOutboundSeq: number, lastSeq: number): ReadonlyArray<number> =>
-  Array.from({ length: Math.max(0, lastSeq - lastOutboundSeq) }, (_, i) => lastOutboundSeq + 1 + i);
+/**
+ * Every message after the last outbound one is inbound, so they are the sequence numbers after it (V6, as
+ * the folder policy counts them). A log this library wrote numbers messages one by one; an odd one (seq
+ * numbers that jump) is still answered with at most as many numbers as inbound messages were recorded.
+ */
+const seqsAfter = (s: ConversationState): ReadonlyArray<number> => {
+  const count = Math.min(inboundSinceLastOutbound(s), s.seenInbound.size);
+  return Array.from({ length: count }, (_, i) => s.lastSeq - count + 1 + i);
+};
+
+/** Deliveries in the order their messages were written (the persistent map keeps no order). */
+const bySeq = (s: ConversationState): Array<readonly [MessageId, OutboundDelivery]> => [...s.outbound].sort(([, a], [, b]) => a.seq - b.seq);
 
 export const conversationFacts = (s: ConversationState): ConversationFacts => ({
   identity: s.identity,
@@ -41,7 +51,7 @@ export const conversationFacts = (s: ConversationState): ConversationFacts => ({
   lastInboundSeq: s.lastInboundSeq,
   lastOutboundSeq: s.lastOutboundSeq,
   lastActivityAt: s.lastActivityAt,
-  inboundSinceLastOutbound: seqsAfter(s.lastOutboundSeq, s.lastSeq),
+  inboundSinceLastOutbound: seqsAfter(s),
   archived: s.archived,
   pinned: s.pinned,
   muted: s.muted,
@@ -49,6 +59,8 @@ export const conversationFacts = (s: ConversationState): ConversationFacts => ({
   staffRead: new Map(s.staffRead),
   subscription: s.subscription,
   seenInbound: new Map(s.seenInbound),
-  outbound: new Map(s.outbound),
-  outboundByProvider: new Map(s.outboundByProvider),
+  outbound: new Map(bySeq(s)),
+  outboundByProvider: new Map([...s.outboundByProvider].sort(([, a], [, b]) => seqOf(s, a) - seqOf(s, b))),
 });
+
+const seqOf = (s: ConversationState, messageId: MessageId): number => s.outbound.get(messageId)?.seq ?? 0;

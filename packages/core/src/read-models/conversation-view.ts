@@ -52,7 +52,8 @@ export const conversationView = (
     ...viewerStatus(state, viewer, business.individualReadStatus),
     lastActivityAt: state.lastActivityAt,
     lastMessageDirection: state.lastOutboundSeq === state.lastSeq ? 'outbound' : 'inbound',
-    deliveries: [...state.outbound].map(([messageId, d]) => ({ messageId, ...d })),
+    // In the order the messages were written (the state's persistent map keeps no order).
+    deliveries: [...state.outbound].sort(([, a], [, b]) => a.seq - b.seq).map(([messageId, d]) => ({ messageId, ...d })),
     international: internationalNotice(currentPhone ?? identity.phone, business.country),
   });
 };

@@ -292,7 +292,7 @@ const delivery = (
   providerMessageId: OutboundDelivery['providerMessageId'],
   status: OutboundDelivery['status'],
   errorCode: OutboundDelivery['errorCode'],
-): OutboundDelivery => ({ seq: d.seq, claim, providerMessageId, status, errorCode });
+): OutboundDelivery => Object.freeze({ seq: d.seq, claim, providerMessageId, status, errorCode });
 
 /** V6: an outbound message answers every staff member's mark-unread reminder. */
 const answerStaffMarks = (w: Working<ConversationState>, edit: Edit): void => {
@@ -312,7 +312,7 @@ export const conversationDecider = makePersistentDecider<ConversationCommand, Co
   apply: (w, e, edit) => {
     switch (e.type) {
       case 'ConversationStarted':
-        w.identity = { ...e.data, startedAt: e.data.at };
+        w.identity = Object.freeze({ ...e.data, startedAt: e.data.at });
         return;
       case 'InboundReceived':
         w.lastSeq = e.data.seq;
@@ -331,11 +331,11 @@ export const conversationDecider = makePersistentDecider<ConversationCommand, Co
         w.archived = false;
         w.sharedRead = answered(w.sharedRead);
         answerStaffMarks(w, edit);
-        w.outbound = w.outbound.set(e.data.messageId, { seq: e.data.seq, claim: null, providerMessageId: null, status: 'pending', errorCode: null }, edit);
+        w.outbound = w.outbound.set(e.data.messageId, Object.freeze({ seq: e.data.seq, claim: null, providerMessageId: null, status: 'pending' as const, errorCode: null }), edit);
         return;
       case 'OutboundClaimed': {
         const d = w.outbound.get(e.data.messageId);
-        if (d !== undefined) w.outbound = w.outbound.set(e.data.messageId, delivery(d, { claimId: e.data.claimId, expiresAt: e.data.expiresAt }, d.providerMessageId, d.status, d.errorCode), edit);
+        if (d !== undefined) w.outbound = w.outbound.set(e.data.messageId, delivery(d, Object.freeze({ claimId: e.data.claimId, expiresAt: e.data.expiresAt }), d.providerMessageId, d.status, d.errorCode), edit);
         return;
       }
       case 'OutboundClaimReleased': {
@@ -362,10 +362,10 @@ export const conversationDecider = makePersistentDecider<ConversationCommand, Co
         return;
       }
       case 'ClientUnsubscribed':
-        w.subscription = { status: 'unsubscribed', keyword: e.data.keyword, source: e.data.source, changedAt: e.data.at };
+        w.subscription = Object.freeze({ status: 'unsubscribed' as const, keyword: e.data.keyword, source: e.data.source, changedAt: e.data.at });
         return;
       case 'ClientResubscribed':
-        w.subscription = { status: 'subscribed', keyword: e.data.keyword, source: e.data.source, changedAt: e.data.at };
+        w.subscription = Object.freeze({ status: 'subscribed' as const, keyword: e.data.keyword, source: e.data.source, changedAt: e.data.at });
         return;
       case 'ConversationRead':
         w.staffRead = w.staffRead.set(e.data.staffId, readUpTo(w.staffRead.get(e.data.staffId) ?? UNREAD_MARK, e.data.upToSeq), edit);

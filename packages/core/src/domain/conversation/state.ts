@@ -10,7 +10,7 @@ export interface ReadMark {
   readonly markedUnread: boolean;
 }
 
-export const UNREAD_MARK: ReadMark = { readUpToSeq: 0, markedUnread: false };
+export const UNREAD_MARK: ReadMark = Object.freeze({ readUpToSeq: 0, markedUnread: false });
 
 /** The outbox (issue 12): the dispatcher holding a message for its hand-over, until `expiresAt`. */
 export interface OutboundClaim {
@@ -82,7 +82,7 @@ export const initialConversationState: ConversationState = {
   muted: false,
   sharedRead: UNREAD_MARK,
   staffRead: PersistentMap.empty(),
-  subscription: { status: 'subscribed', keyword: null, source: null, changedAt: null },
+  subscription: Object.freeze({ status: 'subscribed' as const, keyword: null, source: null, changedAt: null }),
   seenInbound: PersistentMap.empty(),
   outbound: PersistentMap.empty(),
   outboundByProvider: PersistentMap.empty(),

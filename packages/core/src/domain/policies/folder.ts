@@ -23,9 +23,10 @@ export const readMarkFor = (facts: FolderFacts, viewer: StaffId, individual: boo
 
 /**
  * V6: every message after the last outbound one is an inbound one (one more outbound would be the last),
- * so the client's responses since then are the sequence numbers after it: no list needs keeping.
+ * so the client's responses since then are the sequence numbers after it: no list needs keeping. Never
+ * negative, even for an odd log whose numbers go back (the decider numbers messages one by one).
  */
-export const inboundSinceLastOutbound = (facts: Pick<FolderFacts, 'lastSeq' | 'lastOutboundSeq'>): number => facts.lastSeq - facts.lastOutboundSeq;
+export const inboundSinceLastOutbound = (facts: Pick<FolderFacts, 'lastSeq' | 'lastOutboundSeq'>): number => Math.max(0, facts.lastSeq - facts.lastOutboundSeq);
 
 /**
  * V6: inbound messages after both the last outbound and the read position of `mark`. Marked unread, it

@@ -51,7 +51,9 @@ export const parsePhone = (raw: string, defaultCountry?: CountryCode): E.Either<
 const rememberedParse = boundedMemo(50_000, (key: string): E.Either<PhoneProblem, ParsedPhone> => {
   const space = key.indexOf(' ');
   const region = key.slice(0, space);
-  return Object.freeze(parseNow(key.slice(space + 1), CountryCode.is(region) ? region : undefined));
+  // Shared by every caller asking the same: frozen, Left payloads included.
+  const answer = parseNow(key.slice(space + 1), CountryCode.is(region) ? region : undefined);
+  return Object.freeze(E.isLeft(answer) ? E.left(Object.freeze(answer.left)) : answer);
 });
 
 const parseNow = (raw: string, defaultCountry: CountryCode | undefined): E.Either<PhoneProblem, ParsedPhone> => {
