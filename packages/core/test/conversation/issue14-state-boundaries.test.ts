@@ -17,11 +17,8 @@ import {
 } from '@message-center/core/internals';
 import { BusinessId, ClientId, CountryCode, E164, MessageId, ProviderMessageId, StaffId, timestampFromMillis } from '@message-center/core';
 import { conversationEventArb } from '@message-center/testing';
+import { must } from '../facade/support.js';
 
-const must = <A>(is: (u: unknown) => u is A, value: string): A => {
-  if (!is(value)) throw new RangeError(value);
-  return value;
-};
 const B = must(BusinessId.is, 'b1');
 const C = must(ClientId.is, 'c1');
 const PHONE = must(E164.is, '+14155552671');
