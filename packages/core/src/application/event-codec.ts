@@ -96,6 +96,16 @@ export const encodeEvent = (event: DomainEvent, id: string, options: EncodeOptio
   },
 });
 
+/** The schema version a stored event's metadata names (absent or not a number: null, read as version 1). */
+const storedVersion = (recorded: RecordedEvent): number | null => (MetadataVersion.is(recorded.metadata) ? recorded.metadata.schemaVersion : null);
+
+/** A stored event of a type and schema version this version of the library reads (its data still to be checked). */
+export const isKnownEvent = (recorded: RecordedEvent): recorded is RecordedEvent & { readonly type: DomainEvent['type'] } => {
+  if (!isDomainEventType(recorded.type)) return false;
+  const version = storedVersion(recorded);
+  return version === null || version <= EVENT_SCHEMA_VERSIONS[recorded.type];
+};
+
 /** Where an event that cannot be read is: built only for an error, as reading builds none otherwise. */
 const whereIs = (recorded: RecordedEvent): string => `stream ${recorded.streamId} revision ${recorded.revision} (${recorded.type})`;
 
@@ -107,8 +117,8 @@ const whereIs = (recorded: RecordedEvent): string => `stream ${recorded.streamId
 export const makeEventDecoder = <A extends DomainEvent>(codec: t.Decoder<unknown, A> & { readonly is: t.Is<A> }, hostUpcasters: ReadonlyArray<Upcaster> = []) => {
   const upcasters = [...BUILT_IN_UPCASTERS, ...hostUpcasters];
   return (recorded: RecordedEvent): E.Either<EventDecodeError, A> => {
-    const version = MetadataVersion.is(recorded.metadata) ? recorded.metadata.schemaVersion : null;
-    if (!isDomainEventType(recorded.type) || (version !== null && version > EVENT_SCHEMA_VERSIONS[recorded.type]))
+    const version = storedVersion(recorded);
+    if (!isKnownEvent(recorded))
       return E.left({
         code: 'unknown-event-type',
         message: `${whereIs(recorded)}: event type ${recorded.type} version ${version ?? '?'} is unknown to this version of the Message Center`,

@@ -10,11 +10,11 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { DomainEvent, EVENT_SCHEMA_VERSIONS, isDomainEventType, type DomainEventType } from '../domain/events.js';
+import { DomainEvent } from '../domain/events.js';
 import { compareLogPositions, type EventEnvelope, type LogPosition } from '../domain/log.js';
 import { STREAM_PREFIX } from '../domain/streams.js';
 import type { Projection } from '../read-models/projection.js';
-import { makeEventDecoder, type EventDecodeError, type Upcaster } from './event-codec.js';
+import { isKnownEvent, makeEventDecoder, type EventDecodeError, type Upcaster } from './event-codec.js';
 import type { MessageCenterError } from './errors.js';
 import type { EventStore, RecordedEvent, Subscription } from './ports/event-store.js';
 
@@ -83,12 +83,6 @@ interface Decoded {
   readonly error: EventDecodeError | null;
 }
 
-/** The stored event's schema version is one this library reads (absent: version 1). */
-const knownVersion = (type: DomainEventType, metadata: unknown): boolean => {
-  const version = typeof metadata === 'object' && metadata !== null ? Reflect.get(metadata, 'schemaVersion') : undefined;
-  return version === undefined || (typeof version === 'number' && version <= EVENT_SCHEMA_VERSIONS[type]);
-};
-
 export const createProjectionRunner = <S>(
   store: EventStore,
   projection: Projection<S>,
@@ -123,7 +117,7 @@ export const createProjectionRunner = <S>(
       if (!after(r.position, from)) continue;
       // An event of a known type and version the projection does not read is passed over undecoded; an
       // unknown type or a newer version still goes to the decoder, so the `unknownEvents` policy sees it.
-      if (handles !== undefined && isDomainEventType(r.type) && !handles.has(r.type) && knownVersion(r.type, r.metadata)) {
+      if (handles !== undefined && isKnownEvent(r) && !handles.has(r.type)) {
         last = r.position;
         continue;
       }
