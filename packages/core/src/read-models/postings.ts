@@ -1,34 +1,57 @@
 /**
  * Posting lists: the entries (by their ordinal in the business) that have a word, phone digits, a
- * client type, a flag… Two shapes, chosen by size: a sorted `Int32Array` (4 bytes an entry) while the set
- * is small, a bitset (1 bit per entry of the business) once it covers more than 1/32 of the business. A
- * common word ("appointment") then costs 12.5 kB for 100k conversations instead of 400 kB, and copying it
- * when a batch adds to it stays cheap. A posting is created whole and never written afterwards, so states
- * share them freely.
+ * client type, a flag… A small set is a sorted `Int32Array` (4 bytes an entry). A large one is cut into
+ * chunks of 4,096 ordinals (a "roaring" bitmap): each chunk a sorted list while it holds few entries, a
+ * 512-byte bitmap once it holds many. Issue 14: a fold that adds one conversation to "appointment" copies
+ * one chunk and the chunk table, no longer the whole 12.5 kB (100k conversations) or 37.5 kB (300k) set, so
+ * a catch-up page costs what it touches and rebuilds stay linear in the log. A posting (and each chunk) is
+ * created whole and never written afterwards, so states share them freely.
  */
-export interface Bitset {
+
+const CHUNK_BITS = 12;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_WORDS = CHUNK >>> 5;
+/** A chunk with this many entries is a bitmap (its list would take as many bytes); back to a list below half. */
+const CHUNK_BITMAP_AT = CHUNK_WORDS;
+/** A set with more entries than this is chunked; a chunked one shrinking below half of it is a list again. */
+const LIST_MAX = 256;
+
+/** A chunk's entries as bits, bit `x & 4095` for ordinal x. */
+interface ChunkBits {
   readonly words: Uint32Array;
   readonly count: number;
 }
 
-export type Postings = Int32Array | Bitset;
+type Chunk = Int32Array | ChunkBits;
+
+/** A large set: its non-empty chunks in ordinal order (`keys[i]` is chunk `chunks[i]`'s ordinal >>> 12). */
+export interface Chunked {
+  readonly keys: Int32Array;
+  readonly chunks: ReadonlyArray<Chunk>;
+  readonly count: number;
+}
+
+export type Postings = Int32Array | Chunked;
 
 export const NO_POSTINGS: Postings = new Int32Array(0);
 
-const bit = (words: Uint32Array, x: number): boolean => ((words[x >>> 5] ?? 0) & (1 << (x & 31))) !== 0;
+const EMPTY_LIST = new Int32Array(0);
 
-/** Sets as big as this (relative to the business) are kept as bitsets. */
-const prefersBits = (count: number, universe: number): boolean => count * 32 >= universe && universe >= 256;
+const popcount = (v: number): number => {
+  let x = v - ((v >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+};
 
-export const sizeOf = (p: Postings): number => (p instanceof Int32Array ? p.length : p.count);
+const isList = (p: Postings): p is Int32Array => p instanceof Int32Array;
+const isListChunk = (c: Chunk): c is Int32Array => c instanceof Int32Array;
 
-export const has = (p: Postings, x: number): boolean => {
-  if (!(p instanceof Int32Array)) return bit(p.words, x);
+const listHas = (list: Int32Array, x: number): boolean => {
   let lo = 0;
-  let hi = p.length;
+  let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const v = p[mid] ?? 0;
+    const v = list[mid] ?? 0;
     if (v < x) lo = mid + 1;
     else if (v > x) hi = mid;
     else return true;
@@ -36,42 +59,95 @@ export const has = (p: Postings, x: number): boolean => {
   return false;
 };
 
-/** Visits the ordinals in ascending order. */
-export const forEachOrdinal = (p: Postings, visit: (x: number) => void): void => {
-  if (p instanceof Int32Array) {
-    for (let i = 0; i < p.length; i += 1) visit(p[i] ?? 0);
+const chunkSize = (c: Chunk): number => (isListChunk(c) ? c.length : c.count);
+
+const chunkHas = (c: Chunk, x: number): boolean => (isListChunk(c) ? listHas(c, x) : ((c.words[(x & (CHUNK - 1)) >>> 5] ?? 0) & (1 << (x & 31))) !== 0);
+
+/** Where chunk `key` is in `keys` (sorted), or -1. */
+const indexOfKey = (keys: Int32Array, key: number): number => {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = keys[mid] ?? 0;
+    if (v < key) lo = mid + 1;
+    else if (v > key) hi = mid;
+    else return mid;
+  }
+  return -1;
+};
+
+export const sizeOf = (p: Postings): number => (isList(p) ? p.length : p.count);
+
+export const has = (p: Postings, x: number): boolean => {
+  if (isList(p)) return listHas(p, x);
+  const key = x >>> CHUNK_BITS;
+  // A large set usually has every chunk up to its own: then chunk `key` is at index `key`, no search.
+  const i = p.keys[key] === key ? key : indexOfKey(p.keys, key);
+  const chunk = i < 0 ? undefined : p.chunks[i];
+  return chunk !== undefined && chunkHas(chunk, x);
+};
+
+// Indexed loops over typed arrays: a `for…of` there may allocate an iterator result per element when V8
+// does not optimise it away, which made a one-letter search allocate 50 kB.
+const forEachInChunk = (c: Chunk, base: number, visit: (x: number) => void): void => {
+  if (isListChunk(c)) {
+    for (let i = 0; i < c.length; i += 1) visit(c[i] ?? 0);
     return;
   }
-  const { words } = p;
+  const { words } = c;
   for (let w = 0; w < words.length; w += 1) {
     let v = words[w] ?? 0;
     while (v !== 0) {
       const low = v & -v;
-      visit(w * 32 + (31 - Math.clz32(low)));
+      visit(base + w * 32 + (31 - Math.clz32(low)));
       v ^= low;
     }
   }
 };
 
-/** Visits the ordinals in descending order (newest entries first). */
-export const forEachOrdinalDescending = (p: Postings, visit: (x: number) => void): void => {
-  if (p instanceof Int32Array) {
-    for (let i = p.length - 1; i >= 0; i -= 1) visit(p[i] ?? 0);
+const forEachInChunkDescending = (c: Chunk, base: number, visit: (x: number) => void): void => {
+  if (isListChunk(c)) {
+    for (let i = c.length - 1; i >= 0; i -= 1) visit(c[i] ?? 0);
     return;
   }
-  const { words } = p;
+  const { words } = c;
   for (let w = words.length - 1; w >= 0; w -= 1) {
     let v = words[w] ?? 0;
     while (v !== 0) {
       const high = 31 - Math.clz32(v);
-      visit(w * 32 + high);
+      visit(base + w * 32 + high);
       v ^= 1 << high;
     }
   }
 };
 
+/** Visits the ordinals in ascending order. */
+export const forEachOrdinal = (p: Postings, visit: (x: number) => void): void => {
+  if (isList(p)) {
+    for (let i = 0; i < p.length; i += 1) visit(p[i] ?? 0);
+    return;
+  }
+  for (let i = 0; i < p.chunks.length; i += 1) {
+    const chunk = p.chunks[i];
+    if (chunk !== undefined) forEachInChunk(chunk, (p.keys[i] ?? 0) << CHUNK_BITS, visit);
+  }
+};
+
+/** Visits the ordinals in descending order (newest entries first). */
+export const forEachOrdinalDescending = (p: Postings, visit: (x: number) => void): void => {
+  if (isList(p)) {
+    for (let i = p.length - 1; i >= 0; i -= 1) visit(p[i] ?? 0);
+    return;
+  }
+  for (let i = p.chunks.length - 1; i >= 0; i -= 1) {
+    const chunk = p.chunks[i];
+    if (chunk !== undefined) forEachInChunkDescending(chunk, (p.keys[i] ?? 0) << CHUNK_BITS, visit);
+  }
+};
+
 export const toSortedArray = (p: Postings): Int32Array => {
-  if (p instanceof Int32Array) return p;
+  if (isList(p)) return p;
   const out = new Int32Array(p.count);
   let n = 0;
   forEachOrdinal(p, (x) => {
@@ -94,17 +170,53 @@ const sortedUnique = (xs: ReadonlyArray<number>): Int32Array => {
   return n === a.length ? a : a.slice(0, n);
 };
 
-const listToBits = (list: Int32Array, universe: number): Bitset => {
-  const words = new Uint32Array((universe + 31) >>> 5);
-  setBits(words, list);
+/** One chunk from its sorted entries (all in the same chunk): a list while few, else a bitmap. */
+const chunkOfList = (list: Int32Array): Chunk => {
+  if (list.length < CHUNK_BITMAP_AT) return list;
+  const words = new Uint32Array(CHUNK_WORDS);
+  for (let i = 0; i < list.length; i += 1) {
+    const local = (list[i] ?? 0) & (CHUNK - 1);
+    words[local >>> 5] = (words[local >>> 5] ?? 0) | (1 << (local & 31));
+  }
   return { words, count: list.length };
 };
 
-/** A sorted list (small) or a bitset (large) for a set built from scratch. */
-export const postingsOf = (xs: ReadonlyArray<number>, universe: number): Postings => {
-  const list = sortedUnique(xs);
-  return prefersBits(list.length, universe) ? listToBits(list, universe) : list;
+/** The entries of a bitmap chunk (chunk `key`) as a sorted list of ordinals. */
+const chunkToListAt = (bits: ChunkBits, key: number, count: number): Int32Array => {
+  const out = new Int32Array(count);
+  let n = 0;
+  forEachInChunk(bits, key << CHUNK_BITS, (x) => {
+    out[n++] = x;
+  });
+  return out;
 };
+
+/** A set from its sorted, distinct entries: a list while small, else its chunks. */
+const fromSortedList = (list: Int32Array): Postings => {
+  if (list.length <= LIST_MAX) return list;
+  const keys: number[] = [];
+  const chunks: Chunk[] = [];
+  let start = 0;
+  while (start < list.length) {
+    const key = (list[start] ?? 0) >>> CHUNK_BITS;
+    let end = start + 1;
+    while (end < list.length && (list[end] ?? 0) >>> CHUNK_BITS === key) end += 1;
+    keys.push(key);
+    chunks.push(chunkOfList(list.subarray(start, end).slice()));
+    start = end;
+  }
+  return { keys: Int32Array.from(keys), chunks, count: list.length };
+};
+
+/** A set from chunks built by an operation, in key order: as a list again once small. */
+const fromChunks = (keys: number[], chunks: Chunk[], count: number): Postings => {
+  if (count === 0) return NO_POSTINGS;
+  const chunked: Chunked = { keys: Int32Array.from(keys), chunks, count };
+  return count <= LIST_MAX / 2 ? toSortedArray(chunked) : chunked;
+};
+
+/** A sorted list (small) or chunks (large) for a set built from scratch. */
+export const postingsOf = (xs: ReadonlyArray<number>, _universe: number): Postings => fromSortedList(sortedUnique(xs));
 
 const mergeLists = (base: Int32Array, adds: Int32Array, removes: Int32Array): Int32Array => {
   const out = new Int32Array(base.length + adds.length);
@@ -125,39 +237,134 @@ const mergeLists = (base: Int32Array, adds: Int32Array, removes: Int32Array): In
   return n === out.length ? out : out.slice(0, n);
 };
 
+/** (chunk ∪ adds) ∖ removes for one chunk (adds and removes sorted, all in this chunk); undefined when empty. */
+const changeChunk = (chunk: Chunk | undefined, key: number, adds: Int32Array, removes: Int32Array): Chunk | undefined => {
+  if (chunk === undefined || isListChunk(chunk)) {
+    const merged = mergeLists(chunk ?? EMPTY_LIST, adds, removes);
+    return merged.length === 0 ? undefined : chunkOfList(merged);
+  }
+  const words = chunk.words.slice();
+  let count = chunk.count;
+  for (let i = 0; i < adds.length; i += 1) {
+    const local = (adds[i] ?? 0) & (CHUNK - 1);
+    const w = local >>> 5;
+    const b = 1 << (local & 31);
+    if (((words[w] ?? 0) & b) === 0) {
+      words[w] = (words[w] ?? 0) | b;
+      count += 1;
+    }
+  }
+  for (let i = 0; i < removes.length; i += 1) {
+    const local = (removes[i] ?? 0) & (CHUNK - 1);
+    const w = local >>> 5;
+    const b = 1 << (local & 31);
+    if (((words[w] ?? 0) & b) !== 0) {
+      words[w] = (words[w] ?? 0) & ~b;
+      count -= 1;
+    }
+  }
+  if (count === 0) return undefined;
+  const bits: ChunkBits = { words, count };
+  // Back to a list only well below the threshold, so a chunk near it does not flip at every batch.
+  return count * 2 < CHUNK_BITMAP_AT ? chunkToListAt(bits, key, count) : bits;
+};
+
+/** The slice of sorted `xs` from index `from` whose entries are in chunk `key`. */
+const runOf = (xs: Int32Array, from: number, key: number): Int32Array => {
+  let end = from;
+  while (end < xs.length && (xs[end] ?? 0) >>> CHUNK_BITS === key) end += 1;
+  return xs.subarray(from, end);
+};
+
 /**
- * (old ∪ add) ∖ remove, as a new posting (the old one is left as it was). `universe` is the number of
- * entries of the business, which bounds every ordinal.
+ * (old ∪ add) ∖ remove, as a new posting (the old one is left as it was). Only the chunks that change are
+ * copied; the others are shared with the old posting. `universe` is the number of entries of the business.
  */
 export const applyChanges = (
   old: Postings | undefined,
   add: ReadonlyArray<number>,
   remove: ReadonlyArray<number>,
-  universe: number,
+  _universe: number,
 ): Postings => {
   const base = old ?? NO_POSTINGS;
   // Most batches add conversations a common word already lists: keep the posting instead of copying it.
   if (old !== undefined && add.every((x) => has(base, x)) && !remove.some((x) => has(base, x))) return base;
-  if (base instanceof Int32Array) {
-    const merged = mergeLists(base, sortedUnique(add), sortedUnique(remove));
-    return prefersBits(merged.length, universe) ? listToBits(merged, universe) : merged;
+  const adds = sortedUnique(add);
+  const removes = sortedUnique(remove);
+  if (isList(base)) {
+    const merged = mergeLists(base, adds, removes);
+    return fromSortedList(merged);
   }
-  const words = new Uint32Array(Math.max(base.words.length, (universe + 31) >>> 5));
-  words.set(base.words);
-  let count = base.count;
-  for (const x of add)
-    if (!bit(words, x)) {
-      words[x >>> 5] = (words[x >>> 5] ?? 0) | (1 << (x & 31));
-      count += 1;
+  const keys: number[] = [];
+  const chunks: Chunk[] = [];
+  let count = 0;
+  let i = 0;
+  let a = 0;
+  let r = 0;
+  while (i < base.keys.length || a < adds.length || r < removes.length) {
+    const nextOld = i < base.keys.length ? (base.keys[i] ?? 0) : Infinity;
+    const nextAdd = a < adds.length ? (adds[a] ?? 0) >>> CHUNK_BITS : Infinity;
+    const nextRemove = r < removes.length ? (removes[r] ?? 0) >>> CHUNK_BITS : Infinity;
+    const key = Math.min(nextOld, nextAdd, nextRemove);
+    const chunkAdds = nextAdd === key ? runOf(adds, a, key) : EMPTY_LIST;
+    const chunkRemoves = nextRemove === key ? runOf(removes, r, key) : EMPTY_LIST;
+    a += chunkAdds.length;
+    r += chunkRemoves.length;
+    const current = nextOld === key ? base.chunks[i] : undefined;
+    if (nextOld === key) i += 1;
+    const next = chunkAdds.length === 0 && chunkRemoves.length === 0 ? current : changeChunk(current, key, chunkAdds, chunkRemoves);
+    if (next === undefined) continue;
+    keys.push(key);
+    chunks.push(next);
+    count += chunkSize(next);
+  }
+  return fromChunks(keys, chunks, count);
+};
+
+/** The entries of sorted `list` in chunk `key`, found by binary search. */
+const listRunAt = (list: Int32Array, key: number): Int32Array => {
+  const low = key << CHUNK_BITS;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] ?? 0) < low) lo = mid + 1;
+    else hi = mid;
+  }
+  return runOf(list, lo, key);
+};
+
+/** Chunk `key` of `p` (a list's run in that chunk is a list chunk), or undefined when `p` has none. */
+const chunkAt = (p: Postings, key: number): Chunk | undefined => {
+  if (isList(p)) {
+    const run = listRunAt(p, key);
+    return run.length === 0 ? undefined : run;
+  }
+  const i = p.keys[key] === key ? key : indexOfKey(p.keys, key);
+  return i < 0 ? undefined : p.chunks[i];
+};
+
+/** A chunk from bits built by an operation: a list chunk when few remain; undefined when none. */
+const chunkOfBits = (words: Uint32Array, key: number): Chunk | undefined => {
+  let count = 0;
+  for (let w = 0; w < words.length; w += 1) {
+    const v = words[w] ?? 0;
+    if (v !== 0) count += popcount(v);
+  }
+  if (count === 0) return undefined;
+  const bits: ChunkBits = { words, count };
+  return count < CHUNK_BITMAP_AT ? chunkToListAt(bits, key, count) : bits;
+};
+
+const orChunkInto = (words: Uint32Array, c: Chunk): void => {
+  if (isListChunk(c)) {
+    for (let i = 0; i < c.length; i += 1) {
+      const local = (c[i] ?? 0) & (CHUNK - 1);
+      words[local >>> 5] = (words[local >>> 5] ?? 0) | (1 << (local & 31));
     }
-  for (const x of remove)
-    if (bit(words, x)) {
-      words[x >>> 5] = (words[x >>> 5] ?? 0) & ~(1 << (x & 31));
-      count -= 1;
-    }
-  const bits = { words, count };
-  // Back to a list only well below the threshold, so a set near it does not flip at every batch.
-  return count * 64 < universe ? toSortedArray(bits) : bits;
+    return;
+  }
+  for (let w = 0; w < CHUNK_WORDS; w += 1) words[w] = (words[w] ?? 0) | (c.words[w] ?? 0);
 };
 
 /** ⋂ lists (null for no lists: no restriction). The smallest list drives, the others are probed. */
@@ -165,46 +372,61 @@ export const intersectAll = (lists: ReadonlyArray<Postings>, universe: number): 
   if (lists.length === 0) return null;
   if (lists.length === 1) return lists[0] ?? NO_POSTINGS;
   const sorted = [...lists].sort((x, y) => sizeOf(x) - sizeOf(y));
-  const first = sorted[0] ?? NO_POSTINGS;
-  const rest = sorted.slice(1);
-  if (first instanceof Int32Array) return first.filter((x) => rest.every((p) => has(p, x)));
-  // Only bitsets: a word-wise AND.
-  const words = new Uint32Array((universe + 31) >>> 5);
+  // A list among them (even one larger than a chunked set): it drives, the others are probed where they are.
+  const driver = sorted.find(isList);
+  if (driver !== undefined) {
+    const probes = sorted.filter((p) => p !== driver).map((p) => membership(p, universe, driver.length));
+    return driver.filter((x) => probes.every((probe) => probe(x)));
+  }
+  // Only chunked sets: chunk by chunk, over the chunks every set has, the smallest set driving.
+  const [first, ...rest] = sorted.filter((p): p is Chunked => !isList(p));
+  if (first === undefined) return NO_POSTINGS;
+  const keys: number[] = [];
+  const chunks: Chunk[] = [];
   let count = 0;
-  for (let w = 0; w < words.length; w += 1) {
-    let v = first.words[w] ?? 0;
-    for (const p of rest) v &= p instanceof Int32Array ? 0 : (p.words[w] ?? 0);
+  for (let i = 0; i < first.keys.length; i += 1) {
+    const key = first.keys[i] ?? 0;
+    const mine = first.chunks[i];
+    if (mine === undefined) continue;
+    const others: Chunk[] = [];
+    for (const p of rest) {
+      const j = indexOfKey(p.keys, key);
+      const c = j < 0 ? undefined : p.chunks[j];
+      if (c === undefined) break;
+      others.push(c);
+    }
+    if (others.length < rest.length) continue;
+    const next = intersectChunks(mine, others, key);
+    if (next === undefined) continue;
+    keys.push(key);
+    chunks.push(next);
+    count += chunkSize(next);
+  }
+  return fromChunks(keys, chunks, count);
+};
+
+const intersectChunks = (first: Chunk, others: ReadonlyArray<Chunk>, key: number): Chunk | undefined => {
+  const lists = [first, ...others].filter(isListChunk);
+  if (lists.length > 0) {
+    const [shortest] = lists.sort((x, y) => x.length - y.length);
+    const all = [first, ...others];
+    const kept = (shortest ?? EMPTY_LIST).filter((x) => all.every((c) => chunkHas(c, x)));
+    return kept.length === 0 ? undefined : kept;
+  }
+  const words = new Uint32Array(CHUNK_WORDS);
+  let count = 0;
+  for (let w = 0; w < CHUNK_WORDS; w += 1) {
+    let v = isListChunk(first) ? 0 : (first.words[w] ?? 0);
+    for (const c of others) v &= isListChunk(c) ? 0 : (c.words[w] ?? 0);
     words[w] = v;
     if (v !== 0) count += popcount(v);
   }
-  return count * 64 < universe ? toSortedArray({ words, count }) : { words, count };
+  if (count === 0) return undefined;
+  const bits: ChunkBits = { words, count };
+  return count < CHUNK_BITMAP_AT ? chunkToListAt(bits, key, count) : bits;
 };
 
-// Indexed loops over typed arrays: a `for…of` there may allocate an iterator result per element when
-// V8 does not optimise it away, which made a one-letter search allocate 50 kB.
-const setBits = (words: Uint32Array, list: Int32Array): void => {
-  for (let i = 0; i < list.length; i += 1) {
-    const x = list[i] ?? 0;
-    words[x >>> 5] = (words[x >>> 5] ?? 0) | (1 << (x & 31));
-  }
-};
-
-const countBits = (words: Uint32Array): number => {
-  let count = 0;
-  for (let w = 0; w < words.length; w += 1) {
-    const v = words[w] ?? 0;
-    if (v !== 0) count += popcount(v);
-  }
-  return count;
-};
-
-const popcount = (v: number): number => {
-  let x = v - ((v >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
-};
-
-/** ⋃ lists: a merge while the result is small, a bitset OR otherwise (a short prefix matches many words). */
+/** ⋃ lists: a merge while the result is small, chunk by chunk otherwise (a short prefix matches many words). */
 export const unionAll = (lists: ReadonlyArray<Postings>, universe: number): Postings => {
   if (lists.length === 0) return NO_POSTINGS;
   if (lists.length === 1) return lists[0] ?? NO_POSTINGS;
@@ -212,13 +434,13 @@ export const unionAll = (lists: ReadonlyArray<Postings>, universe: number): Post
   let allLists = true;
   for (const l of lists) {
     total += sizeOf(l);
-    if (!(l instanceof Int32Array)) allLists = false;
+    if (!isList(l)) allLists = false;
   }
-  if (allLists && !prefersBits(total, universe)) {
+  if (allLists && total <= LIST_MAX) {
     const all = new Int32Array(total);
     let o = 0;
     for (const l of lists)
-      if (l instanceof Int32Array) {
+      if (isList(l)) {
         all.set(l, o);
         o += l.length;
       }
@@ -230,35 +452,105 @@ export const unionAll = (lists: ReadonlyArray<Postings>, universe: number): Post
     }
     return all.slice(0, n);
   }
-  const words = new Uint32Array((universe + 31) >>> 5);
+  // Chunk by chunk, each set read once: a chunk only one set has is shared, the others are or-ed into a
+  // chunk of their own, so a short prefix matching many words costs the chunks it touches, not the business.
+  const only: Array<Chunk | undefined> = [];
+  const ored: Array<Uint32Array | undefined> = [];
+  const into = (key: number, c: Chunk): void => {
+    const words = ored[key];
+    if (words !== undefined) return orChunkInto(words, c);
+    const first = only[key];
+    if (first === undefined) {
+      only[key] = c;
+      return;
+    }
+    const fresh = new Uint32Array(CHUNK_WORDS);
+    orChunkInto(fresh, first);
+    orChunkInto(fresh, c);
+    ored[key] = fresh;
+  };
   for (const l of lists) {
-    if (l instanceof Int32Array) setBits(words, l);
-    else for (let w = 0; w < l.words.length && w < words.length; w += 1) words[w] = (words[w] ?? 0) | (l.words[w] ?? 0);
+    if (isList(l)) {
+      for (let start = 0; start < l.length; ) {
+        const run = runOf(l, start, (l[start] ?? 0) >>> CHUNK_BITS);
+        into((l[start] ?? 0) >>> CHUNK_BITS, run);
+        start += run.length;
+      }
+    } else for (let i = 0; i < l.keys.length; i += 1) {
+      const c = l.chunks[i];
+      if (c !== undefined) into(l.keys[i] ?? 0, c);
+    }
   }
+  const keys: number[] = [];
+  const chunks: Chunk[] = [];
   let count = 0;
-  return { words, count: countBits(words) };
+  for (let key = 0; key < only.length; key += 1) {
+    const words = ored[key];
+    const single = only[key];
+    // A list's run is a view into that list: copied, so the result does not keep the whole list alive.
+    const next = words !== undefined ? chunkOfBits(words, key) : single !== undefined && isListChunk(single) ? chunkOfList(single.slice()) : single;
+    if (next === undefined) continue;
+    keys.push(key);
+    chunks.push(next);
+    count += chunkSize(next);
+  }
+  return fromChunks(keys, chunks, count);
 };
 
 /** a ∖ b. */
 export const differenceOf = (a: Postings, b: Postings, universe: number): Postings => {
   if (sizeOf(a) === 0 || sizeOf(b) === 0) return a;
-  if (a instanceof Int32Array) return a.filter((x) => !has(b, x));
-  const words = new Uint32Array(a.words);
-  if (b instanceof Int32Array)
-    for (let i = 0; i < b.length; i += 1) {
-      const x = b[i] ?? 0;
-      words[x >>> 5] = (words[x >>> 5] ?? 0) & ~(1 << (x & 31));
+  if (isList(a)) {
+    const inB = membership(b, universe, a.length);
+    return a.filter((x) => !inB(x));
+  }
+  const keys: number[] = [];
+  const chunks: Chunk[] = [];
+  let count = 0;
+  for (let i = 0; i < a.keys.length; i += 1) {
+    const key = a.keys[i] ?? 0;
+    const mine = a.chunks[i];
+    if (mine === undefined) continue;
+    const theirs = chunkAt(b, key);
+    let next: Chunk | undefined = mine;
+    if (theirs !== undefined) {
+      if (!isListChunk(mine) && !isListChunk(theirs)) {
+        const words = new Uint32Array(CHUNK_WORDS);
+        for (let w = 0; w < CHUNK_WORDS; w += 1) words[w] = (mine.words[w] ?? 0) & ~(theirs.words[w] ?? 0);
+        next = chunkOfBits(words, key);
+      } else {
+        // Their entries that are mine, removed from mine (a list chunk of theirs is short: probe each).
+        const removes: number[] = [];
+        if (isListChunk(theirs)) {
+          for (let j = 0; j < theirs.length; j += 1) if (chunkHas(mine, theirs[j] ?? 0)) removes.push(theirs[j] ?? 0);
+        } else forEachInChunk(mine, key << CHUNK_BITS, (x) => (chunkHas(theirs, x) ? removes.push(x) : undefined));
+        if (removes.length > 0) next = changeChunk(mine, key, EMPTY_LIST, Int32Array.from(removes));
+      }
     }
-  else for (let w = 0; w < words.length; w += 1) words[w] = (words[w] ?? 0) & ~(b.words[w] ?? 0);
-  const count = countBits(words);
-  return count * 64 < universe ? toSortedArray({ words, count }) : { words, count };
+    if (next === undefined) continue;
+    keys.push(key);
+    chunks.push(next);
+    count += chunkSize(next);
+  }
+  return fromChunks(keys, chunks, count);
 };
 
-/** Membership test for a walk over the inbox order. */
-export const membership = (p: Postings, universe: number): ((x: number) => boolean) => {
-  const { words } = p instanceof Int32Array ? listToBits(p, universe) : p;
-  return (x) => bit(words, x);
+/**
+ * Membership test for a walk over the inbox order (`probes`: about how many tests will follow). A chunked
+ * set is probed where it is (two array reads); a long walk over a list gets bits over the business once.
+ */
+export const membership = (p: Postings, universe: number, probes = Infinity): ((x: number) => boolean) => {
+  if (!isList(p) || probes < 64 || p.length < 16) return (x) => has(p, x);
+  let top = universe;
+  top = Math.max(top, (p[p.length - 1] ?? -1) + 1);
+  const dense = new Uint32Array((top + 31) >>> 5);
+  for (let i = 0; i < p.length; i += 1) {
+    const x = p[i] ?? 0;
+    dense[x >>> 5] = (dense[x >>> 5] ?? 0) | (1 << (x & 31));
+  }
+  return (x) => ((dense[x >>> 5] ?? 0) & (1 << (x & 31))) !== 0;
 };
+
 
 /** Key → ordinals to add and to remove, gathered over a batch and applied once per key. */
 export class PostingChanges {

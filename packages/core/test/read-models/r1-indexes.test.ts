@@ -189,6 +189,18 @@ describe('R1 index structures', () => {
       const inA = new Set(a);
       for (let x = 0; x < universe; x += 97) expect(member(x)).toBe(inA.has(x));
       for (const x of a) expect(member(x)).toBe(true);
+      // A short walk probes the set where it is instead of spreading it into bits: the same answers.
+      const probed = membership(postingsOf(a, universe), universe, 1);
+      for (let x = 0; x < universe; x += 89) expect(probed(x)).toBe(inA.has(x));
+      // Results of operations (chunks shared, or-ed, and-ed, cut from lists) are sets like any other.
+      const aMinusB = differenceOf(postingsOf(a, universe), postingsOf(b, universe), universe);
+      const mixed = unionAll([aMinusB, ...lists.slice(2)], universe);
+      const expected = new Set([...a.filter((x) => !b.includes(x)), ...sets.slice(2).flat()]);
+      expect(toSet(mixed)).toEqual(sorted([...expected]));
+      expect(sizeOf(mixed)).toBe(expected.size);
+      const again = intersectAll([mixed, unionAll(lists, universe)], universe);
+      expect(again === null ? null : toSet(again)).toEqual(sorted([...expected]));
+      expect(toSet(differenceOf(mixed, aMinusB, universe))).toEqual(sorted([...expected].filter((x) => !(inA.has(x) && !b.includes(x)))));
     },
     HEAVY_TIMEOUT,
   );
