@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TwilioWebhookHandler } from './webhook.js';
+import { nodeHeader, readNodeBody } from './node-request.js';
+import type { WebhookExchange } from './webhook-exchange.js';
+import { webhookExchangeOf, type TwilioWebhookHandler } from './webhook.js';
 
 export interface NodeListenerOptions {
   /** Called when answering fails (the client went away, the handler threw); the request is answered 500 if still possible. */
@@ -64,16 +66,58 @@ const toHeaders = (req: IncomingMessage): Headers => {
 
 const isTlsSocket = (req: IncomingMessage): boolean => 'encrypted' in req.socket && req.socket.encrypted === true;
 
+/** What goes back on the wire: the adapter adds `content-length`, and `connection: close` when needed. */
+interface NodeAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | Uint8Array;
+}
+
+type Answerer = (req: IncomingMessage, url: URL, rawTarget: string) => Promise<NodeAnswer>;
+
+/** A handler of `createTwilioWebhookHandler`: its exchange, on node's own request and response. */
+const direct =
+  (exchange: WebhookExchange): Answerer =>
+  (req, url, rawTarget) =>
+    exchange({
+      method: req.method ?? 'GET',
+      url,
+      rawTarget,
+      header: (name) => nodeHeader(req.headers, name),
+      readBody: (limit) => readNodeBody(req, limit),
+    });
+
+/** Any other handler: a web `Request` in, its `Response` read back. */
+const viaWeb =
+  (handler: TwilioWebhookHandler): Answerer =>
+  async (req, url, rawTarget) => {
+    const method = req.method ?? 'GET';
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const request = new Request(url, {
+      method,
+      headers: toHeaders(req),
+      ...(hasBody ? { body: bodyStream(req), duplex: 'half' as const } : {}),
+    });
+    const response = await handler(request, { rawTarget });
+    const body = new Uint8Array(await response.arrayBuffer());
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return { status: response.status, headers, body };
+  };
+
 /**
  * Adapts a webhook handler to `node:http` (`http.createServer(toNodeListener(handler))`). The request URL
  * given to the handler uses the Host header; set `publicUrl` on the handler when Twilio reaches the server
- * through a proxy, since the signature covers the public URL.
+ * through a proxy, since the signature covers the public URL. A handler made by `createTwilioWebhookHandler`
+ * is served without web `Request`/`Response` objects, with the same answers; any other function gets them.
  */
-export const toNodeListener =
-  (handler: TwilioWebhookHandler, options: NodeListenerOptions = {}) =>
-  (req: IncomingMessage, res: ServerResponse): void => {
+export const toNodeListener = (handler: TwilioWebhookHandler, options: NodeListenerOptions = {}) => {
+  const exchange = webhookExchangeOf(handler);
+  const answerer = exchange === undefined ? viaWeb(handler) : direct(exchange);
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const answer = async (): Promise<void> => {
-      const method = req.method ?? 'GET';
       const rawTarget = req.url ?? '/';
       let url: URL;
       try {
@@ -83,22 +127,10 @@ export const toNodeListener =
         req.resume();
         return;
       }
-      const hasBody = method !== 'GET' && method !== 'HEAD';
-      const request = new Request(url, {
-        method,
-        headers: toHeaders(req),
-        ...(hasBody ? { body: bodyStream(req), duplex: 'half' as const } : {}),
-      });
-      const response = await handler(request, { rawTarget });
-      const body = Buffer.from(await response.arrayBuffer());
-      const headers: Record<string, string> = {};
-      response.headers.forEach((value, name) => {
-        headers[name] = value;
-      });
-      headers['content-length'] = String(body.byteLength);
+      const { status, headers, body } = await answerer(req, url, rawTarget);
+      const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
       // A body the handler did not read to the end (413, early 403) is not drained: close the connection.
-      if (!req.complete) headers['connection'] = 'close';
-      res.writeHead(response.status, headers).end(body);
+      res.writeHead(status, { ...headers, 'content-length': String(length), ...(req.complete ? {} : { connection: 'close' }) }).end(body);
     };
     answer().catch((error: unknown) => {
       try {
@@ -113,3 +145,4 @@ export const toNodeListener =
       }
     });
   };
+};
