@@ -1,3 +1,4 @@
+import { boundedMemo } from './collections/bounded-memo.js';
 import { BusinessId, ClientId, ProviderMessageId } from './values/ids.js';
 import { E164 } from './values/phone-number.js';
 import { ConversationId } from './conversation/events.js';
@@ -44,12 +45,16 @@ const SEPARATOR = '-';
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const UNSAFE = /%|-|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const ESCAPE = /%(?:(25)|(2D)|u(D[89A-F][0-9A-F]{2}))/g;
+// A cheap first look (every id of a command passes here): most ids hold none of these, and need no replace.
+const MAYBE_UNSAFE = /[%\-\uD800-\uDFFF]/;
 
 const escapeOne = (c: string): string =>
   c === '%' ? '%25' : c === '-' ? '%2D' : `%u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** One id as a name component: no "-" left in it, and unchanged when it holds no "%", "-" or lone surrogate. */
-export const encodeStreamComponent = (id: string): string => id.replace(UNSAFE, escapeOne);
+// Remembered: ids with a "-" are common ("client-42"), and every command names its streams again.
+const escaped = boundedMemo(10_000, (id: string): string => id.replace(UNSAFE, escapeOne));
+export const encodeStreamComponent = (id: string): string => (MAYBE_UNSAFE.test(id) ? escaped(id) : id);
 
 /**
  * The id a component was made from, or null when the component is not one `encodeStreamComponent` gives

@@ -24,9 +24,16 @@ export const createEventLog = (): EventLog => {
   const events: Array<RecordedEvent> = [];
   const listeners = new Set<() => void>();
 
-  // Binary search: positions grow with the index, and a checkpoint may fall between two of them.
+  // The usual checkpoint is an event's own position (n, n), which is index n - 1: found at once, since
+  // every command's catch-up starts there. Any other checkpoint (between two events, past the end, a
+  // position of another store): binary search, as positions grow with the index.
   const firstIndexAfter = (after: LogPosition | undefined): number => {
     if (after === undefined) return 0;
+    if (after.commit === after.prepare && after.commit >= 0n && after.commit <= BigInt(events.length)) {
+      const n = Number(after.commit);
+      const at = events[n - 1];
+      if (n === 0 || (at !== undefined && at.position.commit === after.commit && at.position.prepare === after.prepare)) return n;
+    }
     let low = 0;
     let high = events.length;
     while (low < high) {

@@ -4,7 +4,7 @@
  * so that a number serves one business at a time.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from './task-either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { BusinessCommand } from '../../domain/business/commands.js';
 import { numberMoveOf } from '../../domain/business/number-move.js';

@@ -3,7 +3,7 @@
  * archive, mute, pin and their opposites. One use case for all of them: B0 first, then the conversation
  * decides the command and records it (nothing when it is already so); the answer is only success.
  */
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from './task-either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { ConversationCommand } from '../../domain/conversation/commands.js';
 import type { ConversationId } from '../../domain/conversation/events.js';

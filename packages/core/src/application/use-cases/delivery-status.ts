@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from './task-either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { ConversationId, DeliveryStatus } from '../../domain/conversation/events.js';
 import type { ConversationState } from '../../domain/conversation/state.js';

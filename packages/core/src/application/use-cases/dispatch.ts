@@ -9,7 +9,7 @@
  * at-least-once edge; docs/outbox.md).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from './task-either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { ConversationState } from '../../domain/conversation/state.js';
 import type { DeliveryStatus } from '../../domain/conversation/events.js';

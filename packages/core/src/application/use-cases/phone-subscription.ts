@@ -3,7 +3,7 @@
  * START (or Twilio's OptOutType) before the inbound message is recorded, and by Twilio's 21610; read by
  * every send decision and again right before dispatch.
  */
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from './task-either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { PhoneSubscriptionCommand, PhoneSubscriptionState } from '../../domain/phone-subscription/decider.js';
 import { phoneSubscriptionAddress } from '../../domain/streams.js';

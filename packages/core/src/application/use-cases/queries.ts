@@ -4,7 +4,7 @@
  * command that returned before it; the conversation view and the contact history fold their own streams.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from './task-either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Actor, BusinessActor } from '../../domain/actor.js';
 import type { Operation } from '../../domain/authorization.js';

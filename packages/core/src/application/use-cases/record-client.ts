@@ -1,4 +1,4 @@
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from './task-either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { clientAddress } from '../../domain/streams.js';
 import * as In from '../facade-inputs.js';

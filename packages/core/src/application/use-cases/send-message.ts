@@ -7,7 +7,7 @@
  * is configured).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from './task-either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { BusinessState } from '../../domain/business/state.js';
 import type { SendContext } from '../../domain/conversation/commands.js';
