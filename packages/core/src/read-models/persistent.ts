@@ -292,14 +292,28 @@ export class PSortedMap<K extends {}, V extends {} | null> {
 
 export const compareNumbers: Compare<number> = (a, b) => a - b;
 
-/** FNV-1a: cheap, and spreads ids that share long prefixes ("mc-conversation-b1-client-…"). */
-const hashString = (s: string): number => {
+/**
+ * FNV-1a: cheap, and spreads ids that share long prefixes ("mc-conversation-b1-client-…"). Signed, so
+ * every hash is a small integer V8 stores inline rather than a boxed number.
+ */
+export const hashString = (s: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i += 1) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return h | 0;
 };
 
-type Bucket<V> = ReadonlyArray<readonly [string, V]>;
+/**
+ * The keys that share a hash: one object an entry, linked (issue 14: a bucket was an array of [key, value]
+ * arrays, ~120 bytes of array headers per entry, the largest part of a read model's memory).
+ */
+interface Bucket<V> {
+  readonly key: string;
+  readonly value: V;
+  readonly next: Bucket<V> | null;
+}
+
+const without = <V>(bucket: Bucket<V> | null, key: string): Bucket<V> | null =>
+  bucket === null ? null : bucket.key === key ? bucket.next : { key: bucket.key, value: bucket.value, next: without(bucket.next, key) };
 
 /**
  * A map from strings, for lookups by id where order does not matter: a {@link PSortedMap} keyed by the
@@ -317,31 +331,34 @@ export class PHashMap<V extends {} | null> {
   ) {}
 
   get(key: string): V | undefined {
-    const bucket = this.tree.get(hashString(key));
-    if (bucket !== undefined) for (const [k, v] of bucket) if (k === key) return v;
+    for (let b = this.tree.get(hashString(key)) ?? null; b !== null; b = b.next) if (b.key === key) return b.value;
     return undefined;
   }
 
   set(key: string, value: V, edit: Edit): PHashMap<V> {
     const h = hashString(key);
-    const bucket = this.tree.get(h) ?? [];
-    const i = bucket.findIndex(([k]) => k === key);
-    const next: Bucket<V> = i < 0 ? [...bucket, [key, value] as const] : bucket.map((p, j) => (j === i ? ([key, value] as const) : p));
-    return new PHashMap(this.tree.set(h, next, edit), i < 0 ? this.size + 1 : this.size);
+    const bucket = this.tree.get(h) ?? null;
+    let found = false;
+    for (let b = bucket; b !== null; b = b.next) if (b.key === key) found = true;
+    // The entry goes first; an older one of the same key is left out of the rest.
+    const next: Bucket<V> = { key, value, next: found ? without(bucket, key) : bucket };
+    return new PHashMap(this.tree.set(h, next, edit), found ? this.size : this.size + 1);
   }
 
   delete(key: string, edit: Edit): PHashMap<V> {
     const h = hashString(key);
-    const bucket = this.tree.get(h);
-    if (bucket === undefined || !bucket.some(([k]) => k === key)) return this;
-    const next = bucket.filter(([k]) => k !== key);
-    return new PHashMap(next.length === 0 ? this.tree.delete(h, edit) : this.tree.set(h, next, edit), this.size - 1);
+    const bucket = this.tree.get(h) ?? null;
+    let found = false;
+    for (let b = bucket; b !== null; b = b.next) if (b.key === key) found = true;
+    if (!found) return this;
+    const next = without(bucket, key);
+    return new PHashMap(next === null ? this.tree.delete(h, edit) : this.tree.set(h, next, edit), this.size - 1);
   }
 
   /** Visits every entry, in no particular order. */
   forEach(visit: (key: string, value: V) => void): void {
     this.tree.forEach((_, bucket) => {
-      for (const [k, v] of bucket) visit(k, v);
+      for (let b: Bucket<V> | null = bucket; b !== null; b = b.next) visit(b.key, b.value);
     });
   }
 }

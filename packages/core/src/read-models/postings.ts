@@ -31,7 +31,14 @@ export interface Chunked {
   readonly count: number;
 }
 
-export type Postings = Int32Array | Chunked;
+/**
+ * A single entry is the ordinal itself: most keys (an e-mail, a UID, the last digits of a phone, a rare
+ * word) list one conversation, and a typed array costs ~200 bytes of headers for its 4 bytes of data.
+ */
+export type Postings = number | Int32Array | Chunked;
+
+/** The sets operations work on: a single entry as a one-entry list. */
+type SetOf = Int32Array | Chunked;
 
 export const NO_POSTINGS: Postings = new Int32Array(0);
 
@@ -43,7 +50,12 @@ const popcount = (v: number): number => {
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 };
 
-const isList = (p: Postings): p is Int32Array => p instanceof Int32Array;
+const isList = (p: SetOf): p is Int32Array => p instanceof Int32Array;
+
+const asSet = (p: Postings): SetOf => (typeof p === 'number' ? Int32Array.of(p) : p);
+
+/** A list of one entry as the entry itself. */
+const compact = (list: Int32Array): Postings => (list.length === 1 ? (list[0] ?? 0) : list);
 const isListChunk = (c: Chunk): c is Int32Array => c instanceof Int32Array;
 
 const listHas = (list: Int32Array, x: number): boolean => {
@@ -77,9 +89,10 @@ const indexOfKey = (keys: Int32Array, key: number): number => {
   return -1;
 };
 
-export const sizeOf = (p: Postings): number => (isList(p) ? p.length : p.count);
+export const sizeOf = (p: Postings): number => (typeof p === 'number' ? 1 : isList(p) ? p.length : p.count);
 
 export const has = (p: Postings, x: number): boolean => {
+  if (typeof p === 'number') return p === x;
   if (isList(p)) return listHas(p, x);
   const key = x >>> CHUNK_BITS;
   // A large set usually has every chunk up to its own: then chunk `key` is at index `key`, no search.
@@ -124,6 +137,7 @@ const forEachInChunkDescending = (c: Chunk, base: number, visit: (x: number) => 
 
 /** Visits the ordinals in ascending order. */
 export const forEachOrdinal = (p: Postings, visit: (x: number) => void): void => {
+  if (typeof p === 'number') return visit(p);
   if (isList(p)) {
     for (let i = 0; i < p.length; i += 1) visit(p[i] ?? 0);
     return;
@@ -136,6 +150,7 @@ export const forEachOrdinal = (p: Postings, visit: (x: number) => void): void =>
 
 /** Visits the ordinals in descending order (newest entries first). */
 export const forEachOrdinalDescending = (p: Postings, visit: (x: number) => void): void => {
+  if (typeof p === 'number') return visit(p);
   if (isList(p)) {
     for (let i = p.length - 1; i >= 0; i -= 1) visit(p[i] ?? 0);
     return;
@@ -147,6 +162,7 @@ export const forEachOrdinalDescending = (p: Postings, visit: (x: number) => void
 };
 
 export const toSortedArray = (p: Postings): Int32Array => {
+  if (typeof p === 'number') return Int32Array.of(p);
   if (isList(p)) return p;
   const out = new Int32Array(p.count);
   let n = 0;
@@ -193,7 +209,7 @@ const chunkToListAt = (bits: ChunkBits, key: number, count: number): Int32Array 
 
 /** A set from its sorted, distinct entries: a list while small, else its chunks. */
 const fromSortedList = (list: Int32Array): Postings => {
-  if (list.length <= LIST_MAX) return list;
+  if (list.length <= LIST_MAX) return compact(list);
   const keys: number[] = [];
   const chunks: Chunk[] = [];
   let start = 0;
@@ -212,7 +228,7 @@ const fromSortedList = (list: Int32Array): Postings => {
 const fromChunks = (keys: number[], chunks: Chunk[], count: number): Postings => {
   if (count === 0) return NO_POSTINGS;
   const chunked: Chunked = { keys: Int32Array.from(keys), chunks, count };
-  return count <= LIST_MAX / 2 ? toSortedArray(chunked) : chunked;
+  return count <= LIST_MAX / 2 ? compact(toSortedArray(chunked)) : chunked;
 };
 
 /** A sorted list (small) or chunks (large) for a set built from scratch. */
@@ -286,9 +302,9 @@ export const applyChanges = (
   remove: ReadonlyArray<number>,
   _universe: number,
 ): Postings => {
-  const base = old ?? NO_POSTINGS;
   // Most batches add conversations a common word already lists: keep the posting instead of copying it.
-  if (old !== undefined && add.every((x) => has(base, x)) && !remove.some((x) => has(base, x))) return base;
+  if (old !== undefined && add.every((x) => has(old, x)) && !remove.some((x) => has(old, x))) return old;
+  const base = asSet(old ?? NO_POSTINGS);
   const adds = sortedUnique(add);
   const removes = sortedUnique(remove);
   if (isList(base)) {
@@ -335,7 +351,7 @@ const listRunAt = (list: Int32Array, key: number): Int32Array => {
 };
 
 /** Chunk `key` of `p` (a list's run in that chunk is a list chunk), or undefined when `p` has none. */
-const chunkAt = (p: Postings, key: number): Chunk | undefined => {
+const chunkAt = (p: SetOf, key: number): Chunk | undefined => {
   if (isList(p)) {
     const run = listRunAt(p, key);
     return run.length === 0 ? undefined : run;
@@ -368,15 +384,15 @@ const orChunkInto = (words: Uint32Array, c: Chunk): void => {
 };
 
 /** ⋂ lists (null for no lists: no restriction). The smallest list drives, the others are probed. */
-export const intersectAll = (lists: ReadonlyArray<Postings>, universe: number): Postings | null => {
-  if (lists.length === 0) return null;
-  if (lists.length === 1) return lists[0] ?? NO_POSTINGS;
-  const sorted = [...lists].sort((x, y) => sizeOf(x) - sizeOf(y));
+export const intersectAll = (given: ReadonlyArray<Postings>, universe: number): Postings | null => {
+  if (given.length === 0) return null;
+  if (given.length === 1) return given[0] ?? NO_POSTINGS;
+  const sorted = given.map(asSet).sort((x, y) => sizeOf(x) - sizeOf(y));
   // A list among them (even one larger than a chunked set): it drives, the others are probed where they are.
   const driver = sorted.find(isList);
   if (driver !== undefined) {
     const probes = sorted.filter((p) => p !== driver).map((p) => membership(p, universe, driver.length));
-    return driver.filter((x) => probes.every((probe) => probe(x)));
+    return compact(driver.filter((x) => probes.every((probe) => probe(x))));
   }
   // Only chunked sets: chunk by chunk, over the chunks every set has, the smallest set driving.
   const [first, ...rest] = sorted.filter((p): p is Chunked => !isList(p));
@@ -427,9 +443,10 @@ const intersectChunks = (first: Chunk, others: ReadonlyArray<Chunk>, key: number
 };
 
 /** ⋃ lists: a merge while the result is small, chunk by chunk otherwise (a short prefix matches many words). */
-export const unionAll = (lists: ReadonlyArray<Postings>, universe: number): Postings => {
-  if (lists.length === 0) return NO_POSTINGS;
-  if (lists.length === 1) return lists[0] ?? NO_POSTINGS;
+export const unionAll = (given: ReadonlyArray<Postings>, _universe: number): Postings => {
+  if (given.length === 0) return NO_POSTINGS;
+  if (given.length === 1) return given[0] ?? NO_POSTINGS;
+  const lists = given.map(asSet);
   let total = 0;
   let allLists = true;
   for (const l of lists) {
@@ -450,7 +467,7 @@ export const unionAll = (lists: ReadonlyArray<Postings>, universe: number): Post
       const x = all[i] ?? 0;
       if (n === 0 || x !== all[n - 1]) all[n++] = x;
     }
-    return all.slice(0, n);
+    return compact(all.slice(0, n));
   }
   // Chunk by chunk, each set read once: a chunk only one set has is shared, the others are or-ed into a
   // chunk of their own, so a short prefix matching many words costs the chunks it touches, not the business.
@@ -498,12 +515,14 @@ export const unionAll = (lists: ReadonlyArray<Postings>, universe: number): Post
 };
 
 /** a ∖ b. */
-export const differenceOf = (a: Postings, b: Postings, universe: number): Postings => {
-  if (sizeOf(a) === 0 || sizeOf(b) === 0) return a;
+export const differenceOf = (given: Postings, b: Postings, universe: number): Postings => {
+  if (sizeOf(given) === 0 || sizeOf(b) === 0) return given;
+  const a = asSet(given);
   if (isList(a)) {
     const inB = membership(b, universe, a.length);
-    return a.filter((x) => !inB(x));
+    return compact(a.filter((x) => !inB(x)));
   }
+  const bSet = asSet(b);
   const keys: number[] = [];
   const chunks: Chunk[] = [];
   let count = 0;
@@ -511,7 +530,7 @@ export const differenceOf = (a: Postings, b: Postings, universe: number): Postin
     const key = a.keys[i] ?? 0;
     const mine = a.chunks[i];
     if (mine === undefined) continue;
-    const theirs = chunkAt(b, key);
+    const theirs = chunkAt(bSet, key);
     let next: Chunk | undefined = mine;
     if (theirs !== undefined) {
       if (!isListChunk(mine) && !isListChunk(theirs)) {
@@ -540,7 +559,7 @@ export const differenceOf = (a: Postings, b: Postings, universe: number): Postin
  * set is probed where it is (two array reads); a long walk over a list gets bits over the business once.
  */
 export const membership = (p: Postings, universe: number, probes = Infinity): ((x: number) => boolean) => {
-  if (!isList(p) || probes < 64 || p.length < 16) return (x) => has(p, x);
+  if (typeof p === 'number' || !isList(p) || probes < 64 || p.length < 16) return (x) => has(p, x);
   let top = universe;
   top = Math.max(top, (p[p.length - 1] ?? -1) + 1);
   const dense = new Uint32Array((top + 31) >>> 5);

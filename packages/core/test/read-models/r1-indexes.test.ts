@@ -2,9 +2,9 @@
  * The persistent collections and posting lists under the inbox indexes (R1–R3), against plain models:
  * each behaves like its `Map`/`Set` model, and no operation ever changes a version returned before.
  */
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import { PHashMap, PSortedMap, PVector, compareNumbers, withEdit } from '../../src/read-models/persistent.js';
+import { PHashMap, PSortedMap, PVector, compareNumbers, hashString, withEdit } from '../../src/read-models/persistent.js';
 import { applyChanges, differenceOf, forEachOrdinal, forEachOrdinalDescending, intersectAll, membership, postingsOf, sizeOf, toSortedArray, unionAll, type Postings } from '../../src/read-models/postings.js';
 import { HEAVY_TIMEOUT, heavyRuns } from '../heavy-property.js';
 
@@ -87,8 +87,14 @@ describe('R1 index structures', () => {
     expect(walked).toEqual(sortedModel(last.model).map(([k]) => k).filter((k) => k >= from).slice(0, 50));
   }, HEAVY_TIMEOUT);
 
-  test.prop([fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.option(fc.integer(), { nil: null }), fc.boolean()), { maxLength: 300 })], { numRuns: heavyRuns(40) })(
-    'R1 a persistent hash map is a Map, and earlier versions stay as they were',
+  // Pairs of keys with one hash: the entries that share a bucket.
+  const COLLIDING = [['k32728', 'k261234'], ['k32729', 'k261235'], ['k32724', 'k261238']] as const;
+  it('R1 the colliding keys of the hash map test share their hashes', () => {
+    for (const [a, b] of COLLIDING) expect(hashString(a)).toBe(hashString(b));
+  });
+
+  test.prop([fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom(...COLLIDING.flat())), fc.option(fc.integer(), { nil: null }), fc.boolean()), { maxLength: 300 })], { numRuns: heavyRuns(40) })(
+    'R1 a persistent hash map is a Map (keys sharing a hash too), and earlier versions stay as they were',
     (ops) => {
       let map = PHashMap.empty<number>();
       const model = new Map<string, number>();
@@ -141,12 +147,14 @@ describe('R1 index structures', () => {
   );
 
   // Issue 14: large sets are chunked by 4,096 ordinals (lists or bitmaps per chunk), so universes reach past
-  // several chunks, with sets spread thin or packed into a few chunks (bitmap chunks).
+  // several chunks, with sets spread thin or packed into a few chunks (bitmap chunks); tiny sets too.
   const universeArb = fc.oneof(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 4097, max: 40_000 }));
   const setArb = (universe: number) =>
     fc.oneof(
       fc.uniqueArray(fc.nat({ max: universe - 1 }), { maxLength: Math.min(universe, 3000), size: 'max' }),
       fc.nat({ max: universe - 1 }).chain((start) => fc.uniqueArray(fc.integer({ min: start, max: Math.min(universe - 1, start + 1500) }), { maxLength: 1500, size: 'max' })),
+      // A single entry is kept as the ordinal itself: sets of none, one and two entries meet the others.
+      fc.uniqueArray(fc.nat({ max: universe - 1 }), { maxLength: 2 }),
     );
   const toSet = (p: Postings): number[] => [...toSortedArray(p)];
   const sorted = (xs: Iterable<number>): number[] => [...new Set(xs)].sort((a, b) => a - b);
