@@ -35,6 +35,8 @@ export default defineConfig({
       eventStoreDbProject('kurrentdb', 'kurrentdb-client'),
       eventStoreDbProject('eventstore-db', 'db-client'),
       project('twilio'),
+      // PostgreSQL (issue 15): DATABASE_URL, or a throwaway cluster that the global setup starts and stops.
+      { ...project('postgres'), test: { ...project('postgres').test, globalSetup: ['./test/support/global-cluster.ts'] } },
       // The repository's own tooling (the plain summary reporter); it imports no package.
       { test: { name: 'scripts', root: './scripts', include: ['*.test.ts'] } },
       // The packages as a service installs them: packed (which builds them), installed with plain npm outside

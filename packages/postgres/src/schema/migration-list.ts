@@ -1,0 +1,5 @@
+import type { Migration } from './migration.js';
+import { v001ExtensionsAndCheckpoints } from './v001-extensions-and-checkpoints.js';
+
+/** Every migration this code knows, in order. Append only: a released entry is never edited nor removed. */
+export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints];
