@@ -102,9 +102,9 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     task(() => {
       if (typeof streamId !== 'string' || streamId === '') return E.left(invalidRequest('the stream id must be a non-empty string'));
       if (!validExpected(expectedRevision)) return E.left(invalidRequest(`append to ${streamId}: invalid expected revision ${String(expectedRevision)}`));
-      const batch = prepareBatch(events);
+      const batch = prepareBatch(events, maxAppendSize);
       if (E.isLeft(batch)) return E.left(invalidRequest(`append to ${streamId}: ${batch.left}`));
-      if (batch.right.bytes > maxAppendSize) return E.left(appendTooLarge(streamId, batch.right.bytes, maxAppendSize));
+      if (batch.right.oversize !== null) return E.left(appendTooLarge(streamId, batch.right.oversize, maxAppendSize));
       const state = streams.get(streamId);
       if (state?.deleted === true) return E.left(streamDeleted(streamId));
       const current = streamIds(state);
