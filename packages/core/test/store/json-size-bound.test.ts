@@ -26,7 +26,7 @@ describe('append size bound (in-memory store)', () => {
   });
 
   test.prop([fc.array(json, { minLength: 1, maxLength: 4 }), fc.nat({ max: 400 })])('a batch is reported oversize exactly when it is over the limit, with its exact size', (datas, limit) => {
-    const events = datas.map((data, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, type: 'T', data, metadata: {} }));
+    const events = datas.map((data, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, type: 'T', data, metadata: { schemaVersion: 1 } }));
     const prepared = prepareBatch(events, limit);
     if (E.isLeft(prepared)) throw new Error(`a batch of JSON values was refused: ${prepared.left}`);
     const size = prepared.right.events.reduce((sum, e) => sum + exact(e.data) + exact(e.metadata), 0);

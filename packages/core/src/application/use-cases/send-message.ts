@@ -20,7 +20,8 @@ import { ClientId, type BusinessId, type MessageId } from '../../domain/values/i
 import { describePhoneProblem, parseCellPhone } from '../../domain/values/phone-number.js';
 import type { Timestamp } from '../../domain/values/timestamp.js';
 import { outboxKey } from '../../read-models/directory.js';
-import type { Executed } from '../command-handler.js';
+import type { Executed, Loaded } from '../command-handler.js';
+import type { PhoneSubscriptionState } from '../../domain/phone-subscription/decider.js';
 import type { MessageCenterError } from '../errors.js';
 import * as In from '../facade-inputs.js';
 import type { Result, SentMessage } from '../message-center-api.js';
@@ -44,13 +45,7 @@ export const sendMessage =
         TE.chain(() => (i.messageId === undefined ? newMessageId(deps) : TE.right(i.messageId))),
         TE.chain((messageId) =>
           pipe(
-            // Facts of other streams are loaded before the conversation, outside its load→append window.
-            TE.Do,
-            TE.bind('business', () => load(deps, deps.aggregates.business, businessAddress(i.businessId))),
-            TE.bind('recipient', () => recipientOf(deps, i.businessId, conversationId)),
-            // V3 (issue 12): the opt-out of the recipient's phone, whichever client or conversation said it.
-            TE.bind('phone', ({ recipient }) => (recipient.phone === null ? TE.right(null) : phoneSubscription(deps, i.businessId, recipient.phone))),
-            TE.bind('claimId', () => (deps.transport === undefined ? TE.right(null) : newMessageId(deps))),
+            sendFacts(deps, i.businessId, conversationId),
             TE.chain(({ business, recipient, phone, claimId }) => {
               const phoneOptedOut = phone === null || phone.changedAt === null ? null : phone.status === 'unsubscribed';
               // One reading of the clock: the message's place in the ledger and its record fall in one period.
@@ -103,6 +98,34 @@ export const sendMessage =
         ),
       );
     });
+
+interface SendFacts {
+  readonly business: Loaded<BusinessState>;
+  readonly recipient: SendContext['recipient'];
+  readonly phone: PhoneSubscriptionState | null;
+  /** With a transport, the id of the claim the send takes in its own append. */
+  readonly claimId: MessageId | null;
+}
+
+/**
+ * The facts of other streams a send is decided on, loaded before the conversation (outside its load→append
+ * window), one after the other. Written as plain steps rather than fp-ts's `Do`/`bind`, whose `dual`
+ * plumbing was a measurable part of a send (issue 14).
+ */
+const sendFacts =
+  (deps: SendDeps, businessId: BusinessId, conversationId: ConversationId): Result<SendFacts> =>
+  async () => {
+    const business = await load(deps, deps.aggregates.business, businessAddress(businessId))();
+    if (E.isLeft(business)) return business;
+    const recipient = await recipientOf(deps, businessId, conversationId)();
+    if (E.isLeft(recipient)) return recipient;
+    // V3 (issue 12): the opt-out of the recipient's phone, whichever client or conversation said it.
+    const phone = recipient.right.phone === null ? E.right(null) : await phoneSubscription(deps, businessId, recipient.right.phone)();
+    if (E.isLeft(phone)) return phone;
+    const claimId = deps.transport === undefined ? E.right(null) : await newMessageId(deps)();
+    if (E.isLeft(claimId)) return claimId;
+    return E.right({ business: business.right, recipient: recipient.right, phone: phone.right, claimId: claimId.right });
+  };
 
 /** B1/B4 as `SendMessage` needs them: the number, the allotment and what the period used before this message (null: not enabled). */
 const businessFacts = (business: BusinessState, usedInPeriod: number): SendContext['business'] => {
