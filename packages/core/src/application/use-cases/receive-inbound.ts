@@ -17,7 +17,7 @@ import type { ReceivedMessage, Result } from '../message-center-api.js';
 import { execute, load, newMessageId, persistent, type Deps } from './deps.js';
 import type { Loaded } from '../command-handler.js';
 import type { ConversationState } from '../../domain/conversation/state.js';
-import { decoded, fromEither } from './use-case.js';
+import { decoded } from './use-case.js';
 
 /**
  * V2/V3 and B2: an SMS or MMS to a business number. Routed by the `to` number (a retired one is refused,
@@ -30,7 +30,10 @@ export const receiveInbound =
   (deps: Pick<Deps, 'store' | 'ids' | 'clock' | 'maxAttempts' | 'aggregates' | 'directory'>) =>
   (input: In.ReceiveInboundInput): Result<ReceivedMessage> =>
     decoded(In.ReceiveInboundInput, input)((i) => {
-      const timely = notAheadOf('receivedAt', i.receivedAt, deps.clock.now());
+      // One reading of the clock for the whole message: its claim, record, opt-out and count agree on when.
+      const now = deps.clock.now();
+      const receivedAt = i.receivedAt ?? now;
+      const timely = notAheadOf('receivedAt', i.receivedAt, now);
       if (E.isLeft(timely)) return TE.left(timely.left);
       const to = parsePhone(i.to);
       const from = parsePhone(i.from);
@@ -52,11 +55,11 @@ export const receiveInbound =
           source: intent.source,
           keyword: intent.keyword,
           messageId,
-          at: i.receivedAt ?? deps.clock.now(),
+          at: receivedAt,
         });
       };
       const countInbound = (businessId: BusinessId, messageId: MessageId): Result<unknown> => {
-        const at = i.receivedAt ?? deps.clock.now();
+        const at = receivedAt;
         const period = billingPeriodOf(at);
         return execute(persistent(deps), deps.aggregates.usageLedger, usageLedgerAddress(businessId, period), () =>
           TE.right({ type: 'CountInbound' as const, businessId, period, messageId, at }),
@@ -84,7 +87,7 @@ export const receiveInbound =
                 body: i.body,
                 media: i.media ?? [],
                 optOutType: i.optOutType ?? null,
-                at: i.receivedAt ?? deps.clock.now(),
+                at: receivedAt,
               }),
             // Decided first on the conversation as just loaded; another writer in between makes it load again.
             { idempotencyKey: `inbound:${businessId}:${i.providerMessageId}`, loaded },
@@ -101,16 +104,19 @@ export const receiveInbound =
 
       return pipe(
         deps.directory.catchUp(),
-        TE.chain((directory) =>
-          pipe(
-            fromEither(businessForNumber(toNumber, directory.numbers.get(toNumber))),
-            TE.chainFirst((businessId) => fromEither(fromOwnNumber(fromNumber, businessId, directory.numbers.get(fromNumber)))),
-            TE.map((businessId) => ({ directory, businessId })),
-          ),
-        ),
-        // With key-derived ids, the message id comes from the same key as the event ids: a racing
-        // redelivery in another process that is acknowledged idempotently then reports the id stored.
-        TE.bind('messageId', ({ businessId }) => newMessageId(deps, `message:inbound:${businessId}:${i.providerMessageId}`)),
+        TE.chain((directory) => {
+          const business = businessForNumber(toNumber, directory.numbers.get(toNumber));
+          if (E.isLeft(business)) return TE.left(business.left);
+          const businessId = business.right;
+          const own = fromOwnNumber(fromNumber, businessId, directory.numbers.get(fromNumber));
+          if (E.isLeft(own)) return TE.left(own.left);
+          // With key-derived ids, the message id comes from the same key as the event ids: a racing
+          // redelivery in another process that is acknowledged idempotently then reports the id stored.
+          return pipe(
+            newMessageId(deps, `message:inbound:${businessId}:${i.providerMessageId}`),
+            TE.map((messageId) => ({ directory, businessId, messageId })),
+          );
+        }),
         TE.chain(({ directory, businessId, messageId: newId }) => {
           const routed = clientForPhone(clientCandidates(directory, businessId, fromNumber)) ?? telConversationId(fromNumber);
           if (routed === null) return TE.left<MessageCenterError, ReceivedMessage>({ code: 'invalid-input', message: 'bad sender', problems: ['from'] });
@@ -118,7 +124,7 @@ export const receiveInbound =
             // V2 (issue 12): the first delivery claims the provider id for this business; a redelivery goes
             // where the first went, whatever routing says now (the client's phone may have changed).
             execute(deps, deps.aggregates.inboundClaim, inboundClaimAddress(businessId, i.providerMessageId), () =>
-              TE.right({ type: 'ClaimInbound' as const, businessId, providerMessageId: i.providerMessageId, conversationId: routed, messageId: newId, at: deps.clock.now() }),
+              TE.right({ type: 'ClaimInbound' as const, businessId, providerMessageId: i.providerMessageId, conversationId: routed, messageId: newId, at: now }),
             ),
             TE.map(({ state }) => state.claimed ?? { conversationId: routed, messageId: newId }),
             // V3 (issue 12): a STOP or START is the phone's before it is the conversation's, and is recorded first:
