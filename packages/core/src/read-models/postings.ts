@@ -58,36 +58,25 @@ const asSet = (p: Postings): SetOf => (typeof p === 'number' ? Int32Array.of(p) 
 const compact = (list: Int32Array): Postings => (list.length === 1 ? (list[0] ?? 0) : list);
 const isListChunk = (c: Chunk): c is Int32Array => c instanceof Int32Array;
 
-const listHas = (list: Int32Array, x: number): boolean => {
+/** Where `x` is in the sorted `xs` (a list, or a set's chunk keys), or -1. */
+const indexIn = (xs: Int32Array, x: number): number => {
   let lo = 0;
-  let hi = list.length;
+  let hi = xs.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const v = list[mid] ?? 0;
+    const v = xs[mid] ?? 0;
     if (v < x) lo = mid + 1;
     else if (v > x) hi = mid;
-    else return true;
-  }
-  return false;
-};
-
-const chunkSize = (c: Chunk): number => (isListChunk(c) ? c.length : c.count);
-
-const chunkHas = (c: Chunk, x: number): boolean => (isListChunk(c) ? listHas(c, x) : ((c.words[(x & (CHUNK - 1)) >>> 5] ?? 0) & (1 << (x & 31))) !== 0);
-
-/** Where chunk `key` is in `keys` (sorted), or -1. */
-const indexOfKey = (keys: Int32Array, key: number): number => {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = keys[mid] ?? 0;
-    if (v < key) lo = mid + 1;
-    else if (v > key) hi = mid;
     else return mid;
   }
   return -1;
 };
+
+const listHas = (list: Int32Array, x: number): boolean => indexIn(list, x) >= 0;
+
+const chunkSize = (c: Chunk): number => (isListChunk(c) ? c.length : c.count);
+
+const chunkHas = (c: Chunk, x: number): boolean => (isListChunk(c) ? listHas(c, x) : ((c.words[(x & (CHUNK - 1)) >>> 5] ?? 0) & (1 << (x & 31))) !== 0);
 
 export const sizeOf = (p: Postings): number => (typeof p === 'number' ? 1 : isList(p) ? p.length : p.count);
 
@@ -96,7 +85,7 @@ export const has = (p: Postings, x: number): boolean => {
   if (isList(p)) return listHas(p, x);
   const key = x >>> CHUNK_BITS;
   // A large set usually has every chunk up to its own: then chunk `key` is at index `key`, no search.
-  const i = p.keys[key] === key ? key : indexOfKey(p.keys, key);
+  const i = p.keys[key] === key ? key : indexIn(p.keys, key);
   const chunk = i < 0 ? undefined : p.chunks[i];
   return chunk !== undefined && chunkHas(chunk, x);
 };
@@ -356,7 +345,7 @@ const chunkAt = (p: SetOf, key: number): Chunk | undefined => {
     const run = listRunAt(p, key);
     return run.length === 0 ? undefined : run;
   }
-  const i = p.keys[key] === key ? key : indexOfKey(p.keys, key);
+  const i = p.keys[key] === key ? key : indexIn(p.keys, key);
   return i < 0 ? undefined : p.chunks[i];
 };
 
@@ -406,7 +395,7 @@ export const intersectAll = (given: ReadonlyArray<Postings>, universe: number): 
     if (mine === undefined) continue;
     const others: Chunk[] = [];
     for (const p of rest) {
-      const j = indexOfKey(p.keys, key);
+      const j = indexIn(p.keys, key);
       const c = j < 0 ? undefined : p.chunks[j];
       if (c === undefined) break;
       others.push(c);
