@@ -117,11 +117,8 @@ export interface PeriodUsage {
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-const reportOf = (b: BusinessUsage, period: string): PeriodUsage => {
-  // The plan in force at the end of the period; before the first plan, the first one.
-  let allotment: Allotment = b.plans[0]?.allotment ?? { messagesPerPeriod: 0, overage: 'refuse' };
-  for (const plan of b.plans) if (billingPeriodOf(plan.since) <= period) allotment = plan.allotment;
-  const c = b.periods.get(period) ?? NO_COUNTS;
+/** R6: one period's report from its counts and the plan in force at its end (shared with other read-model stores). */
+export const periodReport = (period: string, c: PeriodCounts, allotment: Allotment): PeriodUsage => {
   const used = c.inbound + c.outbound;
   return {
     period,
@@ -135,6 +132,13 @@ const reportOf = (b: BusinessUsage, period: string): PeriodUsage => {
     overageMessages: c.overage,
     segments: { inbound: c.inboundSegments, outbound: c.outboundSegments },
   };
+};
+
+const reportOf = (b: BusinessUsage, period: string): PeriodUsage => {
+  // The plan in force at the end of the period; before the first plan, the first one.
+  let allotment: Allotment = b.plans[0]?.allotment ?? { messagesPerPeriod: 0, overage: 'refuse' };
+  for (const plan of b.plans) if (billingPeriodOf(plan.since) <= period) allotment = plan.allotment;
+  return periodReport(period, b.periods.get(period) ?? NO_COUNTS, allotment);
 };
 
 const businessUsage = (state: UsageState, viewer: UsageViewer, businessId: BusinessId): E.Either<DomainError, BusinessUsage> => {
