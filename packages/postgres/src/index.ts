@@ -1,5 +1,5 @@
 // @message-center/postgres: the read models on PostgreSQL (issue 15, in progress). So far: the schema
-// migrations the package applies itself.
+// migrations the package applies itself, the projection runner that feeds read-model tables, and R6 usage.
 export { migrate, DEFAULT_SCHEMA, MIGRATIONS_TABLE } from './migrations.js';
 export type { AppliedMigration, MigrateOptions, MigrationReport } from './migrations.js';
 export type {
@@ -11,3 +11,16 @@ export type {
   MigrationError,
   MigrationFailedError,
 } from './migration-errors.js';
+
+// The projection runner and what it feeds.
+export { startPgProjection, DEFAULT_PAGE_SIZE } from './projection-runner.js';
+export type { PgProjectionRunner, PgProjectionRunnerOptions, PgProjectionStats, PgProjectionStatus } from './projection-runner.js';
+export type { PgProjection } from './pg-projection.js';
+export { isFatal } from './runner-errors.js';
+export type { DatabaseFailure, PgProjectionError, ProjectionApplyError, RunnerDefect, RunnerEnded, StoreReadError } from './runner-errors.js';
+export { CHECKPOINTS_TABLE } from './checkpoints.js';
+
+// R6 usage.
+export { usagePgProjection, USAGE_PROJECTION } from './usage-projection.js';
+export { usageFromPg } from './usage-query.js';
+export type { UsageQueryError } from './usage-query.js';

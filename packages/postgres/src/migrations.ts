@@ -11,7 +11,7 @@ import {
   migrationFailure,
   type MigrationError,
 } from './migration-errors.js';
-import { secretsOf } from './redact.js';
+import { poolSecrets } from './pool-secrets.js';
 import type { Migration } from './schema/migration.js';
 import { MIGRATIONS } from './schema/migration-list.js';
 
@@ -190,9 +190,6 @@ const makeSession = (client: PoolClient, schema: string, secrets: ReadonlyArray<
 
   return { step };
 };
-
-/** The passwords a pool may use, to keep out of messages: its options', and PGPASSWORD, which the driver reads when they name none. */
-const poolSecrets = (pool: Pool): ReadonlyArray<string> => [...secretsOf(pool.options), ...secretsOf({ password: process.env['PGPASSWORD'] })];
 
 const migrateOnce = async (pool: Pool, migrations: ReadonlyArray<Migration>, options: MigrateOptions): Promise<E.Either<MigrationError, MigrationReport>> => {
   const schemaOrError = validateSchema(options.schema ?? DEFAULT_SCHEMA);

@@ -1,5 +1,6 @@
 import type { Migration } from './migration.js';
 import { v001ExtensionsAndCheckpoints } from './v001-extensions-and-checkpoints.js';
+import { v002Usage } from './v002-usage.js';
 
 /** Every migration this code knows, in order. Append only: a released entry is never edited nor removed. */
-export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints];
+export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage];

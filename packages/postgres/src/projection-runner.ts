@@ -1,0 +1,430 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { Pool, PoolClient } from 'pg';
+import type { EventStore, LogPosition, RecordedEvent, UnknownEventPolicy, Upcaster } from '@message-center/core';
+import { STREAM_PREFIX, compareLogPositions } from '@message-center/core/internals';
+import { advisoryUnlock, isLockKey, projectionLockKey, tryAdvisoryLock } from './advisory-lock.js';
+import { commitBatch, type BatchTransaction } from './batch-transaction.js';
+import { readCheckpoint } from './checkpoints.js';
+import { makePageDecoder } from './decode-page.js';
+import { databaseFailure } from './migration-errors.js';
+import { DEFAULT_SCHEMA } from './migrations.js';
+import { createPause } from './pause.js';
+import type { PgProjection } from './pg-projection.js';
+import { poolSecrets } from './pool-secrets.js';
+import {
+  isFatal,
+  runnerDefect,
+  runnerEnded,
+  storeReadFailed,
+  storeReadThrew,
+  storeReadTimedOut,
+  type PgProjectionError,
+  type RunnerEnded,
+  type StoreReadError,
+} from './runner-errors.js';
+import { schemaNameProblem } from './schema-path.js';
+import { openDoorbell, type Doorbell } from './store-doorbell.js';
+
+/**
+ * The projection runner: feeds a {@link PgProjection} from the store's `$all` (the `mc-` streams), page by
+ * page, each page in one transaction with the projection's checkpoint. Any number of runners of one
+ * projection may run (one per instance of the host service): the one holding the projection's advisory lock
+ * writes, the others wait and try again every `lockRetryMs`, and take over when the holder stops or dies.
+ */
+export interface PgProjectionRunnerOptions {
+  /** The read models' database. The runner holds one of its connections while it holds the lock. */
+  readonly pool: Pool;
+  readonly store: EventStore;
+  readonly projection: PgProjection;
+  /** The schema `migrate` put the tables in (default `public`). */
+  readonly schema?: string;
+  /** Events per read, and so at most per transaction (default 500). */
+  readonly pageSize?: number;
+  /** How often a caught-up runner reads again when no live subscription tells it of new events (default 1,000 ms). */
+  readonly idleMs?: number;
+  /** How often a runner that does not hold the lock tries to take it (default 2,000 ms). */
+  readonly lockRetryMs?: number;
+  /** The first wait after a failure; it doubles with each failure in a row, up to `maxBackoffMs` (defaults 100 ms, 10 s). */
+  readonly backoffMs?: number;
+  readonly maxBackoffMs?: number;
+  /** A read the store has not answered by then counts as failed, and is tried again (default 30 s). */
+  readonly readTimeoutMs?: number;
+  /** The advisory lock (default: derived from the schema and the projection's name). */
+  readonly lockKey?: bigint;
+  /** As in core: `fail` (default) stops at an event type this version does not know; `skip` passes over it. */
+  readonly unknownEvents?: UnknownEventPolicy;
+  readonly upcasters?: ReadonlyArray<Upcaster>;
+  /** Every failure, as it happens (retried ones too). A throwing hook is ignored. */
+  readonly onError?: (error: PgProjectionError) => void;
+  readonly onStatus?: (status: PgProjectionStatus) => void;
+}
+
+/** `waiting-for-lock`: another runner writes (or the database is out of reach); `holding-lock`: this one writes. */
+export type PgProjectionStatus = 'waiting-for-lock' | 'holding-lock' | 'stopped' | 'failed';
+
+export interface PgProjectionStats {
+  /** Transactions this runner committed. */
+  readonly batches: number;
+  /** Events it applied (handed to the projection). */
+  readonly events: number;
+  /** Events of unknown types it passed over (`unknownEvents: 'skip'`). */
+  readonly skippedUnknown: number;
+}
+
+export interface PgProjectionRunner {
+  readonly name: string;
+  readonly status: () => PgProjectionStatus;
+  /**
+   * Waits until this runner, holding the lock, has committed every event the store held when the task ran,
+   * and answers the checkpoint. A runner that waits for the lock answers only once it took over; one that
+   * ends first answers `runner-ended`.
+   */
+  readonly caughtUp: () => TE.TaskEither<RunnerEnded, LogPosition | null>;
+  /**
+   * Ends the runner: the batch in progress commits or rolls back, the lock is released and the connection
+   * returned. Never rejects. Not to be awaited from inside `apply` or a hook (it waits for them).
+   */
+  readonly stop: () => Promise<void>;
+  /** Settles when the runner ends: Right after `stop`, Left with the error that stopped it (see `isFatal`). */
+  readonly done: Promise<E.Either<PgProjectionError, void>>;
+  readonly stats: () => PgProjectionStats;
+}
+
+export const DEFAULT_PAGE_SIZE = 500;
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+interface Settings {
+  readonly pageSize: number;
+  readonly idleMs: number;
+  readonly lockRetryMs: number;
+  readonly backoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly readTimeoutMs: number;
+}
+
+/** A numeric option out of range is a programming error, told at start-up (as core's facade does). */
+const settingsOf = (options: PgProjectionRunnerOptions): Settings => {
+  const whole = (name: string, value: number | undefined, fallback: number, max: number): number => {
+    const n = value ?? fallback;
+    if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new RangeError(`${name}: a whole number from 1 to ${max}, got ${n}`);
+    return n;
+  };
+  const settings: Settings = {
+    pageSize: whole('pageSize', options.pageSize, DEFAULT_PAGE_SIZE, 100_000),
+    idleMs: whole('idleMs', options.idleMs, 1_000, MAX_TIMER_MS),
+    lockRetryMs: whole('lockRetryMs', options.lockRetryMs, 2_000, MAX_TIMER_MS),
+    backoffMs: whole('backoffMs', options.backoffMs, 100, MAX_TIMER_MS),
+    maxBackoffMs: whole('maxBackoffMs', options.maxBackoffMs, 10_000, MAX_TIMER_MS),
+    readTimeoutMs: whole('readTimeoutMs', options.readTimeoutMs, 30_000, MAX_TIMER_MS),
+  };
+  if (settings.maxBackoffMs < settings.backoffMs) throw new RangeError(`maxBackoffMs (${settings.maxBackoffMs}) is below backoffMs (${settings.backoffMs})`);
+  const schemaProblem = schemaNameProblem(options.schema ?? DEFAULT_SCHEMA);
+  if (schemaProblem !== null) throw new RangeError(`schema ${JSON.stringify(options.schema)} ${schemaProblem}`);
+  if (options.lockKey !== undefined && !isLockKey(options.lockKey)) throw new RangeError(`lockKey: a signed 64-bit integer, got ${options.lockKey}`);
+  if (options.projection.name === '') throw new RangeError('projection.name is empty');
+  return settings;
+};
+
+/** The runner's connection while it holds the lock; `broken` once the driver reported the connection lost. */
+interface Session {
+  readonly client: PoolClient;
+  broken: boolean;
+  readonly unwatch: () => void;
+}
+
+/** How holding the lock ended. */
+type Tenure = { readonly kind: 'stopped' } | { readonly kind: 'lost' } | { readonly kind: 'fatal'; readonly error: PgProjectionError };
+
+interface Waiter {
+  /** Answered by a read that started after this many reads. */
+  readonly after: number;
+  readonly resolve: (answer: E.Either<RunnerEnded, LogPosition | null>) => void;
+}
+
+export const startPgProjection = (options: PgProjectionRunnerOptions): PgProjectionRunner => {
+  const settings = settingsOf(options);
+  const { pool, store, projection } = options;
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const lockKey = options.lockKey ?? projectionLockKey(schema, projection.name);
+  const secrets = poolSecrets(pool);
+  const decodePage = makePageDecoder(projection.handles, { unknownEvents: options.unknownEvents ?? 'fail', upcasters: options.upcasters ?? [] });
+  const pause = createPause();
+
+  let stopping = false;
+  let signalStop: () => void = () => undefined;
+  const stopRequested = new Promise<'stopped'>((resolve) => {
+    signalStop = () => resolve('stopped');
+  });
+  let status: PgProjectionStatus = 'waiting-for-lock';
+  let ended: RunnerEnded | null = null;
+  let readsStarted = 0;
+  let waiters: Waiter[] = [];
+  let failuresInARow = 0;
+  let stats: PgProjectionStats = { batches: 0, events: 0, skippedUnknown: 0 };
+
+  const report = (error: PgProjectionError): void => {
+    try {
+      options.onError?.(error);
+    } catch {
+      // A hook that throws must not stop the runner.
+    }
+  };
+  const setStatus = (next: PgProjectionStatus): void => {
+    if (status === next) return;
+    status = next;
+    try {
+      options.onStatus?.(next);
+    } catch {
+      // As for onError.
+    }
+  };
+  /** Exponential, with jitter so that runners failing together do not retry together. */
+  const backoff = (): number => {
+    const ceiling = Math.min(settings.maxBackoffMs, settings.backoffMs * 2 ** Math.min(failuresInARow, 30));
+    failuresInARow += 1;
+    return Math.ceil(ceiling / 2 + (Math.random() * ceiling) / 2);
+  };
+
+  /** One page after `after`: the store's answer, a failure as a value, or 'stopped' when stop came first. */
+  const readPage = async (after: LogPosition | null): Promise<E.Either<StoreReadError, ReadonlyArray<RecordedEvent>> | 'stopped'> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<E.Either<StoreReadError, never>>((resolve) => {
+      timer = setTimeout(() => resolve(E.left(storeReadTimedOut(settings.readTimeoutMs))), settings.readTimeoutMs);
+    });
+    // A read that hangs is left behind; whatever it answers later is ignored, and it cannot reject.
+    const read = (async (): Promise<E.Either<StoreReadError, ReadonlyArray<RecordedEvent>>> => {
+      try {
+        const page = await store.readAll({ ...(after === null ? {} : { after }), streamPrefix: STREAM_PREFIX, maxCount: settings.pageSize })();
+        return E.isLeft(page) ? E.left(storeReadFailed(page.left, secrets)) : E.right(page.right);
+      } catch (thrown: unknown) {
+        return E.left(storeReadThrew(thrown, secrets));
+      }
+    })();
+    try {
+      return await Promise.race([read, timedOut, stopRequested]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const watch = (client: PoolClient): Session => {
+    const session: Session = { client, broken: false, unwatch: () => client.off('error', lost) };
+    // A connection that dies between statements makes the client emit 'error'; unheard, it would crash the
+    // host. The runner notices at once (wake) and lets the connection go.
+    const lost = (): void => {
+      session.broken = true;
+      pause.wake();
+    };
+    client.on('error', lost);
+    return session;
+  };
+
+  const letGo = (session: Session, destroy: boolean): void => {
+    session.unwatch();
+    if (destroy) {
+      // A dropped connection may still report its end; it is nobody's any more, and must not crash the host.
+      session.client.on('error', () => undefined);
+      session.client.release(true);
+    } else session.client.release();
+  };
+
+  /** A pool connection, or null when stop came first (a connection that arrives later goes back at once). */
+  const connect = async (): Promise<PoolClient | null> => {
+    const connecting = pool.connect();
+    const first = await Promise.race([connecting, stopRequested]);
+    if (first !== 'stopped') return first;
+    connecting.then(
+      (client) => client.release(),
+      () => undefined,
+    );
+    return null;
+  };
+
+  /** Waits until this runner holds the lock (a session on the connection that holds it), or stop. */
+  const acquire = async (): Promise<Session | null> => {
+    while (!stopping) {
+      let client: PoolClient | null;
+      try {
+        client = await connect();
+      } catch (cause: unknown) {
+        setStatus('waiting-for-lock');
+        report(databaseFailure(cause, `connecting for projection ${projection.name}`, secrets));
+        await pause.sleep(backoff());
+        continue;
+      }
+      if (client === null) return null;
+      const session = watch(client);
+      let locked: boolean;
+      try {
+        locked = await tryAdvisoryLock(client, lockKey);
+      } catch (cause: unknown) {
+        letGo(session, true);
+        setStatus('waiting-for-lock');
+        report(databaseFailure(cause, `taking the lock of projection ${projection.name}`, secrets));
+        await pause.sleep(backoff());
+        continue;
+      }
+      if (locked) return session;
+      letGo(session, false);
+      setStatus('waiting-for-lock');
+      await pause.sleep(settings.lockRetryMs);
+    }
+    return null;
+  };
+
+  const answerWaiters = (readNumber: number, checkpoint: LogPosition | null): void => {
+    const ready = waiters.filter((waiter) => waiter.after < readNumber);
+    waiters = waiters.filter((waiter) => waiter.after >= readNumber);
+    for (const waiter of ready) waiter.resolve(E.right(checkpoint));
+  };
+
+  /** Writes while holding the lock: page after page from the committed checkpoint, until stop, a lost connection or a fatal error. */
+  const project = async (session: Session): Promise<Tenure> => {
+    setStatus('holding-lock');
+    const batchTransaction: BatchTransaction = { client: session.client, projection, schema, secrets };
+    let doorbell: Doorbell | null = null;
+    let doorbells = 0;
+    const ringFor = (): (() => void) => {
+      const mine = ++doorbells;
+      return () => {
+        if (mine === doorbells) doorbell = null;
+      };
+    };
+    try {
+      // Where the tables are: the committed checkpoint (after a crash or a takeover, whatever was committed last).
+      let cursor: LogPosition | null;
+      try {
+        cursor = await readCheckpoint(session.client, schema, projection.name);
+      } catch (cause: unknown) {
+        report(databaseFailure(cause, `reading the checkpoint of ${projection.name}`, secrets));
+        return { kind: 'lost' };
+      }
+      while (!stopping) {
+        if (session.broken) return { kind: 'lost' };
+        readsStarted += 1;
+        const readNumber = readsStarted;
+        const page = await readPage(cursor);
+        if (page === 'stopped') break;
+        if (E.isLeft(page)) {
+          report(page.left);
+          if (isFatal(page.left)) return { kind: 'fatal', error: page.left };
+          await pause.sleep(backoff());
+          continue;
+        }
+        const decoded = decodePage(page.right);
+        if (decoded.consumed.length > 0) {
+          const outcome = await commitBatch(batchTransaction, cursor, decoded.consumed);
+          if (E.isLeft(outcome)) {
+            report(outcome.left.error);
+            if (outcome.left.connectionBroken) return { kind: 'lost' };
+            // Rolled back: the cursor still names the committed checkpoint.
+            await pause.sleep(backoff());
+            continue;
+          }
+          cursor = outcome.right.checkpoint;
+          if (outcome.right.kind === 'behind') continue;
+          if (outcome.right.kind === 'committed') {
+            const { applied, skippedUnknown } = outcome.right;
+            stats = { batches: stats.batches + 1, events: stats.events + applied, skippedUnknown: stats.skippedUnknown + skippedUnknown };
+          }
+        }
+        failuresInARow = 0;
+        const stop = decoded.stop;
+        // An event that cannot be read stops the runner, unless another writer already took the log past it.
+        if (stop !== null && (cursor === null || compareLogPositions(stop.position, cursor) > 0)) {
+          report(stop.error);
+          return { kind: 'fatal', error: stop.error };
+        }
+        if (stop === null && page.right.length < settings.pageSize) {
+          answerWaiters(readNumber, cursor);
+          if (doorbell === null) {
+            const forget = ringFor();
+            doorbell = openDoorbell(store, cursor, pause.wake, (failure) => {
+              forget();
+              report('code' in failure ? storeReadFailed(failure, secrets) : storeReadThrew(failure.thrown, secrets));
+            });
+          }
+          await pause.sleep(settings.idleMs);
+        }
+      }
+      return { kind: 'stopped' };
+    } finally {
+      const open: Doorbell | null = doorbell;
+      doorbell = null;
+      await open?.close();
+    }
+  };
+
+  /** Gives the lock back and the connection to the pool; a connection that cannot unlock is dropped, which unlocks too. */
+  const release = async (session: Session): Promise<void> => {
+    let destroy = session.broken;
+    if (!destroy) {
+      try {
+        destroy = !(await advisoryUnlock(session.client, lockKey));
+      } catch {
+        destroy = true;
+      }
+    }
+    letGo(session, destroy);
+  };
+
+  const run = async (): Promise<E.Either<PgProjectionError, void>> => {
+    while (!stopping) {
+      const session = await acquire();
+      if (session === null) break;
+      let tenure: Tenure;
+      try {
+        tenure = await project(session);
+      } catch (thrown: unknown) {
+        // A defect of the runner: let the connection (and so the lock) go, and stop rather than loop on it.
+        letGo(session, true);
+        return E.left(runnerDefect(thrown, secrets));
+      }
+      if (tenure.kind === 'lost') {
+        letGo(session, true);
+        setStatus('waiting-for-lock');
+        await pause.sleep(backoff());
+        continue;
+      }
+      await release(session);
+      if (tenure.kind === 'fatal') return E.left(tenure.error);
+    }
+    return E.right(undefined);
+  };
+
+  const done = run()
+    .catch((thrown: unknown) => E.left(runnerDefect(thrown, secrets)))
+    .then((result) => {
+      stopping = true;
+      ended = runnerEnded(projection.name, E.isLeft(result) ? result.left : null);
+      setStatus(E.isLeft(result) ? 'failed' : 'stopped');
+      const answer = E.left(ended);
+      for (const waiter of waiters) waiter.resolve(answer);
+      waiters = [];
+      return result;
+    });
+
+  return {
+    name: projection.name,
+    status: () => status,
+    caughtUp: () => () =>
+      new Promise((resolve) => {
+        if (ended !== null) return resolve(E.left(ended));
+        waiters.push({ after: readsStarted, resolve });
+        // A runner idling between polls reads now rather than at its next poll.
+        pause.wake();
+      }),
+    stop: async () => {
+      if (!stopping) {
+        stopping = true;
+        signalStop();
+        pause.wake();
+      }
+      await done;
+    },
+    done,
+    stats: () => stats,
+  };
+};

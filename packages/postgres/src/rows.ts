@@ -1,0 +1,14 @@
+// Rows as the driver hands them are `any`; the package reads them as unknown and checks what it takes.
+
+/** A column of a row, or undefined when the row is no object or lacks it. */
+export const columnOf = (row: unknown, column: string): unknown => {
+  if (typeof row !== 'object' || row === null || !Object.hasOwn(row, column)) return undefined;
+  const value: unknown = Reflect.get(row, column);
+  return value;
+};
+
+/** A non-negative integer column sent as text (numeric, bigint): as a bigint, or null when it is not one. */
+export const bigintColumnOf = (row: unknown, column: string): bigint | null => {
+  const value = columnOf(row, column);
+  return typeof value === 'string' && /^\d+$/.test(value) ? BigInt(value) : null;
+};
