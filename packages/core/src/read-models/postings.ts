@@ -300,6 +300,44 @@ export const applyChanges = (
     const merged = mergeLists(base, adds, removes);
     return fromSortedList(merged);
   }
+  return changeChunksInPlace(base, adds, removes) ?? changeChunks(base, adds, removes);
+};
+
+/**
+ * The usual change of a large set: only chunks it already has change, none appears or empties. The chunk
+ * table's keys are shared and its chunks copied as one array, instead of walking every chunk (issue 14: that
+ * walk was a third of a live fold at 100,000 conversations). Null when the change is not of that kind.
+ */
+const changeChunksInPlace = (base: Chunked, adds: Int32Array, removes: Int32Array): Chunked | null => {
+  const chunks = base.chunks.slice();
+  let count = base.count;
+  const touch = (key: number, chunkAdds: Int32Array, chunkRemoves: Int32Array): boolean => {
+    const i = base.keys[key] === key ? key : indexIn(base.keys, key);
+    const current = i < 0 ? undefined : chunks[i];
+    if (current === undefined) return false;
+    const next = changeChunk(current, key, chunkAdds, chunkRemoves);
+    if (next === undefined) return false;
+    chunks[i] = next;
+    count += chunkSize(next) - chunkSize(current);
+    return true;
+  };
+  let a = 0;
+  let r = 0;
+  while (a < adds.length || r < removes.length) {
+    const nextAdd = a < adds.length ? (adds[a] ?? 0) >>> CHUNK_BITS : Infinity;
+    const nextRemove = r < removes.length ? (removes[r] ?? 0) >>> CHUNK_BITS : Infinity;
+    const key = Math.min(nextAdd, nextRemove);
+    const chunkAdds = nextAdd === key ? runOf(adds, a, key) : EMPTY_LIST;
+    const chunkRemoves = nextRemove === key ? runOf(removes, r, key) : EMPTY_LIST;
+    a += chunkAdds.length;
+    r += chunkRemoves.length;
+    if (!touch(key, chunkAdds, chunkRemoves)) return null;
+  }
+  return count <= LIST_MAX / 2 ? null : { keys: base.keys, chunks, count };
+};
+
+/** (base ∪ adds) ∖ removes chunk by chunk, for any change (chunks may appear or empty). */
+const changeChunks = (base: Chunked, adds: Int32Array, removes: Int32Array): Postings => {
   const keys: number[] = [];
   const chunks: Chunk[] = [];
   let count = 0;
