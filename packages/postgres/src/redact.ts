@@ -12,9 +12,11 @@ export interface SecretSource {
 
 /** The password a connection string carries (`postgres://user:password@host/db`), raw and decoded. */
 const connectionStringPasswords = (connectionString: string): ReadonlyArray<string> => {
-  const raw = /^[a-z][a-z0-9+.-]*:\/\/[^:/@?#]*:([^@/?#]*)@/i.exec(connectionString)?.[1];
+  // The userinfo ends at the authority's last "@" (a password may hold "@"), as pg reads it; `?password=` too.
+  const raw = /^[a-z][a-z0-9+.-]*:\/\/[^:/@?#]*:([^/?#]*)@/i.exec(connectionString)?.[1];
+  const query = /[?&]password=([^&#]*)/i.exec(connectionString)?.[1];
   const keyword = /(?:^|\s)password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/i.exec(connectionString)?.[1];
-  const found = [raw, keyword?.replace(/^'(.*)'$/s, '$1')].filter((s): s is string => s !== undefined && s !== '');
+  const found = [raw, query, keyword?.replace(/^'(.*)'$/s, '$1')].filter((s): s is string => s !== undefined && s !== '');
   return found.flatMap((secret) => {
     try {
       return [secret, decodeURIComponent(secret)];
@@ -41,7 +43,7 @@ export const redactSecrets = (message: string, secrets: ReadonlyArray<string>): 
   const masked = [...known]
     .sort((a, b) => b.length - a.length)
     .reduce((text, secret) => text.split(secret).join(MASK), message)
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@?#\s]*:)[^@\s]*@/gi, `$1${MASK}@`)
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@?#\s]*:)[^/?#\s]*@/gi, `$1${MASK}@`)
     .replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)/gi, `$1${MASK}`);
   // A secret made of the mask's own characters (or spanning a mask and its neighbours) can survive masking:
   // then nothing of the message is told rather than the secret.

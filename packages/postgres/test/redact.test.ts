@@ -11,6 +11,13 @@ describe('secretsOf', () => {
     expect(secretsOf({ password: () => 'from a function' })).toEqual([]);
     expect(secretsOf({ connectionString: 'postgres://app@db/mc' })).toEqual([]);
   });
+
+  it('reads a password holding "@" to the last "@" of the authority, and a ?password= parameter, as pg does', () => {
+    expect(secretsOf({ connectionString: 'postgres://app:s3cr@tpass@db.example:5432/mc' })).toEqual(['s3cr@tpass']);
+    expect(secretsOf({ connectionString: 'postgres://app@db.example/mc?password=hunter2' })).toEqual(['hunter2']);
+    expect(redactSecrets('password "s3cr@tpass" invalid', secretsOf({ connectionString: 'postgres://app:s3cr@tpass@db/mc' }))).toBe('password "***" invalid');
+    expect(redactSecrets('cannot reach postgres://app:s3cr@tpass@db/mc', [])).toBe('cannot reach postgres://app:***@db/mc');
+  });
 });
 
 describe('redactSecrets', () => {

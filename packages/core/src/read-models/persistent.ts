@@ -312,8 +312,22 @@ interface Bucket<V> {
   readonly next: Bucket<V> | null;
 }
 
-const without = <V>(bucket: Bucket<V> | null, key: string): Bucket<V> | null =>
-  bucket === null ? null : bucket.key === key ? bucket.next : { key: bucket.key, value: bucket.value, next: without(bucket.next, key) };
+/** The bucket without `key`: the entries before it copied, the rest shared. A loop, not recursion: ids are
+ * the caller's, and a chain of keys sharing a hash can be made as long as one likes. */
+const without = <V>(bucket: Bucket<V> | null, key: string): Bucket<V> | null => {
+  const before: Array<Bucket<V>> = [];
+  let at = bucket;
+  while (at !== null && at.key !== key) {
+    before.push(at);
+    at = at.next;
+  }
+  let rest = at === null ? null : at.next;
+  for (let i = before.length - 1; i >= 0; i -= 1) {
+    const b = before[i];
+    if (b !== undefined) rest = { key: b.key, value: b.value, next: rest };
+  }
+  return at === null ? bucket : rest;
+};
 
 /**
  * A map from strings, for lookups by id where order does not matter: a {@link PSortedMap} keyed by the

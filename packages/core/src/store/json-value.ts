@@ -63,8 +63,10 @@ export const copyJsonBounded = (value: unknown, path = '$'): E.Either<string, Bo
     try {
       if (Array.isArray(v)) {
         const items: Array<JsonValue> = [];
-        bound += 2 + v.length;
+        // The brackets, and a comma per item as it is copied: a getter may lengthen the array during the copy.
+        bound += 2;
         for (let i = 0; i < v.length; i += 1) {
+          bound += 1;
           const item: unknown = v[i];
           keys.push(i);
           if (item === undefined) throw new JsonProblem(`${here()} is undefined (or a hole), which JSON turns into null`);

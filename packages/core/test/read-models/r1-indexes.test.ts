@@ -89,6 +89,38 @@ describe('R1 index structures', () => {
 
   // Pairs of keys with one hash: the entries that share a bucket.
   const COLLIDING = [['k32728', 'k261234'], ['k32729', 'k261235'], ['k32724', 'k261238']] as const;
+  it('R1 a hash map updates and deletes keys deep in a long chain of keys sharing one hash (hostile ids)', () => {
+    // FNV-1a collisions chain: blocks that collide from the same state can be combined freely, so k pairs
+    // give 2^k keys with one hash. A bucket walked by recursion overflowed the stack at 16,384 (review).
+    const step = (h: number, block: string): number => {
+      let x = h;
+      for (let i = 0; i < block.length; i += 1) x = Math.imul(x ^ block.charCodeAt(i), 0x01000193);
+      return x | 0;
+    };
+    let state = 0x811c9dc5 | 0;
+    let keys = [''];
+    for (let k = 0; k < 15; k += 1) {
+      const seen = new Map<number, string>();
+      for (let n = 0; ; n += 1) {
+        const block = `u${n.toString(36).padStart(5, '0')}`;
+        const h = step(state, block);
+        const other = seen.get(h);
+        if (other !== undefined) {
+          keys = keys.flatMap((p) => [p + other, p + block]);
+          state = h;
+          break;
+        }
+        seen.set(h, block);
+      }
+    }
+    expect(new Set(keys.map(hashString)).size).toBe(1);
+    const full = withEdit((edit) => keys.reduce((m, k, i) => m.set(k, i, edit), PHashMap.empty<number>()));
+    const first = keys[0] ?? '';
+    const deleted = withEdit((edit) => full.delete(first, edit));
+    const updated = withEdit((edit) => full.set(first, -1, edit));
+    expect([deleted.size, deleted.get(first), updated.get(first), updated.size, full.get(first)]).toEqual([keys.length - 1, undefined, -1, keys.length, 0]);
+  }, HEAVY_TIMEOUT);
+
   it('R1 the colliding keys of the hash map test share their hashes', () => {
     for (const [a, b] of COLLIDING) expect(hashString(a)).toBe(hashString(b));
   });

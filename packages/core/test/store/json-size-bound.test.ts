@@ -1,4 +1,4 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { copyJsonBounded } from '../../src/store/json-value.js';
@@ -22,6 +22,20 @@ describe('append size bound (in-memory store)', () => {
   test.prop([json])('the bound of a copy is at least its UTF-8 JSON size', (value) => {
     const copied = copyJsonBounded(value);
     if (E.isLeft(copied)) throw new Error(`a JSON value was refused: ${copied.left}`);
+    expect(copied.right.maxBytes).toBeGreaterThanOrEqual(exact(copied.right.value));
+  });
+
+  it('counts an array lengthened by a getter during the copy (found by review: its commas were missed)', () => {
+    const grown: unknown[] = [];
+    Object.defineProperty(grown, 0, {
+      enumerable: true,
+      get() {
+        if (grown.length === 1) for (let i = 0; i < 1000; i += 1) grown.push([]);
+        return 1;
+      },
+    });
+    const copied = copyJsonBounded(grown);
+    if (E.isLeft(copied)) throw new Error(copied.left);
     expect(copied.right.maxBytes).toBeGreaterThanOrEqual(exact(copied.right.value));
   });
 
