@@ -293,6 +293,8 @@ export const applyChanges = (
 ): Postings => {
   // Most batches add conversations a common word already lists: keep the posting instead of copying it.
   if (old !== undefined && add.every((x) => has(old, x)) && !remove.some((x) => has(old, x))) return old;
+  const one = add.length === 1 && remove.length === 0 ? add[0] : undefined;
+  if (one !== undefined && (old === undefined || typeof old === 'number' || isList(old))) return withOne(old, one);
   const base = asSet(old ?? NO_POSTINGS);
   const adds = sortedUnique(add);
   const removes = sortedUnique(remove);
@@ -301,6 +303,22 @@ export const applyChanges = (
     return fromSortedList(merged);
   }
   return changeChunksInPlace(base, adds, removes) ?? changeChunks(base, adds, removes);
+};
+
+/**
+ * A small set with one more entry (not in it yet), without the general merge's sorting and copies: most
+ * changes of a rebuild add one conversation to a key naming few.
+ */
+const withOne = (old: number | Int32Array | undefined, x: number): Postings => {
+  if (old === undefined) return x;
+  if (typeof old === 'number') return old < x ? Int32Array.of(old, x) : Int32Array.of(x, old);
+  let at = 0;
+  while (at < old.length && (old[at] ?? 0) < x) at += 1;
+  const out = new Int32Array(old.length + 1);
+  out.set(old.subarray(0, at), 0);
+  out[at] = x;
+  out.set(old.subarray(at), at + 1);
+  return fromSortedList(out);
 };
 
 /**
