@@ -24,3 +24,8 @@ export { CHECKPOINTS_TABLE } from './checkpoints.js';
 export { usagePgProjection, USAGE_PROJECTION } from './usage-projection.js';
 export { usageFromPg } from './usage-query.js';
 export type { UsageQueryError } from './usage-query.js';
+
+// R1 (the plain inbox) and R4 (the unread badge).
+export { inboxPgProjection, INBOX_PROJECTION } from './inbox-projection.js';
+export { plainInboxFromPg, unreadBadgeFromPg } from './inbox-query.js';
+export type { BadgeQuery, InboxQueryError, PgQueryOptions, PlainInboxQuery } from './inbox-query.js';

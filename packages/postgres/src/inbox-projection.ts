@@ -1,0 +1,272 @@
+import type { ClientBase } from 'pg';
+import {
+  StaffId,
+  UNREAD_MARK,
+  businessOfStream,
+  emptyInbox,
+  evolveRecord,
+  foldInbox,
+  isConversationEvent,
+  isDomainEventType,
+  unreadCountFor,
+  unreadCountForMark,
+  type BusinessId,
+  type ClientCard,
+  type ConversationEvent,
+  type ConversationRecord,
+  type DomainEventType,
+  type EventEnvelope,
+  type InboxEntry,
+} from '@message-center/core/internals';
+import { recordOf, storedRecordOf } from './inbox-records.js';
+import type { PgProjection } from './pg-projection.js';
+
+// R1 and R4 in PostgreSQL: the rows of core's inbox read model (read-models/inbox.ts), folded by core's own
+// functions. A batch loads the conversation records its events touch, moves them in memory with core's
+// `evolveRecord` in log order (a new record from ConversationStarted is the one core's `foldInbox` builds),
+// and writes back each changed record with the columns derived from it (order, flags, and the unread counts
+// of core's folder rules), all in set-based statements on the runner's transaction.
+
+export const INBOX_PROJECTION = 'inbox';
+
+// Every conversation event type (the mapped type makes a missing one a compile error), and the business and
+// client events the inbox reads.
+const CONVERSATION_TYPES: { readonly [K in ConversationEvent['type']]: true } = {
+  ConversationStarted: true,
+  InboundReceived: true,
+  OutboundSent: true,
+  OutboundClaimed: true,
+  OutboundClaimReleased: true,
+  OutboundDispatched: true,
+  OutboundDispatchFailed: true,
+  DeliveryStatusUpdated: true,
+  ClientUnsubscribed: true,
+  ClientResubscribed: true,
+  ConversationRead: true,
+  ConversationMarkedUnread: true,
+  ConversationArchived: true,
+  ConversationUnarchived: true,
+  ConversationMuted: true,
+  ConversationUnmuted: true,
+  ConversationPinned: true,
+  ConversationUnpinned: true,
+};
+
+const INBOX_EVENTS: ReadonlySet<DomainEventType> = new Set<DomainEventType>([
+  'MessageCenterEnabled',
+  'ReadStatusModeChanged',
+  'ClientProfileRecorded',
+  ...Object.keys(CONVERSATION_TYPES).filter(isDomainEventType),
+]);
+
+interface StreamRef {
+  readonly businessId: string;
+  readonly conversationId: string;
+}
+
+interface BusinessChange {
+  enabled: boolean;
+  individual: boolean;
+}
+
+/** `business\u0000conversation`: a key of the batch's maps (ids hold no NUL). */
+const keyOf = (businessId: string, conversationId: string): string => `${businessId}\u0000${conversationId}`;
+
+/** With B3 off the viewer does not matter (V7: the shared mark counts for everyone); any id will do, as in core. */
+const ANYONE: StaffId = (() => {
+  const id = '*';
+  if (!StaffId.is(id)) throw new Error('unreachable: "*" is a staff id');
+  return id;
+})();
+
+/** What core's fold keeps of one event alone (a ConversationStarted's record, a ClientProfileRecorded's card). */
+const foldedEntry = (envelope: EventEnvelope, businessId: BusinessId): InboxEntry | undefined =>
+  foldInbox(emptyInbox, [envelope]).businesses.get(businessId)?.entries.get(0);
+
+const loadStreams = async (client: ClientBase, streamIds: ReadonlyArray<string>): Promise<Map<string, StreamRef>> => {
+  const refs = new Map<string, StreamRef>();
+  if (streamIds.length === 0) return refs;
+  const { rows } = await client.query<{ stream_id: string; business_id: string; conversation_id: string }>(
+    'SELECT stream_id, business_id, conversation_id FROM message_center_inbox_streams WHERE stream_id = ANY($1::text[])',
+    [streamIds],
+  );
+  for (const row of rows) refs.set(row.stream_id, { businessId: row.business_id, conversationId: row.conversation_id });
+  return refs;
+};
+
+const loadRecords = async (client: ClientBase, keys: ReadonlyArray<StreamRef>): Promise<Map<string, ConversationRecord>> => {
+  const records = new Map<string, ConversationRecord>();
+  if (keys.length === 0) return records;
+  const { rows } = await client.query<{ business_id: string; conversation_id: string; record: unknown }>(
+    `SELECT c.business_id, c.conversation_id, c.record
+       FROM message_center_inbox_conversations c
+       JOIN unnest($1::text[], $2::text[]) AS k(business_id, conversation_id)
+         ON c.business_id = k.business_id AND c.conversation_id = k.conversation_id`,
+    [keys.map((k) => k.businessId), keys.map((k) => k.conversationId)],
+  );
+  for (const row of rows) {
+    const record = recordOf(row.record);
+    if (record === null) throw new Error(`the inbox row of ${row.conversation_id} holds a record this code cannot read`);
+    records.set(keyOf(row.business_id, row.conversation_id), record);
+  }
+  return records;
+};
+
+const writeBusinesses = async (client: ClientBase, changes: ReadonlyMap<string, BusinessChange>): Promise<void> => {
+  if (changes.size === 0) return;
+  const ids = [...changes.keys()];
+  const values = [...changes.values()];
+  // Enabling is for good; the last mode of the batch is the mode (as core's fold).
+  await client.query(
+    `INSERT INTO message_center_inbox_businesses AS b (business_id, enabled, individual)
+     SELECT * FROM unnest($1::text[], $2::boolean[], $3::boolean[])
+     ON CONFLICT (business_id) DO UPDATE SET enabled = b.enabled OR EXCLUDED.enabled, individual = EXCLUDED.individual`,
+    [ids, values.map((v) => v.enabled), values.map((v) => v.individual)],
+  );
+};
+
+const writeClients = async (client: ClientBase, cards: ReadonlyMap<string, { readonly businessId: string; readonly card: ClientCard }>): Promise<void> => {
+  if (cards.size === 0) return;
+  const all = [...cards.values()];
+  await client.query(
+    `INSERT INTO message_center_inbox_clients (business_id, client_id, card)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::json[])
+     ON CONFLICT (business_id, client_id) DO UPDATE SET card = EXCLUDED.card`,
+    [all.map((c) => c.businessId), all.map((c) => c.card.clientId), all.map((c) => JSON.stringify(c.card))],
+  );
+};
+
+const writeStreams = async (client: ClientBase, streams: ReadonlyMap<string, StreamRef>): Promise<void> => {
+  if (streams.size === 0) return;
+  const ids = [...streams.keys()];
+  const refs = [...streams.values()];
+  await client.query(
+    `INSERT INTO message_center_inbox_streams (stream_id, business_id, conversation_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+     ON CONFLICT (stream_id) DO UPDATE SET business_id = EXCLUDED.business_id, conversation_id = EXCLUDED.conversation_id`,
+    [ids, refs.map((r) => r.businessId), refs.map((r) => r.conversationId)],
+  );
+};
+
+const writeRecords = async (client: ClientBase, records: ReadonlyArray<{ readonly businessId: string; readonly record: ConversationRecord }>): Promise<void> => {
+  if (records.length === 0) return;
+  const business = records.map((r) => r.businessId);
+  const conversation = records.map((r) => r.record.conversationId);
+  await client.query(
+    `INSERT INTO message_center_inbox_conversations
+       (business_id, conversation_id, record, segment, last_activity_ms, archived, muted, shared_unread, fresh_unread)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::json[], $4::smallint[], $5::bigint[], $6::boolean[], $7::boolean[], $8::integer[], $9::integer[])
+     ON CONFLICT (business_id, conversation_id) DO UPDATE SET
+       record = EXCLUDED.record, segment = EXCLUDED.segment, last_activity_ms = EXCLUDED.last_activity_ms, archived = EXCLUDED.archived,
+       muted = EXCLUDED.muted, shared_unread = EXCLUDED.shared_unread, fresh_unread = EXCLUDED.fresh_unread`,
+    [
+      business,
+      conversation,
+      records.map((r) => JSON.stringify(storedRecordOf(r.record))),
+      records.map((r) => (r.record.pinned ? 0 : 1)),
+      records.map((r) => r.record.orderKey.ms),
+      records.map((r) => r.record.archived),
+      records.map((r) => r.record.muted),
+      records.map((r) => unreadCountFor(r.record, ANYONE, false)),
+      records.map((r) => unreadCountForMark(r.record, UNREAD_MARK)),
+    ],
+  );
+  // The staff marks of these conversations, replaced by the records' (each with its B3-on unread count).
+  await client.query(
+    `DELETE FROM message_center_inbox_read_marks m
+      USING unnest($1::text[], $2::text[]) AS k(business_id, conversation_id)
+      WHERE m.business_id = k.business_id AND m.conversation_id = k.conversation_id`,
+    [business, conversation],
+  );
+  const marks = records.flatMap((r) =>
+    [...r.record.staffRead].map(([staffId, mark]) => ({ businessId: r.businessId, conversationId: r.record.conversationId, staffId, mark, unread: unreadCountFor(r.record, staffId, true) })),
+  );
+  if (marks.length === 0) return;
+  await client.query(
+    `INSERT INTO message_center_inbox_read_marks (business_id, conversation_id, staff_id, read_up_to_seq, marked_unread, unread)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::boolean[], $6::integer[])`,
+    [
+      marks.map((m) => m.businessId),
+      marks.map((m) => m.conversationId),
+      marks.map((m) => m.staffId),
+      marks.map((m) => m.mark.readUpToSeq),
+      marks.map((m) => m.mark.markedUnread),
+      marks.map((m) => m.unread),
+    ],
+  );
+};
+
+const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope>): Promise<void> => {
+  // What the batch needs from the tables: the streams its conversation events name, then their records and
+  // those of the conversations it starts.
+  const streamIds = new Set<string>();
+  for (const { streamId, event } of batch) if (isConversationEvent(event) && event.type !== 'ConversationStarted') streamIds.add(streamId);
+  const streams = await loadStreams(client, [...streamIds]);
+  const wanted = new Map<string, StreamRef>();
+  for (const ref of streams.values()) wanted.set(keyOf(ref.businessId, ref.conversationId), ref);
+  for (const { event } of batch)
+    if (event.type === 'ConversationStarted')
+      wanted.set(keyOf(event.data.businessId, event.data.conversationId), { businessId: event.data.businessId, conversationId: event.data.conversationId });
+  const records = await loadRecords(client, [...wanted.values()]);
+
+  const businesses = new Map<string, BusinessChange>();
+  const cards = new Map<string, { readonly businessId: string; readonly card: ClientCard }>();
+  const newStreams = new Map<string, StreamRef>();
+  const changed = new Map<string, { readonly businessId: string; readonly record: ConversationRecord }>();
+
+  for (const envelope of batch) {
+    const { streamId, event } = envelope;
+    switch (event.type) {
+      case 'MessageCenterEnabled':
+        businesses.set(event.data.businessId, { enabled: true, individual: event.data.individualReadStatus });
+        break;
+      case 'ReadStatusModeChanged': {
+        const businessId = businessOfStream(streamId);
+        if (businessId === null) break;
+        const before = businesses.get(businessId);
+        businesses.set(businessId, { enabled: before?.enabled ?? false, individual: event.data.individual });
+        break;
+      }
+      case 'ClientProfileRecorded': {
+        // The card exactly as core's fold keeps it.
+        const entry = foldedEntry(envelope, event.data.businessId);
+        if (entry?.client != null) cards.set(keyOf(event.data.businessId, event.data.clientId), { businessId: event.data.businessId, card: entry.client });
+        break;
+      }
+      case 'ConversationStarted': {
+        const ref = { businessId: event.data.businessId, conversationId: event.data.conversationId };
+        streams.set(streamId, ref);
+        newStreams.set(streamId, ref);
+        const key = keyOf(ref.businessId, ref.conversationId);
+        // A conversation started again (another stream, the same id) keeps its record, as in core.
+        if (records.has(key)) break;
+        const record = foldedEntry(envelope, event.data.businessId)?.conversation;
+        if (record == null) throw new Error(`core's fold made no record of ${ref.conversationId}`);
+        records.set(key, record);
+        changed.set(key, { businessId: ref.businessId, record });
+        break;
+      }
+      default: {
+        if (!isConversationEvent(event)) break;
+        const ref = streams.get(streamId);
+        if (ref === undefined) break;
+        const key = keyOf(ref.businessId, ref.conversationId);
+        const record = records.get(key);
+        if (record === undefined) break;
+        const next = evolveRecord(record, event);
+        if (next === record) break;
+        records.set(key, next);
+        changed.set(key, { businessId: ref.businessId, record: next });
+        break;
+      }
+    }
+  }
+
+  await writeBusinesses(client, businesses);
+  await writeClients(client, cards);
+  await writeStreams(client, newStreams);
+  await writeRecords(client, [...changed.values()]);
+};
+
+/** R1 and R4 as a PostgreSQL projection: tables of migration 3, checkpoint `inbox`. */
+export const inboxPgProjection: PgProjection = { name: INBOX_PROJECTION, handles: INBOX_EVENTS, apply: applyInbox };
