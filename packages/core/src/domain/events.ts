@@ -34,6 +34,9 @@ const CONVERSATION_EVENT_TYPES: { readonly [K in ConversationEvent['type']]: tru
   ConversationUnpinned: true,
 };
 
+/** The type of every conversation event (for a projection that names the types it reads). */
+export const CONVERSATION_EVENT_TYPE_NAMES: ReadonlyArray<DomainEventType> = Object.keys(CONVERSATION_EVENT_TYPES).filter((type): type is DomainEventType => Object.hasOwn(CONVERSATION_EVENT_TYPES, type));
+
 /** An event of a conversation stream, by its type alone (cheap enough for a fold's inner loop). */
 export const isConversationEvent = (event: DomainEvent): event is ConversationEvent => Object.hasOwn(CONVERSATION_EVENT_TYPES, event.type);
 

@@ -150,7 +150,8 @@ export const inboxRow = (entry: InboxEntry, record: ConversationRecord, viewer: 
 
 // ------------------------------------------------------------------------------------------------ cursor
 
-interface Cursor {
+/** Where a page ends: exported so another read-model store gives out the same cursors. */
+export interface InboxCursor {
   /** 0: among the pinned conversations at the top of the plain inbox; 1: the rest. */
   readonly segment: 0 | 1;
   readonly key: OrderKey;
@@ -158,9 +159,9 @@ interface Cursor {
 
 const CursorCodec = t.tuple([t.union([t.literal(0), t.literal(1)]), Timestamp, t.string]);
 
-const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify([c.segment, c.key.at, c.key.id]), 'utf8').toString('base64url');
+export const encodeCursor = (c: InboxCursor): string => Buffer.from(JSON.stringify([c.segment, c.key.at, c.key.id]), 'utf8').toString('base64url');
 
-const decodeCursor = (cursor: string): E.Either<DomainError, Cursor> => {
+export const decodeCursor = (cursor: string): E.Either<DomainError, InboxCursor> => {
   const bad = invalid('cursor', 'the cursor is not one this inbox gave out');
   let json: unknown;
   try {
@@ -295,7 +296,7 @@ export const inboxPage = (state: InboxState, query: InboxQuery): E.Either<Domain
     return E.left(invalid('limit', `a page has 1 to ${MAX_PAGE_SIZE} rows`));
   const view = query.view ?? 'all';
   if (!INBOX_VIEWS.includes(view)) return E.left(invalid('view', `the view is one of ${INBOX_VIEWS.join(', ')}`));
-  let cursor: Cursor | null = null;
+  let cursor: InboxCursor | null = null;
   if (query.cursor !== undefined) {
     const decoded = decodeCursor(query.cursor);
     if (E.isLeft(decoded)) return decoded;
