@@ -6,13 +6,14 @@ import {
   emptyInbox,
   evolveRecord,
   foldInbox,
+  folderFor,
+  folderForMark,
   isConversationEvent,
-  isDomainEventType,
+  CONVERSATION_EVENT_TYPE_NAMES,
   unreadCountFor,
   unreadCountForMark,
   type BusinessId,
   type ClientCard,
-  type ConversationEvent,
   type ConversationRecord,
   type DomainEventType,
   type EventEnvelope,
@@ -21,42 +22,21 @@ import {
 import { recordOf, storedRecordOf } from './inbox-records.js';
 import type { PgProjection } from './pg-projection.js';
 
-// R1 and R4 in PostgreSQL: the rows of core's inbox read model (read-models/inbox.ts), folded by core's own
-// functions. A batch loads the conversation records its events touch, moves them in memory with core's
-// `evolveRecord` in log order (a new record from ConversationStarted is the one core's `foldInbox` builds),
-// and writes back each changed record with the columns derived from it (order, flags, and the unread counts
-// of core's folder rules), all in set-based statements on the runner's transaction.
+// R1, R3 (filters), R4 and V4–V7 in PostgreSQL: the rows of core's inbox read model (read-models/inbox.ts),
+// folded by core's own functions. A batch loads the conversation records its events touch, moves them in
+// memory with core's `evolveRecord` in log order (a new record from ConversationStarted is the one core's
+// `foldInbox` builds), and writes back each changed record with the columns derived from it (order, flags,
+// and the unread counts and folders of core's folder rules), and each card with its filter values, all in
+// set-based statements on the runner's transaction.
 
 export const INBOX_PROJECTION = 'inbox';
 
-// Every conversation event type (the mapped type makes a missing one a compile error), and the business and
-// client events the inbox reads.
-const CONVERSATION_TYPES: { readonly [K in ConversationEvent['type']]: true } = {
-  ConversationStarted: true,
-  InboundReceived: true,
-  OutboundSent: true,
-  OutboundClaimed: true,
-  OutboundClaimReleased: true,
-  OutboundDispatched: true,
-  OutboundDispatchFailed: true,
-  DeliveryStatusUpdated: true,
-  ClientUnsubscribed: true,
-  ClientResubscribed: true,
-  ConversationRead: true,
-  ConversationMarkedUnread: true,
-  ConversationArchived: true,
-  ConversationUnarchived: true,
-  ConversationMuted: true,
-  ConversationUnmuted: true,
-  ConversationPinned: true,
-  ConversationUnpinned: true,
-};
-
+// The business and client events the inbox reads, and every conversation event (core's list).
 const INBOX_EVENTS: ReadonlySet<DomainEventType> = new Set<DomainEventType>([
   'MessageCenterEnabled',
   'ReadStatusModeChanged',
   'ClientProfileRecorded',
-  ...Object.keys(CONVERSATION_TYPES).filter(isDomainEventType),
+  ...CONVERSATION_EVENT_TYPE_NAMES,
 ]);
 
 interface StreamRef {
@@ -125,14 +105,32 @@ const writeBusinesses = async (client: ClientBase, changes: ReadonlyMap<string, 
   );
 };
 
+/** R3 as core indexes a card: an empty string is no value, each group once. */
+const filterValuesOf = (card: ClientCard): { readonly clientType: string | null; readonly groups: ReadonlyArray<string>; readonly homeLocation: string | null } => ({
+  clientType: card.clientType === '' ? null : card.clientType,
+  groups: [...new Set(card.groups.filter((g) => g !== ''))],
+  homeLocation: card.homeLocation === null || card.homeLocation === '' ? null : card.homeLocation,
+});
+
 const writeClients = async (client: ClientBase, cards: ReadonlyMap<string, { readonly businessId: string; readonly card: ClientCard }>): Promise<void> => {
   if (cards.size === 0) return;
   const all = [...cards.values()];
+  const filters = all.map((c) => filterValuesOf(c.card));
+  // The groups travel as one JSON array per card (unnest flattens a two-dimensional array).
   await client.query(
-    `INSERT INTO message_center_inbox_clients (business_id, client_id, card)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::json[])
-     ON CONFLICT (business_id, client_id) DO UPDATE SET card = EXCLUDED.card`,
-    [all.map((c) => c.businessId), all.map((c) => c.card.clientId), all.map((c) => JSON.stringify(c.card))],
+    `INSERT INTO message_center_inbox_clients (business_id, client_id, card, client_type, groups, home_location)
+     SELECT u.business_id, u.client_id, u.card, u.client_type, ARRAY(SELECT json_array_elements_text(u.groups)), u.home_location
+       FROM unnest($1::text[], $2::text[], $3::json[], $4::text[], $5::json[], $6::text[]) AS u(business_id, client_id, card, client_type, groups, home_location)
+     ON CONFLICT (business_id, client_id) DO UPDATE SET
+       card = EXCLUDED.card, client_type = EXCLUDED.client_type, groups = EXCLUDED.groups, home_location = EXCLUDED.home_location`,
+    [
+      all.map((c) => c.businessId),
+      all.map((c) => c.card.clientId),
+      all.map((c) => JSON.stringify(c.card)),
+      filters.map((f) => f.clientType),
+      filters.map((f) => JSON.stringify(f.groups)),
+      filters.map((f) => f.homeLocation),
+    ],
   );
 };
 
@@ -154,11 +152,12 @@ const writeRecords = async (client: ClientBase, records: ReadonlyArray<{ readonl
   const conversation = records.map((r) => r.record.conversationId);
   await client.query(
     `INSERT INTO message_center_inbox_conversations
-       (business_id, conversation_id, record, segment, last_activity_ms, archived, muted, shared_unread, fresh_unread)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::json[], $4::smallint[], $5::bigint[], $6::boolean[], $7::boolean[], $8::integer[], $9::integer[])
+       (business_id, conversation_id, record, segment, last_activity_ms, archived, muted, shared_unread, fresh_unread, shared_folder, fresh_folder)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::json[], $4::smallint[], $5::bigint[], $6::boolean[], $7::boolean[], $8::integer[], $9::integer[], $10::text[], $11::text[])
      ON CONFLICT (business_id, conversation_id) DO UPDATE SET
        record = EXCLUDED.record, segment = EXCLUDED.segment, last_activity_ms = EXCLUDED.last_activity_ms, archived = EXCLUDED.archived,
-       muted = EXCLUDED.muted, shared_unread = EXCLUDED.shared_unread, fresh_unread = EXCLUDED.fresh_unread`,
+       muted = EXCLUDED.muted, shared_unread = EXCLUDED.shared_unread, fresh_unread = EXCLUDED.fresh_unread,
+       shared_folder = EXCLUDED.shared_folder, fresh_folder = EXCLUDED.fresh_folder`,
     [
       business,
       conversation,
@@ -169,9 +168,12 @@ const writeRecords = async (client: ClientBase, records: ReadonlyArray<{ readonl
       records.map((r) => r.record.muted),
       records.map((r) => unreadCountFor(r.record, ANYONE, false)),
       records.map((r) => unreadCountForMark(r.record, UNREAD_MARK)),
+      // V4–V7: core's folder under the shared mark (B3 off), and for a viewer without a mark (B3 on).
+      records.map((r) => folderFor(r.record, ANYONE, false)),
+      records.map((r) => folderForMark(r.record, UNREAD_MARK)),
     ],
   );
-  // The staff marks of these conversations, replaced by the records' (each with its B3-on unread count).
+  // The staff marks of these conversations, replaced by the records' (each with its B3-on unread count and folder).
   await client.query(
     `DELETE FROM message_center_inbox_read_marks m
       USING unnest($1::text[], $2::text[]) AS k(business_id, conversation_id)
@@ -179,12 +181,12 @@ const writeRecords = async (client: ClientBase, records: ReadonlyArray<{ readonl
     [business, conversation],
   );
   const marks = records.flatMap((r) =>
-    [...r.record.staffRead].map(([staffId, mark]) => ({ businessId: r.businessId, conversationId: r.record.conversationId, staffId, mark, unread: unreadCountFor(r.record, staffId, true) })),
+    [...r.record.staffRead].map(([staffId, mark]) => ({ businessId: r.businessId, conversationId: r.record.conversationId, staffId, mark, unread: unreadCountFor(r.record, staffId, true), folder: folderFor(r.record, staffId, true) })),
   );
   if (marks.length === 0) return;
   await client.query(
-    `INSERT INTO message_center_inbox_read_marks (business_id, conversation_id, staff_id, read_up_to_seq, marked_unread, unread)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::boolean[], $6::integer[])`,
+    `INSERT INTO message_center_inbox_read_marks (business_id, conversation_id, staff_id, read_up_to_seq, marked_unread, unread, folder)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::boolean[], $6::integer[], $7::text[])`,
     [
       marks.map((m) => m.businessId),
       marks.map((m) => m.conversationId),
@@ -192,6 +194,7 @@ const writeRecords = async (client: ClientBase, records: ReadonlyArray<{ readonl
       marks.map((m) => m.mark.readUpToSeq),
       marks.map((m) => m.mark.markedUnread),
       marks.map((m) => m.unread),
+      marks.map((m) => m.folder),
     ],
   );
 };
@@ -268,5 +271,5 @@ const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope
   await writeRecords(client, [...changed.values()]);
 };
 
-/** R1 and R4 as a PostgreSQL projection: tables of migration 3, checkpoint `inbox`. */
+/** R1, R3 (filters), R4 and V4–V7 (folders) as a PostgreSQL projection: tables of migrations 3 and 4, checkpoint `inbox`. */
 export const inboxPgProjection: PgProjection = { name: INBOX_PROJECTION, handles: INBOX_EVENTS, apply: applyInbox };

@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Pool } from 'pg';
-import type { BusinessId, DomainError, InboxPage, InboxRow, StaffActor } from '@message-center/core';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Timestamp, authorize, inboxRow, notEnabled, orderKeyAt, type OrderKey } from '@message-center/core/internals';
+import type { BusinessId, DomainError, InboxFilters, InboxPage, InboxRow, InboxView, StaffActor } from '@message-center/core';
+import { DEFAULT_PAGE_SIZE, INBOX_VIEWS, MAX_PAGE_SIZE, Timestamp, authorize, decodeCursor, encodeCursor, inboxRow, notEnabled, type OrderKey } from '@message-center/core/internals';
 import { cardOf, recordOf } from './inbox-records.js';
 import { databaseFailure } from './migration-errors.js';
 import { DEFAULT_SCHEMA } from './migrations.js';
@@ -11,10 +11,13 @@ import { columnOf } from './rows.js';
 import type { DatabaseFailure } from './runner-errors.js';
 import { qualified, schemaNameProblem } from './schema-path.js';
 
-// R1 (the plain inbox: view `all`, no search, no filter) and R4 (the unread badge) read from the inbox
-// projection's tables, answering as core's `inboxPage` and `unreadBadge` do over the in-memory read model:
-// the same authorization (core's `authorize`), the same refusals in the same order, the same rows (built by
-// core's `inboxRow` from the stored record and card), the same page boundaries and the same cursors.
+// R1 (the inbox: the plain view and the folder views V4–V7), R3 (the filters) and R4 (the unread badge) read
+// from the inbox projection's tables, answering as core's `inboxPage` and `unreadBadge` do over the in-memory
+// read model: the same authorization (core's `authorize`), the same refusals in the same order, the same rows
+// (built by core's `inboxRow` from the stored record and card), the same page boundaries and the same cursors.
+// The folders are not decided here: the projection stores core's `folderFor` of each record (for the shared
+// mark, for a viewer without a mark, and for each staff mark), and a view picks the one that applies. R2
+// (search) is not answered here yet.
 
 export type InboxQueryError = DomainError | DatabaseFailure;
 
@@ -25,6 +28,14 @@ export interface PlainInboxQuery {
   readonly cursor?: string | undefined;
   /** Rows per page, 1–200; default 50. */
   readonly limit?: number | undefined;
+}
+
+/** R1 and R3 as core's `InboxQuery`, search (R2) aside. */
+export interface PgInboxQuery extends PlainInboxQuery {
+  /** Default `all` (every conversation not archived); else a folder of V4–V7 for this viewer. */
+  readonly view?: InboxView | undefined;
+  /** R3: any of the values within a filter, every filter given together; an empty list is no filter. */
+  readonly filters?: InboxFilters | undefined;
 }
 
 export interface BadgeQuery {
@@ -38,30 +49,6 @@ export interface PgQueryOptions {
 }
 
 const invalid = (field: string, message: string): DomainError => ({ code: 'invalid-input', message, problems: [field] });
-
-// ------------------------------------------------------------------------------------------------ cursor
-
-/** Core's cursor: base64url of `[segment, at, id]` (segment 0: among the pinned at the top; 1: the rest). */
-interface Cursor {
-  readonly segment: 0 | 1;
-  readonly key: OrderKey;
-}
-
-const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify([c.segment, c.key.at, c.key.id]), 'utf8').toString('base64url');
-
-const decodeCursor = (cursor: string): E.Either<DomainError, Cursor> => {
-  const bad = invalid('cursor', 'the cursor is not one this inbox gave out');
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return E.left(bad);
-  }
-  if (!Array.isArray(json) || json.length !== 3) return E.left(bad);
-  const [segment, at, id]: unknown[] = json;
-  if ((segment !== 0 && segment !== 1) || !Timestamp.is(at) || typeof id !== 'string') return E.left(bad);
-  return E.right({ segment, key: orderKeyAt(at, id) });
-};
 
 // ------------------------------------------------------------------------------------------------ common
 
@@ -87,19 +74,37 @@ const businessOf = (row: unknown): E.Either<InboxQueryError, { readonly individu
   return enabled === true && typeof individual === 'boolean' ? E.right({ individual }) : E.left(notEnabled);
 };
 
-// ------------------------------------------------------------------------------------------------ R1
+// ------------------------------------------------------------------------------------------------ R1, R3
 
-const plainPage = async (pool: Pool, query: PlainInboxQuery, schema: string): Promise<E.Either<InboxQueryError, InboxPage>> => {
+/** A list filter as core reads it: absent or empty is no filter. */
+const listFilter = (values: ReadonlyArray<string> | undefined): ReadonlyArray<string> | null => (values === undefined || values.length === 0 ? null : values);
+
+const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string): Promise<E.Either<InboxQueryError, InboxPage>> => {
   const badSchema = schemaProblem(schema);
   if (badSchema !== null) return E.left(badSchema);
   const authorized = authorize('inbox', query.viewer, query.businessId);
   if (E.isLeft(authorized)) return authorized;
-  // Checked here, reported after the business (core's order): a disabled business is refused first.
+  // Checked here, reported after the business (core's order: business, limit, view, cursor, filters).
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const badLimit = !Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE ? invalid('limit', `a page has 1 to ${MAX_PAGE_SIZE} rows`) : null;
+  const view = query.view ?? 'all';
+  const badView = INBOX_VIEWS.includes(view) ? null : invalid('view', `the view is one of ${INBOX_VIEWS.join(', ')}`);
   const cursor = query.cursor === undefined ? E.right(null) : decodeCursor(query.cursor);
   const after = E.isRight(cursor) ? cursor.right : null;
+  const f = query.filters ?? {};
+  const badRange =
+    (f.lastActivityFrom !== undefined && !Timestamp.is(f.lastActivityFrom)) || (f.lastActivityTo !== undefined && !Timestamp.is(f.lastActivityTo))
+      ? invalid('filters', 'the activity range takes instants like 2026-11-23T17:06:00.000Z')
+      : null;
+  const from = badRange !== null || f.lastActivityFrom === undefined ? null : Date.parse(f.lastActivityFrom);
+  const to = badRange !== null || f.lastActivityTo === undefined ? null : Date.parse(f.lastActivityTo);
+  const [clientTypes, groups, homeLocations] = [listFilter(f.clientTypes), listFilter(f.groups), listFilter(f.homeLocations)];
+  // V9: the pinned conversations lead the plain inbox only; a folder view or any filter hides them.
+  const plain = view === 'all' && clientTypes === null && groups === null && homeLocations === null && from === null && to === null;
+  const refused = badLimit !== null || badView !== null || badRange !== null;
   // One statement: the business's mode and the rows come from one snapshot, even while the runner commits.
+  // V4–V7: the viewer's folder is the one core's `folderFor` gave the record for their own mark (B3 on, a
+  // mark row), for someone without a mark (B3 on, none), or for the shared mark (B3 off).
   const fetched = await rowsOf(
     pool,
     `SELECT b.enabled, b.individual, p.segment, p.record, p.card
@@ -109,21 +114,48 @@ const plainPage = async (pool: Pool, query: PlainInboxQuery, schema: string): Pr
          SELECT c.segment, c.last_activity_ms, c.conversation_id, c.record, cl.card
            FROM ${qualified(schema, 'message_center_inbox_conversations')} c
            LEFT JOIN ${qualified(schema, 'message_center_inbox_clients')} cl ON cl.business_id = c.business_id AND cl.client_id = c.conversation_id
-          WHERE c.business_id = q.business_id AND NOT c.archived
+           LEFT JOIN ${qualified(schema, 'message_center_inbox_read_marks')} m
+             ON b.individual AND $7::text <> 'all' AND m.business_id = c.business_id AND m.staff_id = $6 AND m.conversation_id = c.conversation_id
+          WHERE c.business_id = q.business_id
+            AND CASE WHEN $7::text = 'all' THEN NOT c.archived
+                     WHEN b.individual THEN coalesce(m.folder, c.fresh_folder) = $7::text
+                     ELSE c.shared_folder = $7::text END
+            AND ($8::boolean OR c.segment = 1)
+            AND ($9::text[] IS NULL OR cl.client_type = ANY($9::text[]))
+            AND ($10::text[] IS NULL OR cl.groups && $10::text[])
+            AND ($11::text[] IS NULL OR cl.home_location = ANY($11::text[]))
+            AND ($12::bigint IS NULL OR c.last_activity_ms >= $12::bigint)
+            AND ($13::bigint IS NULL OR c.last_activity_ms < $13::bigint)
             AND ($2::smallint IS NULL OR c.segment > $2 OR (c.segment = $2 AND (c.last_activity_ms < $3::bigint
                  OR (c.last_activity_ms = $3::bigint AND c.conversation_id > ($4::text COLLATE "C")))))
           ORDER BY c.segment, c.last_activity_ms DESC, c.conversation_id
           LIMIT $5
        ) p ON b.enabled
       ORDER BY p.segment, p.last_activity_ms DESC, p.conversation_id`,
-    [query.businessId, after?.segment ?? null, after?.key.ms ?? 0, after?.key.id ?? '', badLimit === null ? limit + 1 : 1],
+    [
+      query.businessId,
+      after?.segment ?? null,
+      after?.key.ms ?? 0,
+      after?.key.id ?? '',
+      refused ? 1 : limit + 1,
+      query.viewer.staffId,
+      badView === null ? view : 'all',
+      plain,
+      clientTypes,
+      groups,
+      homeLocations,
+      from,
+      to,
+    ],
     `reading the inbox of ${query.businessId}`,
   );
   if (E.isLeft(fetched)) return fetched;
   const business = businessOf(fetched.right[0]);
   if (E.isLeft(business)) return business;
   if (badLimit !== null) return E.left(badLimit);
+  if (badView !== null) return E.left(badView);
   if (E.isLeft(cursor)) return cursor;
+  if (badRange !== null) return E.left(badRange);
   const hits: Array<{ readonly segment: 0 | 1; readonly row: InboxRow; readonly key: OrderKey }> = [];
   for (const found of fetched.right) {
     const json = columnOf(found, 'record');
@@ -148,6 +180,19 @@ const plainPage = async (pool: Pool, query: PlainInboxQuery, schema: string): Pr
 };
 
 /**
+ * R1, R3, V4–V7 and V9: one page of the inbox as the viewer sees it, as core's `inboxPage` answers the same
+ * query without a search. The plain inbox (view `all`, no filter) lists the pinned conversations first;
+ * a folder view or a filter hides them. Then newest last activity first, ties by conversation id; view
+ * `all` leaves out archived ones, a folder view lists the viewer's folder (B3 picks whose read mark counts).
+ * Filters: any of the client types, any of the groups, any of the home locations, last activity in
+ * [`lastActivityFrom`, `lastActivityTo`), all together. Never rejects.
+ */
+export const inboxPageFromPg =
+  (pool: Pool, query: PgInboxQuery, options: PgQueryOptions = {}): TE.TaskEither<InboxQueryError, InboxPage> =>
+  () =>
+    inboxPageOf(pool, query, options.schema ?? DEFAULT_SCHEMA);
+
+/**
  * R1 and V9: one page of the plain inbox (view `all`, no search, no filter) as the viewer sees it, as core's
  * `inboxPage` answers it: pinned conversations first, then newest last activity first, ties by conversation
  * id, archived ones left out. Never rejects.
@@ -155,7 +200,7 @@ const plainPage = async (pool: Pool, query: PlainInboxQuery, schema: string): Pr
 export const plainInboxFromPg =
   (pool: Pool, query: PlainInboxQuery, options: PgQueryOptions = {}): TE.TaskEither<InboxQueryError, InboxPage> =>
   () =>
-    plainPage(pool, query, options.schema ?? DEFAULT_SCHEMA);
+    inboxPageOf(pool, { viewer: query.viewer, businessId: query.businessId, cursor: query.cursor, limit: query.limit }, options.schema ?? DEFAULT_SCHEMA);
 
 // ------------------------------------------------------------------------------------------------ R4
 

@@ -25,7 +25,7 @@ export { usagePgProjection, USAGE_PROJECTION } from './usage-projection.js';
 export { usageFromPg } from './usage-query.js';
 export type { UsageQueryError } from './usage-query.js';
 
-// R1 (the plain inbox) and R4 (the unread badge).
+// R1 (the inbox, its folder views V4–V7), R3 (its filters) and R4 (the unread badge).
 export { inboxPgProjection, INBOX_PROJECTION } from './inbox-projection.js';
-export { plainInboxFromPg, unreadBadgeFromPg } from './inbox-query.js';
-export type { BadgeQuery, InboxQueryError, PgQueryOptions, PlainInboxQuery } from './inbox-query.js';
+export { inboxPageFromPg, plainInboxFromPg, unreadBadgeFromPg } from './inbox-query.js';
+export type { BadgeQuery, InboxQueryError, PgInboxQuery, PgQueryOptions, PlainInboxQuery } from './inbox-query.js';

@@ -39,12 +39,27 @@ const BUSINESS_NUMBERS = ['+12015550123', '+12015550124'];
 const CLIENTS = ['c1', 'c2', 'c-3'];
 /** Client phones and a stranger's (a number no client has: its conversation is `tel:+E164`). */
 const PHONES = ['+14155552671', '+16465550142', '+12125551234', '+14155550212'];
+/**
+ * R3: the profiles a client step records (client type, groups, home location). Values shared between profiles
+ * so that filters pick some and not others; the last one holds empty strings, which core indexes as no value.
+ */
+export const PROFILES: ReadonlyArray<{ readonly clientType: string; readonly groups: ReadonlyArray<string>; readonly homeLocation: string | null }> = [
+  { clientType: 'member', groups: ['yoga', 'vip'], homeLocation: 'Downtown' },
+  { clientType: 'prospect', groups: [], homeLocation: null },
+  { clientType: 'member', groups: ['pilates'], homeLocation: 'Uptown' },
+  { clientType: 'staff, "quoted"', groups: ['vip', 'yoga', 'vip'], homeLocation: 'Uptown' },
+  { clientType: '', groups: ['', 'pilates'], homeLocation: '' },
+];
+export const CLIENT_TYPES = ['member', 'prospect', 'staff, "quoted"', '', 'nobody'];
+export const GROUPS = ['yoga', 'vip', 'pilates', '', 'nobody'];
+export const HOME_LOCATIONS = ['Downtown', 'Uptown', '', 'nowhere'];
 const BODIES = ['Hi', 'Merci beaucoup, à bientôt', 'x'.repeat(200), '👍'.repeat(90), 'STOP', 'start', 'See you at 10', 'nul \u0000 and a lone \ud83d surrogate'];
 
 export type HistoryStep =
   | { readonly kind: 'enable'; readonly business: number; readonly limit: number; readonly overage: 'refuse' | 'allow' }
   | { readonly kind: 'plan'; readonly business: number; readonly limit: number; readonly overage: 'refuse' | 'allow' }
-  | { readonly kind: 'client'; readonly business: number; readonly client: number; readonly phone: number }
+  /** `profile`: which of {@link PROFILES} (none: the facade's defaults). */
+  | { readonly kind: 'client'; readonly business: number; readonly client: number; readonly phone: number; readonly profile?: number }
   | { readonly kind: 'send'; readonly business: number; readonly client: number; readonly body: number }
   /** `tie`: received at the history's first instant (the provider's time), so that conversations tie on last activity. */
   | { readonly kind: 'inbound'; readonly business: number; readonly phone: number; readonly body: number; readonly tie?: boolean }
@@ -78,7 +93,13 @@ const allotment = { limit: fc.integer({ min: 0, max: 8 }), overage: fc.constantF
 const stepArb: fc.Arbitrary<HistoryStep> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('enable' as const), business, ...allotment }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('plan' as const), business, ...allotment }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('client' as const), business, client: fc.nat({ max: CLIENTS.length - 1 }), phone: fc.nat({ max: PHONES.length - 1 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      { kind: fc.constant('client' as const), business, client: fc.nat({ max: CLIENTS.length - 1 }), phone: fc.nat({ max: PHONES.length - 1 }), profile: fc.nat({ max: PROFILES.length }) },
+      { requiredKeys: ['kind', 'business', 'client', 'phone'] },
+    ),
+  },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('send' as const), business, client: fc.nat({ max: CLIENTS.length - 1 }), body: fc.nat({ max: BODIES.length - 1 }) }) },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('inbound' as const), business, phone: fc.nat({ max: PHONES.length - 1 }), body: fc.nat({ max: BODIES.length - 1 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('later' as const), hours: fc.integer({ min: 1, max: 500 }) }) },
@@ -117,7 +138,7 @@ export const inboxHistoryArb = (maxSteps = 60): fc.Arbitrary<ReadonlyArray<Histo
       first,
       second,
       { kind: 'mode', business: 0, individual },
-      ...CLIENTS.map((_, client): HistoryStep => ({ kind: 'client', business: 0, client, phone: client })),
+      ...CLIENTS.map((_, client): HistoryStep => ({ kind: 'client', business: 0, client, phone: client, profile: client })),
       ...rest,
       ...lastReads,
     ]);
@@ -216,7 +237,17 @@ export const newWorld = (): World => {
       case 'plan':
         return run(mc.changePlan({ businessId, actor: host(businessId), allotment: { messagesPerPeriod: s.limit, overage: s.overage } }));
       case 'client':
-        return run(mc.recordClient({ businessId, actor: host(businessId), clientId: CLIENTS[s.client] ?? 'c1', uid: `U-${s.client}`, name: `Client ${s.client}`, cellPhone: PHONES[s.phone] ?? null }));
+        return run(
+          mc.recordClient({
+            businessId,
+            actor: host(businessId),
+            clientId: CLIENTS[s.client] ?? 'c1',
+            uid: `U-${s.client}`,
+            name: `Client ${s.client}`,
+            cellPhone: PHONES[s.phone] ?? null,
+            ...(s.profile === undefined ? {} : (PROFILES[s.profile] ?? {})),
+          }),
+        );
       case 'send':
         return run(mc.sendMessage({ businessId, actor: automation(businessId), clientId: CLIENTS[s.client] ?? 'c1', body: BODIES[s.body] ?? 'Hi' }));
       case 'inbound':
