@@ -1,22 +1,10 @@
 // A database that cannot be reached is a typed Left, never a throw, and no message carries the password.
 import { fc } from '@fast-check/vitest';
-import { createServer } from 'node:net';
+import { closedPort } from './support/closed-port.js';
 import { Pool } from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { migrate } from '../src/index.js';
 import { left } from './support/migration-fixtures.js';
-
-/** A loopback port nothing listens on (the OS just handed it out and we closed it). */
-const closedPort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') return reject(new Error('no port'));
-      server.close(() => resolve(address.port));
-    });
-  });
 
 const withPool = async <T>(config: ConstructorParameters<typeof Pool>[0], use: (pool: Pool) => Promise<T>): Promise<T> => {
   const pool = new Pool(config);

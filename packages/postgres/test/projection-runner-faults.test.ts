@@ -3,7 +3,7 @@
 // committed, and recovers (or, for an unreadable event, stops there and lets the lock go).
 import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { createServer } from 'node:net';
+import { closedPort } from './support/closed-port.js';
 import { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { EventStore, LogPosition, StoreError } from '@message-center/core';
@@ -53,17 +53,6 @@ const monotonic = (seen: ReadonlyArray<LogPosition | null>): boolean =>
   seen.every((p, i) => {
     const before = seen[i - 1];
     return before === undefined || before === null || (p !== null && compareLogPositions(before, p) <= 0);
-  });
-
-const closedPort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') return reject(new Error('no port'));
-      server.close(() => resolve(address.port));
-    });
   });
 
 describe('the projection runner against failures', () => {
