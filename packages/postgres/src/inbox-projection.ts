@@ -20,6 +20,7 @@ import {
   type InboxEntry,
 } from '@message-center/core/internals';
 import { recordOf, storedRecordOf } from './inbox-records.js';
+import { storedText, textFromStored } from './stored-text.js';
 import type { PgProjection } from './pg-projection.js';
 
 // R1, R3 (filters), R4 and V4–V7 in PostgreSQL: the rows of core's inbox read model (read-models/inbox.ts),
@@ -50,7 +51,8 @@ interface BusinessChange {
 }
 
 /** `business\u0000conversation`: a key of the batch's maps (ids hold no NUL). */
-const keyOf = (businessId: string, conversationId: string): string => `${businessId}\u0000${conversationId}`;
+// Any string may be an id (NUL included): the pair is written so that no two pairs share a key.
+const keyOf = (businessId: string, conversationId: string): string => JSON.stringify([businessId, conversationId]);
 
 /** With B3 off the viewer does not matter (V7: the shared mark counts for everyone); any id will do, as in core. */
 const ANYONE: StaffId = (() => {
@@ -68,9 +70,15 @@ const loadStreams = async (client: ClientBase, streamIds: ReadonlyArray<string>)
   if (streamIds.length === 0) return refs;
   const { rows } = await client.query<{ stream_id: string; business_id: string; conversation_id: string }>(
     'SELECT stream_id, business_id, conversation_id FROM message_center_inbox_streams WHERE stream_id = ANY($1::text[])',
-    [streamIds],
+    [streamIds.map(storedText)],
   );
-  for (const row of rows) refs.set(row.stream_id, { businessId: row.business_id, conversationId: row.conversation_id });
+  for (const row of rows) {
+    const streamId = textFromStored(row.stream_id);
+    const businessId = textFromStored(row.business_id);
+    const conversationId = textFromStored(row.conversation_id);
+    if (streamId === null || businessId === null || conversationId === null) throw new Error('the inbox streams table holds an id this code did not write');
+    refs.set(streamId, { businessId, conversationId });
+  }
   return refs;
 };
 
@@ -82,12 +90,13 @@ const loadRecords = async (client: ClientBase, keys: ReadonlyArray<StreamRef>): 
        FROM message_center_inbox_conversations c
        JOIN unnest($1::text[], $2::text[]) AS k(business_id, conversation_id)
          ON c.business_id = k.business_id AND c.conversation_id = k.conversation_id`,
-    [keys.map((k) => k.businessId), keys.map((k) => k.conversationId)],
+    [keys.map((k) => storedText(k.businessId)), keys.map((k) => storedText(k.conversationId))],
   );
   for (const row of rows) {
     const record = recordOf(row.record);
-    if (record === null) throw new Error(`the inbox row of ${row.conversation_id} holds a record this code cannot read`);
-    records.set(keyOf(row.business_id, row.conversation_id), record);
+    const businessId = textFromStored(row.business_id);
+    if (record === null || businessId === null) throw new Error('an inbox row holds a record or an id this code cannot read');
+    records.set(keyOf(businessId, record.conversationId), record);
   }
   return records;
 };
@@ -101,7 +110,7 @@ const writeBusinesses = async (client: ClientBase, changes: ReadonlyMap<string, 
     `INSERT INTO message_center_inbox_businesses AS b (business_id, enabled, individual)
      SELECT * FROM unnest($1::text[], $2::boolean[], $3::boolean[])
      ON CONFLICT (business_id) DO UPDATE SET enabled = b.enabled OR EXCLUDED.enabled, individual = EXCLUDED.individual`,
-    [ids, values.map((v) => v.enabled), values.map((v) => v.individual)],
+    [ids.map(storedText), values.map((v) => v.enabled), values.map((v) => v.individual)],
   );
 };
 
@@ -124,12 +133,12 @@ const writeClients = async (client: ClientBase, cards: ReadonlyMap<string, { rea
      ON CONFLICT (business_id, client_id) DO UPDATE SET
        card = EXCLUDED.card, client_type = EXCLUDED.client_type, groups = EXCLUDED.groups, home_location = EXCLUDED.home_location`,
     [
-      all.map((c) => c.businessId),
-      all.map((c) => c.card.clientId),
+      all.map((c) => storedText(c.businessId)),
+      all.map((c) => storedText(c.card.clientId)),
       all.map((c) => JSON.stringify(c.card)),
-      filters.map((f) => f.clientType),
-      filters.map((f) => JSON.stringify(f.groups)),
-      filters.map((f) => f.homeLocation),
+      filters.map((f) => (f.clientType === null ? null : storedText(f.clientType))),
+      filters.map((f) => JSON.stringify(f.groups.map(storedText))),
+      filters.map((f) => (f.homeLocation === null ? null : storedText(f.homeLocation))),
     ],
   );
 };
@@ -142,14 +151,14 @@ const writeStreams = async (client: ClientBase, streams: ReadonlyMap<string, Str
     `INSERT INTO message_center_inbox_streams (stream_id, business_id, conversation_id)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
      ON CONFLICT (stream_id) DO UPDATE SET business_id = EXCLUDED.business_id, conversation_id = EXCLUDED.conversation_id`,
-    [ids, refs.map((r) => r.businessId), refs.map((r) => r.conversationId)],
+    [ids.map(storedText), refs.map((r) => storedText(r.businessId)), refs.map((r) => storedText(r.conversationId))],
   );
 };
 
 const writeRecords = async (client: ClientBase, records: ReadonlyArray<{ readonly businessId: string; readonly record: ConversationRecord }>): Promise<void> => {
   if (records.length === 0) return;
-  const business = records.map((r) => r.businessId);
-  const conversation = records.map((r) => r.record.conversationId);
+  const business = records.map((r) => storedText(r.businessId));
+  const conversation = records.map((r) => storedText(r.record.conversationId));
   await client.query(
     `INSERT INTO message_center_inbox_conversations
        (business_id, conversation_id, record, segment, last_activity_ms, archived, muted, shared_unread, fresh_unread, shared_folder, fresh_folder)
@@ -188,9 +197,9 @@ const writeRecords = async (client: ClientBase, records: ReadonlyArray<{ readonl
     `INSERT INTO message_center_inbox_read_marks (business_id, conversation_id, staff_id, read_up_to_seq, marked_unread, unread, folder)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::boolean[], $6::integer[], $7::text[])`,
     [
-      marks.map((m) => m.businessId),
-      marks.map((m) => m.conversationId),
-      marks.map((m) => m.staffId),
+      marks.map((m) => storedText(m.businessId)),
+      marks.map((m) => storedText(m.conversationId)),
+      marks.map((m) => storedText(m.staffId)),
       marks.map((m) => m.mark.readUpToSeq),
       marks.map((m) => m.mark.markedUnread),
       marks.map((m) => m.unread),

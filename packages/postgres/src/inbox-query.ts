@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import type { BusinessId, DomainError, InboxFilters, InboxPage, InboxRow, InboxView, StaffActor } from '@message-center/core';
 import { DEFAULT_PAGE_SIZE, INBOX_VIEWS, MAX_PAGE_SIZE, Timestamp, authorize, decodeCursor, encodeCursor, inboxRow, notEnabled, type OrderKey } from '@message-center/core/internals';
 import { cardOf, recordOf } from './inbox-records.js';
+import { storedText } from './stored-text.js';
 import { databaseFailure } from './migration-errors.js';
 import { DEFAULT_SCHEMA } from './migrations.js';
 import { poolSecrets } from './pool-secrets.js';
@@ -133,17 +134,17 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string): Pro
        ) p ON b.enabled
       ORDER BY p.segment, p.last_activity_ms DESC, p.conversation_id`,
     [
-      query.businessId,
+      storedText(query.businessId),
       after?.segment ?? null,
       after?.key.ms ?? 0,
-      after?.key.id ?? '',
+      storedText(after?.key.id ?? ''),
       refused ? 1 : limit + 1,
-      query.viewer.staffId,
+      storedText(query.viewer.staffId),
       badView === null ? view : 'all',
       plain,
-      clientTypes,
-      groups,
-      homeLocations,
+      clientTypes?.map(storedText) ?? null,
+      groups?.map(storedText) ?? null,
+      homeLocations?.map(storedText) ?? null,
       from,
       to,
     ],
@@ -221,7 +222,7 @@ const badge = async (pool: Pool, query: BadgeQuery, schema: string): Promise<E.E
               WHERE c.business_id = q.business_id AND NOT c.muted) AS badge
        FROM (SELECT $1::text AS business_id) q
        LEFT JOIN ${qualified(schema, 'message_center_inbox_businesses')} b ON b.business_id = q.business_id`,
-    [query.businessId, query.viewer.staffId],
+    [storedText(query.businessId), storedText(query.viewer.staffId)],
     `reading the unread badge of ${query.businessId}`,
   );
   if (E.isLeft(fetched)) return fetched;

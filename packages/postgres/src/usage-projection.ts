@@ -1,6 +1,8 @@
 import type { ClientBase } from 'pg';
 import { billingPeriodOf, businessOfStream, type DomainEventType, type EventEnvelope } from '@message-center/core/internals';
 import type { PgProjection } from './pg-projection.js';
+import { storedText } from './stored-text.js';
+
 
 // R6 usage in PostgreSQL: the rows core's `foldUsage` keeps in memory (read-models/usage.ts), from the same
 // events and by the same rules. A batch is written in a few set-based statements rather than one per event:
@@ -48,7 +50,7 @@ const insertPlans = async (client: ClientBase, plans: ReadonlyArray<PlanRow>): P
     `INSERT INTO message_center_usage_plans (business_id, commit_position, prepare_position, period, messages_per_period, overage)
      SELECT * FROM unnest($1::text[], $2::numeric[], $3::numeric[], $4::text[], $5::bigint[], $6::text[])`,
     [
-      plans.map((p) => p.businessId),
+      plans.map((p) => storedText(p.businessId)),
       plans.map((p) => p.commit),
       plans.map((p) => p.prepare),
       plans.map((p) => p.period),
@@ -65,7 +67,7 @@ const writeRun = async (client: ClientBase, run: Run): Promise<void> => {
       `INSERT INTO message_center_usage_conversations (stream_id, business_id)
        SELECT * FROM unnest($1::text[], $2::text[])
        ON CONFLICT (stream_id) DO UPDATE SET business_id = EXCLUDED.business_id`,
-      [[...run.conversations.keys()], [...run.conversations.values()]],
+      [[...run.conversations.keys()].map(storedText), [...run.conversations.values()].map(storedText)],
     );
   }
   if (run.messages.length === 0) return;
@@ -84,7 +86,7 @@ const writeRun = async (client: ClientBase, run: Run): Promise<void> => {
        inbound_segments = u.inbound_segments + EXCLUDED.inbound_segments,
        outbound_segments = u.outbound_segments + EXCLUDED.outbound_segments`,
     [
-      run.messages.map((m) => m.streamId),
+      run.messages.map((m) => storedText(m.streamId)),
       run.messages.map((m) => m.period),
       run.messages.map((m) => m.inbound),
       run.messages.map((m) => m.outbound),

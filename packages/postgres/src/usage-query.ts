@@ -9,6 +9,8 @@ import { poolSecrets } from './pool-secrets.js';
 import { columnOf } from './rows.js';
 import type { DatabaseFailure } from './runner-errors.js';
 import { qualified, schemaNameProblem } from './schema-path.js';
+import { storedText } from './stored-text.js';
+
 
 // R6 read from the usage projection's tables: the answer core's `usageOfPeriod` gives from its in-memory
 // fold (read-models/usage.ts), for one business and period. Who may read it (B0) is the caller's concern.
@@ -85,7 +87,7 @@ const query = async (pool: Pool, businessId: BusinessId, period: string, schema:
                 NULL, NULL
            FROM ${qualified(schema, 'message_center_usage')} WHERE business_id = $1 AND period = $2
          ORDER BY kind DESC, commit_position, prepare_position`,
-        [businessId, period],
+        [storedText(businessId), period],
       )
     ).rows;
   } catch (cause: unknown) {
