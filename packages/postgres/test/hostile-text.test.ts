@@ -14,12 +14,12 @@ import {
   createInMemoryNumberProvisioning,
   createMessageCenter,
   timestampFromMillis,
-  type InboxPage,
   type MessageCenter,
 } from '@message-center/core';
 import { inboxPageFromPg, inboxPgProjection, startPgProjection, unreadBadgeFromPg, usageFromPg, usagePgProjection } from '../src/index.js';
 import { useFreshDatabase } from './support/fresh-database.js';
 import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
+import { walk } from './support/inbox-walk.js';
 
 const must = <A>(is: (u: unknown) => u is A, value: string): A => {
   if (!is(value)) throw new RangeError(`rejected by its codec: ${JSON.stringify(value)}`);
@@ -48,19 +48,6 @@ interface Filters {
 }
 
 const staffOf = (businessId: BusinessId) => ({ kind: 'staff' as const, businessId, staffId: STAFF, permissions: ['send-email-sms'] });
-
-/** Every page through every cursor, one row a page: the cursors must agree too. */
-const walk = async (page: (cursor: string | undefined) => Promise<E.Either<{ readonly code: string }, InboxPage>>): Promise<ReadonlyArray<InboxPage> | string> => {
-  const pages: InboxPage[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const answer = await page(cursor);
-    if (E.isLeft(answer)) return answer.left.code;
-    pages.push(answer.right);
-    if (answer.right.nextCursor === null || pages.length > 20) return pages;
-    cursor = answer.right.nextCursor;
-  }
-};
 
 const history = async (): Promise<{ readonly mc: MessageCenter; readonly store: ReturnType<typeof createInMemoryEventStore> }> => {
   const store = createInMemoryEventStore();

@@ -5,29 +5,20 @@ import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
-import type { BusinessId, InboxPage, StaffId } from '@message-center/core';
+import type { BusinessId, StaffId } from '@message-center/core';
 import { inboxPgProjection, plainInboxFromPg, startPgProjection, unreadBadgeFromPg, type PgProjectionRunner } from '../src/index.js';
 import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
 import { BUSINESSES, NEVER_ENABLED, STAFF, coreBadge, corePlainInbox, headOf, inboxHistoryArb, newWorld, staffOf, type World } from './support/histories.js';
 import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
+import { walk, type Walk } from './support/inbox-walk.js';
 
 const startInboxRunner = (pool: Pool, world: World, schema: string, pageSize: number): PgProjectionRunner =>
   startPgProjection({ projection: inboxPgProjection, ...TEST_TIMINGS, pool, store: world.store, schema, pageSize });
 
 /** Every page of the plain inbox from PostgreSQL, walked through its own cursors (or the refusal's code). */
-const pgPlainInbox = async (pool: Pool, schema: string, businessId: BusinessId, viewer: StaffId, limit: number): Promise<ReadonlyArray<InboxPage> | string> => {
-  const pages: InboxPage[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const answer = await plainInboxFromPg(pool, { businessId, viewer: staffOf(businessId, viewer), limit, cursor }, { schema })();
-    if (E.isLeft(answer)) return answer.left.code;
-    pages.push(answer.right);
-    if (answer.right.nextCursor === null) return pages;
-    cursor = answer.right.nextCursor;
-    if (pages.length > 100) throw new Error('the cursors of the plain inbox never end');
-  }
-};
+const pgPlainInbox = (pool: Pool, schema: string, businessId: BusinessId, viewer: StaffId, limit: number): Promise<Walk> =>
+  walk((cursor) => plainInboxFromPg(pool, { businessId, viewer: staffOf(businessId, viewer), limit, cursor }, { schema })());
 
 const pgBadge = async (pool: Pool, schema: string, businessId: BusinessId, viewer: StaffId): Promise<number | string> => {
   const answer = await unreadBadgeFromPg(pool, { businessId, viewer: staffOf(businessId, viewer) }, { schema })();

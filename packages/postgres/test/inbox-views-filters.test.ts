@@ -4,10 +4,9 @@
 // groups and home locations. Search (R2) is not part of this step.
 import { textFromStored } from '../src/stored-text.js';
 import { fc } from '@fast-check/vitest';
-import * as E from 'fp-ts/lib/Either.js';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { INBOX_VIEWS, type BusinessId, type InboxPage, type InboxRow, type InboxView, type StaffId } from '@message-center/core';
+import { INBOX_VIEWS, type BusinessId, type InboxRow, type InboxView, type StaffId } from '@message-center/core';
 import { inboxPageFromPg, inboxPgProjection, startPgProjection } from '../src/index.js';
 import { migrate, migrateWith } from '../src/migrations.js';
 import { MIGRATIONS } from '../src/schema/migration-list.js';
@@ -16,6 +15,7 @@ import { useFreshDatabase } from './support/fresh-database.js';
 import { BUSINESSES, CLIENT_TYPES, GROUPS, HOME_LOCATIONS, NEVER_ENABLED, STAFF, inboxHistoryArb, newWorld, staffOf, type World } from './support/histories.js';
 import { freshSchema, right } from './support/migration-fixtures.js';
 import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
+import { walk, type Walk } from './support/inbox-walk.js';
 
 type Instant = InboxRow['lastActivityAt'];
 
@@ -36,21 +36,6 @@ interface Asked {
   readonly limit: number;
 }
 
-type Walk = ReadonlyArray<InboxPage> | string;
-
-/** Every page of one query, walked through the side's own cursors (or the refusal's code). */
-const walk = async (page: (cursor: string | undefined) => Promise<E.Either<{ readonly code: string }, InboxPage>>): Promise<Walk> => {
-  const pages: InboxPage[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const answer = await page(cursor);
-    if (E.isLeft(answer)) return answer.left.code;
-    pages.push(answer.right);
-    if (answer.right.nextCursor === null) return pages;
-    cursor = answer.right.nextCursor;
-    if (pages.length > 100) throw new Error('the cursors never end');
-  }
-};
 
 const coreWalk = (world: World, q: Asked): Promise<Walk> =>
   walk((cursor) => world.mc.inbox({ businessId: q.businessId, viewer: staffOf(q.businessId, q.viewer), view: q.view, filters: q.filters, limit: q.limit, ...(cursor === undefined ? {} : { cursor }) })());

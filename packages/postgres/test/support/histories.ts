@@ -6,6 +6,7 @@
  */
 import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
+import { walk, type Walk } from './inbox-walk.js';
 import {
   BusinessId,
   ConversationId,
@@ -16,7 +17,6 @@ import {
   createMessageCenter,
   timestampFromMillis,
   type Clock,
-  type InboxPage,
   type IdGenerator,
   type InMemoryEventStore,
   type LogPosition,
@@ -299,17 +299,8 @@ export const headOf = async (store: InMemoryEventStore): Promise<LogPosition | n
 };
 
 /** Core's in-memory inbox, every page of the plain inbox walked through its cursors (or the refusal's code). */
-export const corePlainInbox = async (world: World, businessId: BusinessId, viewer: StaffId, limit: number): Promise<ReadonlyArray<InboxPage> | string> => {
-  const pages: InboxPage[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const answer = await world.mc.inbox({ businessId, viewer: staffOf(businessId, viewer), limit, ...(cursor === undefined ? {} : { cursor }) })();
-    if (E.isLeft(answer)) return answer.left.code;
-    pages.push(answer.right);
-    if (answer.right.nextCursor === null) return pages;
-    cursor = answer.right.nextCursor;
-  }
-};
+export const corePlainInbox = (world: World, businessId: BusinessId, viewer: StaffId, limit: number): Promise<Walk> =>
+  walk((cursor) => world.mc.inbox({ businessId, viewer: staffOf(businessId, viewer), limit, ...(cursor === undefined ? {} : { cursor }) })());
 
 /** Core's in-memory unread badge (or the refusal's code). */
 export const coreBadge = async (world: World, businessId: BusinessId, viewer: StaffId): Promise<number | string> => {
