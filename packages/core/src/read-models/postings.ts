@@ -220,6 +220,22 @@ const fromChunks = (keys: number[], chunks: Chunk[], count: number): Postings =>
   return count <= LIST_MAX / 2 ? compact(toSortedArray(chunked)) : chunked;
 };
 
+/** The chunks an operation builds in key order (an emptied one left out), then the set they make. */
+const chunkCollector = (): { readonly add: (key: number, chunk: Chunk | undefined) => void; readonly done: () => Postings } => {
+  const keys: number[] = [];
+  const chunks: Chunk[] = [];
+  let count = 0;
+  return {
+    add: (key, chunk) => {
+      if (chunk === undefined) return;
+      keys.push(key);
+      chunks.push(chunk);
+      count += chunkSize(chunk);
+    },
+    done: () => fromChunks(keys, chunks, count),
+  };
+};
+
 /** A sorted list (small) or chunks (large) for a set built from scratch. */
 export const postingsOf = (xs: ReadonlyArray<number>, _universe: number): Postings => fromSortedList(sortedUnique(xs));
 
@@ -356,9 +372,7 @@ const changeChunksInPlace = (base: Chunked, adds: Int32Array, removes: Int32Arra
 
 /** (base ∪ adds) ∖ removes chunk by chunk, for any change (chunks may appear or empty). */
 const changeChunks = (base: Chunked, adds: Int32Array, removes: Int32Array): Postings => {
-  const keys: number[] = [];
-  const chunks: Chunk[] = [];
-  let count = 0;
+  const out = chunkCollector();
   let i = 0;
   let a = 0;
   let r = 0;
@@ -374,12 +388,9 @@ const changeChunks = (base: Chunked, adds: Int32Array, removes: Int32Array): Pos
     const current = nextOld === key ? base.chunks[i] : undefined;
     if (nextOld === key) i += 1;
     const next = chunkAdds.length === 0 && chunkRemoves.length === 0 ? current : changeChunk(current, key, chunkAdds, chunkRemoves);
-    if (next === undefined) continue;
-    keys.push(key);
-    chunks.push(next);
-    count += chunkSize(next);
+    out.add(key, next);
   }
-  return fromChunks(keys, chunks, count);
+  return out.done();
 };
 
 /** The entries of sorted `list` in chunk `key`, found by binary search. */
@@ -442,9 +453,7 @@ export const intersectAll = (given: ReadonlyArray<Postings>, universe: number): 
   // Only chunked sets: chunk by chunk, over the chunks every set has, the smallest set driving.
   const [first, ...rest] = sorted.filter((p): p is Chunked => !isList(p));
   if (first === undefined) return NO_POSTINGS;
-  const keys: number[] = [];
-  const chunks: Chunk[] = [];
-  let count = 0;
+  const out = chunkCollector();
   for (let i = 0; i < first.keys.length; i += 1) {
     const key = first.keys[i] ?? 0;
     const mine = first.chunks[i];
@@ -458,12 +467,9 @@ export const intersectAll = (given: ReadonlyArray<Postings>, universe: number): 
     }
     if (others.length < rest.length) continue;
     const next = intersectChunks(mine, others, key);
-    if (next === undefined) continue;
-    keys.push(key);
-    chunks.push(next);
-    count += chunkSize(next);
+    out.add(key, next);
   }
-  return fromChunks(keys, chunks, count);
+  return out.done();
 };
 
 const intersectChunks = (first: Chunk, others: ReadonlyArray<Chunk>, key: number): Chunk | undefined => {
@@ -543,20 +549,15 @@ export const unionAll = (given: ReadonlyArray<Postings>, _universe: number): Pos
       if (c !== undefined) into(l.keys[i] ?? 0, c);
     }
   }
-  const keys: number[] = [];
-  const chunks: Chunk[] = [];
-  let count = 0;
+  const out = chunkCollector();
   for (let key = 0; key < only.length; key += 1) {
     const words = ored[key];
     const single = only[key];
     // A list's run is a view into that list: copied, so the result does not keep the whole list alive.
     const next = words !== undefined ? chunkOfBits(words, key) : single !== undefined && isListChunk(single) ? chunkOfList(single.slice()) : single;
-    if (next === undefined) continue;
-    keys.push(key);
-    chunks.push(next);
-    count += chunkSize(next);
+    out.add(key, next);
   }
-  return fromChunks(keys, chunks, count);
+  return out.done();
 };
 
 /** a ∖ b. */
@@ -568,9 +569,7 @@ export const differenceOf = (given: Postings, b: Postings, universe: number): Po
     return compact(a.filter((x) => !inB(x)));
   }
   const bSet = asSet(b);
-  const keys: number[] = [];
-  const chunks: Chunk[] = [];
-  let count = 0;
+  const out = chunkCollector();
   for (let i = 0; i < a.keys.length; i += 1) {
     const key = a.keys[i] ?? 0;
     const mine = a.chunks[i];
@@ -591,12 +590,9 @@ export const differenceOf = (given: Postings, b: Postings, universe: number): Po
         if (removes.length > 0) next = changeChunk(mine, key, EMPTY_LIST, Int32Array.from(removes));
       }
     }
-    if (next === undefined) continue;
-    keys.push(key);
-    chunks.push(next);
-    count += chunkSize(next);
+    out.add(key, next);
   }
-  return fromChunks(keys, chunks, count);
+  return out.done();
 };
 
 /**
