@@ -37,6 +37,18 @@ export default defineConfig({
       project('twilio'),
       // PostgreSQL (issue 15): DATABASE_URL, or a throwaway cluster that the global setup starts and stops.
       { ...project('postgres'), test: { ...project('postgres').test, globalSetup: ['./test/support/global-cluster.ts'] } },
+      // The web inbox example (issue 16) in a real headless Chromium: Debian's chromium, or CHROMIUM_PATH.
+      {
+        resolve: { conditions },
+        ssr: { resolve: { conditions, externalConditions: ['@message-center/source'] } },
+        test: {
+          name: 'web-inbox',
+          root: './examples/web-inbox',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
       // The repository's own tooling (the plain summary reporter); it imports no package.
       { test: { name: 'scripts', root: './scripts', include: ['*.test.ts'] } },
       // The packages as a service installs them: packed (which builds them), installed with plain npm outside

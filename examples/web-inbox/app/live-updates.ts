@@ -1,0 +1,69 @@
+/**
+ * Live: every event appended to the store (by this instance or another one sharing the store) is told to
+ * the open pages over Server-Sent Events; a page then asks again for what it shows. The event says only
+ * that something changed and what kind of thing, never a message's content: a page fetches that through
+ * the facade, which checks the staff member's permission.
+ */
+import type { ServerResponse } from 'node:http';
+import type { EventStore, Subscription } from '@message-center/core';
+
+export interface LiveUpdates {
+  /** Keeps the response open as an event stream until the page goes away. */
+  readonly attach: (response: ServerResponse) => void;
+  readonly close: () => Promise<void>;
+}
+
+/** Appends that arrive together (one command writes several streams) are told as one change. */
+const COALESCE_MS = 30;
+/** A comment line now and then keeps proxies from closing an idle stream. */
+const HEARTBEAT_MS = 15_000;
+
+export const startLiveUpdates = (store: EventStore, onError: (message: string) => void): LiveUpdates => {
+  const pages = new Set<ServerResponse>();
+  let caughtUp = false;
+  let pendingTypes = new Set<string>();
+  let timer: NodeJS.Timeout | null = null;
+
+  const flush = (): void => {
+    timer = null;
+    const data = JSON.stringify({ types: [...pendingTypes] });
+    pendingTypes = new Set();
+    for (const page of pages) page.write(`event: change\ndata: ${data}\n\n`);
+  };
+
+  const subscription: Subscription = store.subscribeToAll(
+    {},
+    {
+      onEvent: (event) => {
+        if (!caughtUp) return;
+        pendingTypes.add(event.type);
+        timer ??= setTimeout(flush, COALESCE_MS);
+      },
+      onCaughtUp: () => {
+        caughtUp = true;
+      },
+      onError: (error) => onError(`live updates stopped: ${error.code}: ${error.message}`),
+    },
+  );
+
+  const heartbeat = setInterval(() => {
+    for (const page of pages) page.write(': still here\n\n');
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    attach: (response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+      response.write('retry: 1000\n\n');
+      pages.add(response);
+      response.on('close', () => pages.delete(response));
+    },
+    close: async () => {
+      clearInterval(heartbeat);
+      if (timer !== null) clearTimeout(timer);
+      for (const page of pages) page.end();
+      pages.clear();
+      await subscription.close();
+    },
+  };
+};
