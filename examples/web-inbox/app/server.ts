@@ -14,7 +14,7 @@ import {
   type MessageCenter,
   type SmsTransport,
 } from '@message-center/core';
-import { createTwilioTransport, createTwilioWebhookHandler, toNodeListener } from '@message-center/twilio';
+import { createTwilioTransport, createTwilioWebhookHandler, toNodeListener, type TwilioMessagesClient } from '@message-center/twilio';
 import { answerApi, type ApiContext } from './inbox-api.js';
 import { asTwilioSendsIt, createClientSimulator, type ClientSimulator } from './client-simulator.js';
 import { demoAccount, type WebInboxConfig } from './config.js';
@@ -31,8 +31,8 @@ export interface WebInboxOptions extends WebInboxConfig {
   /** Default: the in-memory store. */
   readonly store?: EventStore;
   readonly ids?: IdGenerator;
-  /** Seeds the salon's first morning on a new store (default true). */
-  readonly seed?: boolean;
+  /** Default: a twilio SDK client from the credentials. Tests pass one pointed at a loopback stub. */
+  readonly twilioClient?: TwilioMessagesClient;
   readonly log?: (line: string) => void;
 }
 
@@ -85,7 +85,12 @@ export const startWebInbox = async (options: WebInboxOptions): Promise<RunningWe
   const transport: SmsTransport =
     options.twilio === null
       ? createInMemorySmsTransport()
-      : createTwilioTransport({ accountSid: account.accountSid, authToken: account.authToken, statusCallbackUrl: () => `${publicUrl}/twilio/status` });
+      : createTwilioTransport({
+          accountSid: account.accountSid,
+          authToken: account.authToken,
+          statusCallbackUrl: () => `${publicUrl}/twilio/status`,
+          ...(options.twilioClient === undefined ? {} : { client: options.twilioClient }),
+        });
   const number = options.twilio?.number ?? DEMO_NUMBER;
   const mc = createMessageCenter({
     store,
@@ -167,13 +172,17 @@ export const startWebInbox = async (options: WebInboxOptions): Promise<RunningWe
     });
   };
 
-  if (options.seed ?? true) {
-    await seedSalon(mc, async (from, text, pictures) => {
-      if (simulator === null) return;
-      const answer = await simulator.text({ from, body: text, pictures });
-      if (answer.status !== 200) throw new Error(`seeding an inbound message: webhook answered ${answer.status} ${answer.body}`);
-    });
-  }
+  // The demo's clients are recorded either way; the morning's messages only in the demo (with a real number
+  // they would be texted to the demo's fictional phones).
+  await seedSalon(
+    mc,
+    simulator === null
+      ? null
+      : async (from, text, pictures) => {
+          const answer = await simulator.text({ from, body: text, pictures });
+          if (answer.status !== 200) throw new Error(`seeding an inbound message: webhook answered ${answer.status} ${answer.body}`);
+        },
+  );
 
   return {
     url,
