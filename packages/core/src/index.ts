@@ -87,7 +87,7 @@ export { Author } from './domain/actor.js';
 export { DELIVERY_STATUSES } from './domain/policies/delivery-status.js';
 export type { ClientCard, MessageAuthor, MessagePreview } from './read-models/inbox.js';
 export { FOLDERS, type Folder } from './domain/policies/folder.js';
-export { INBOX_VIEWS, type InboxFilters, type InboxPage, type InboxRow, type InboxView } from './read-models/inbox-query.js';
+export { INBOX_VIEWS, type InboxFilters, type InboxPage, type InboxQuery, type InboxRow, type InboxView } from './read-models/inbox-query.js';
 export type { CannotText, ClientMatchKind, FoundClient, FoundClientsPage } from './read-models/client-finder-query.js';
 export type { InternationalNotice } from './domain/policies/international.js';
 export type { Alert, AlertsPage } from './read-models/alerts.js';
@@ -102,7 +102,7 @@ export type {
 } from './read-models/contact-history.js';
 
 // Errors.
-export type { InternalError, MessageCenterError, MessageCenterErrorCode, StreamOwnerMismatch } from './application/errors.js';
+export type { InternalError, MessageCenterError, MessageCenterErrorCode, ReadModelUnavailable, StreamOwnerMismatch } from './application/errors.js';
 export type { DomainError, DomainErrorCode } from './domain/errors.js';
 export type { EventDecodeError, Upcaster } from './application/event-codec.js';
 export type { UnknownEventPolicy } from './application/projection-runner.js';
@@ -125,6 +125,8 @@ export type {
 export { appendTooLarge, concurrencyConflict, invalidRequest, streamDeleted } from './store/store-errors.js';
 export type { OutgoingSms, SmsAccepted, SmsTransport, TransportError } from './application/ports/sms-transport.js';
 export type { AccountNumber, NumberProvisioning, ProvisioningError, SuggestedNumber, SuggestNumbersQuery } from './application/ports/number-provisioning.js';
+export type { ReadModelStore } from './application/ports/read-model-store.js';
+export { createInMemoryReadModelStore } from './application/in-memory-read-model-store.js';
 export { createInMemoryNumberProvisioning, type InMemoryNumberProvisioning, type InMemoryNumberProvisioningOptions } from './application/in-memory-number-provisioning.js';
 export type { Clock } from './application/ports/clock.js';
 export type { IdGenerator } from './application/ports/id-generator.js';

@@ -7,11 +7,17 @@ import type { ProvisioningError } from './ports/number-provisioning.js';
  * Everything the public API can answer with on the left: a domain refusal, a stored event that cannot be
  * read, a store failure (including a `concurrency-conflict` that outlived its retries), a failure of the
  * number provider (`provisioning-unavailable`, `provisioning-refused`), an event in a
- * stream it does not belong to, or a defect. All carry `code` and a human `message`; none carries a
+ * stream it does not belong to, a read-model store that could not answer (`read-model-unavailable`), or a defect. All carry `code` and a human `message`; none carries a
  * secret. A transport failure is never an answer: the outbox records it on the message (`failed`, V10) or
  * keeps the message `pending` for a later `dispatchPending`.
  */
-export type MessageCenterError = DomainError | EventDecodeError | StoreError | ProvisioningError | StreamOwnerMismatch | InternalError;
+export type MessageCenterError = DomainError | EventDecodeError | StoreError | ProvisioningError | StreamOwnerMismatch | ReadModelUnavailable | InternalError;
+
+/** A read-model store given to the facade (`readModelStore`) could not answer, e.g. its database is down; no secret in the message. */
+export interface ReadModelUnavailable {
+  readonly code: 'read-model-unavailable';
+  readonly message: string;
+}
 
 /** A defect of this library caught at the facade, so that a caller gets an answer instead of an exception. */
 export interface InternalError {

@@ -37,6 +37,7 @@ import type { Clock } from './ports/clock.js';
 import type { EventStore } from './ports/event-store.js';
 import type { IdGenerator } from './ports/id-generator.js';
 import type { NumberProvisioning, SuggestedNumber } from './ports/number-provisioning.js';
+import type { ReadModelStore } from './ports/read-model-store.js';
 import type { SmsTransport } from './ports/sms-transport.js';
 
 /**
@@ -85,6 +86,12 @@ export interface MessageCenterOptions {
   readonly unknownEvents?: UnknownEventPolicy;
   /** Upgrades of older stored event versions, applied as events are read. */
   readonly upcasters?: ReadonlyArray<Upcaster>;
+  /**
+   * Where inbox, unread badge and usage queries are answered (issue 15). Default: the in-memory read models,
+   * caught up before each answer. A shared store (`pgReadModelStore` of `@message-center/postgres`) answers
+   * as of the events its projection runner has applied. The facade still decodes and authorizes (B0) first.
+   */
+  readonly readModelStore?: ReadModelStore;
   /** Folded states kept per aggregate kind (least recently used evicted first; default 10,000). */
   readonly cachedStates?: number;
   /**

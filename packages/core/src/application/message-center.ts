@@ -24,6 +24,7 @@ import { dispatchPending } from './use-cases/dispatch.js';
 import { sendMessage } from './use-cases/send-message.js';
 import { checkOptions } from './options.js';
 import { createInMemoryNumberProvisioning } from './in-memory-number-provisioning.js';
+import { inMemoryReadModelStore } from './in-memory-read-model-store.js';
 
 export const createMessageCenter = (options: MessageCenterOptions): MessageCenter => {
   const { store, onAlert } = options;
@@ -32,6 +33,15 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
   const unknownEvents = options.unknownEvents ?? 'fail';
   const createdAt = clock.now();
   const { transportTimeoutMs, dispatchLeaseMs, maxAttempts } = checkOptions(options);
+  const readModels = createProjectionRunner(store, readModelsProjection(options.alertRetention === undefined ? {} : { alertRetention: options.alertRetention }), {
+    unknownEvents,
+    upcasters,
+    // A restarted facade folds the whole history on its first catch-up: only alerts recorded since this
+    // facade was created are pushed, so staff are not notified again of old messages.
+    ...(onAlert === undefined
+      ? {}
+      : { onUpdate: ({ state, previous }) => newAlerts(previous.alerts, state.alerts).forEach((a) => (a.at >= createdAt ? onAlert(a) : undefined)) }),
+  });
   const deps: Deps = {
     store,
     transport: options.transport,
@@ -46,15 +56,8 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
     // Two projections on the one catch-up engine: the write side's lookups, caught up before the commands
     // that need them (cheap: no inbox indexing on the command path), and the read models behind queries.
     directory: createProjectionRunner(store, directoryProjection, { unknownEvents, upcasters }),
-    readModels: createProjectionRunner(store, readModelsProjection(options.alertRetention === undefined ? {} : { alertRetention: options.alertRetention }), {
-      unknownEvents,
-      upcasters,
-      // A restarted facade folds the whole history on its first catch-up: only alerts recorded since this
-      // facade was created are pushed, so staff are not notified again of old messages.
-      ...(onAlert === undefined
-        ? {}
-        : { onUpdate: ({ state, previous }) => newAlerts(previous.alerts, state.alerts).forEach((a) => (a.at >= createdAt ? onAlert(a) : undefined)) }),
-    }),
+    readModels,
+    readModelStore: options.readModelStore ?? inMemoryReadModelStore(readModels),
   };
 
   return {

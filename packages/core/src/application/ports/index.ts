@@ -3,3 +3,4 @@ export * from './sms-transport.js';
 export * from './clock.js';
 export * from './id-generator.js';
 export * from './number-provisioning.js';
+export * from './read-model-store.js';

@@ -17,6 +17,7 @@ import type { Clock } from '../ports/clock.js';
 import type { EventStore, RecordedEvent } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { NumberProvisioning } from '../ports/number-provisioning.js';
+import type { ReadModelStore } from '../ports/read-model-store.js';
 import type { SmsTransport } from '../ports/sms-transport.js';
 
 /**
@@ -42,8 +43,10 @@ export interface Deps {
   readonly decodeEvent: (recorded: RecordedEvent) => E.Either<EventDecodeError, DomainEvent>;
   /** The write side's lookup index, caught up before a command that needs facts of other streams. */
   readonly directory: ProjectionRunner<Directory>;
-  /** Inbox, alerts and usage, caught up before each query that reads them. */
+  /** Alerts and the client finder (and by default inbox and usage), caught up before each query that reads them. */
   readonly readModels: ProjectionRunner<ReadModels>;
+  /** Where inbox, badge and usage queries are answered: `readModels` by default, or the host's shared store. */
+  readonly readModelStore: ReadModelStore;
 }
 
 /** Reads and folds one stream (checking that every event belongs to it). */

@@ -1,7 +1,9 @@
 /**
  * R1–R7 and the conversation view: every query is authorized first (B0: a refusal reads nothing). The
- * read models (inbox, badge, alerts, usage) are caught up before they answer, so an answer includes every
- * command that returned before it; the conversation view and the contact history fold their own streams.
+ * in-memory read models (alerts, the client finder, and by default inbox, badge and usage) are caught up
+ * before they answer, so an answer includes every command that returned before it; inbox, badge and usage
+ * come from the read-model store the facade was given (`readModelStore`), the in-memory one by default.
+ * The conversation view and the contact history fold their own streams.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from './task-either.js';
@@ -18,9 +20,9 @@ import { alertsAfter, type AlertsPage } from '../../read-models/alerts.js';
 import { findClients as findClientsIn, type FoundClientsPage } from '../../read-models/client-finder-query.js';
 import { contactHistoryOf, type ContactHistoryView } from '../../read-models/contact-history.js';
 import { conversationView, type ConversationView } from '../../read-models/conversation-view.js';
-import { inboxPage, unreadBadge as badgeOf, type InboxPage } from '../../read-models/inbox-query.js';
+import type { InboxPage } from '../../read-models/inbox-query.js';
 import type { ReadModels } from '../../read-models/read-models.js';
-import { usageOfPeriod, type PeriodUsage } from '../../read-models/usage.js';
+import type { PeriodUsage } from '../../read-models/usage.js';
 import { decodeOwnEvent } from '../command-handler.js';
 import * as In from '../facade-inputs.js';
 import { notAheadOf } from '../input-grammar.js';
@@ -69,11 +71,22 @@ export const conversation =
       ),
     );
 
+/** B0, then the read-model store (the in-memory read models, or the host's shared store). */
+const fromReadModelStore = <Q extends { readonly viewer: Actor | BusinessActor; readonly businessId: BusinessId }, A>(
+  operation: Operation,
+  q: Q,
+  answer: () => Result<A>,
+): Result<A> =>
+  pipe(
+    allowed(operation, q.viewer, q.businessId),
+    TE.chain(answer),
+  );
+
 /** R1–R3: one page of the inbox as a viewer sees it: a view, a search, filters, cursor paging. */
 export const inbox =
-  (deps: Pick<Deps, 'readModels'>) =>
+  (deps: Pick<Deps, 'readModelStore'>) =>
   (query: In.InboxQueryInput): Result<InboxPage> =>
-    decoded(In.InboxQueryInput, query)((q) => fromReadModels(deps, 'inbox', q, (models) => inboxPage(models.inbox, q)));
+    decoded(In.InboxQueryInput, query)((q) => fromReadModelStore('inbox', q, () => deps.readModelStore.inbox(q)));
 
 /**
  * R2 (issue 13): the To: picker, over every client of the business, with or without a conversation. The
@@ -92,9 +105,9 @@ export const findClients =
 
 /** R4: unread inbound messages for the viewer across conversations, muted ones excluded. */
 export const unreadBadge =
-  (deps: Pick<Deps, 'readModels'>) =>
+  (deps: Pick<Deps, 'readModelStore'>) =>
   (query: In.BadgeQueryInput): Result<number> =>
-    decoded(In.BadgeQueryInput, query)((q) => fromReadModels(deps, 'unreadBadge', q, (models) => badgeOf(models.inbox, q)));
+    decoded(In.BadgeQueryInput, query)((q) => fromReadModelStore('unreadBadge', q, () => deps.readModelStore.unreadBadge(q)));
 
 /** R7: the business's alerts after a cursor, oldest first. */
 export const alerts =
@@ -104,12 +117,10 @@ export const alerts =
 
 /** R6 (B4): messages counted against the allotment in a billing period (default: the current one). */
 export const usage =
-  (deps: Pick<Deps, 'readModels' | 'clock'>) =>
+  (deps: Pick<Deps, 'readModelStore' | 'clock'>) =>
   (query: In.UsageQueryInput): Result<PeriodUsage> =>
     decoded(In.UsageQueryInput, query)((q) =>
-      fromReadModels(deps, 'usage', q, (models) =>
-        usageOfPeriod(models.usage, { viewer: q.viewer, businessId: q.businessId, period: q.period ?? billingPeriodOf(deps.clock.now()) }),
-      ),
+      fromReadModelStore('usage', q, () => deps.readModelStore.usage({ viewer: q.viewer, businessId: q.businessId, period: q.period ?? billingPeriodOf(deps.clock.now()) })),
     );
 
 /** R5: every message in and out with author and delivery status, and opt-out/opt-in changes; `asOf` a past moment. */
