@@ -27,10 +27,10 @@ const TWILIO_KEYS = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_URL', 'B
 
 /** The settings, or what is wrong with the environment (never a secret's value). */
 export const configFromEnvironment = (env: Environment): { readonly config: WebInboxConfig } | { readonly problem: string } => {
-  const portText = env['PORT'] ?? '3000';
+  const portText = env['PORT'] === undefined || env['PORT'] === '' ? '3000' : env['PORT'];
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) return { problem: `PORT must be an integer from 0 to 65535 (got ${JSON.stringify(portText.slice(0, 20))})` };
-  const host = env['HOST'] ?? '127.0.0.1';
+  const host = env['HOST'] === undefined || env['HOST'] === '' ? '127.0.0.1' : env['HOST'];
   const given = TWILIO_KEYS.filter((k) => (env[k] ?? '') !== '');
   if (given.length === 0) return { config: { host, port, twilio: null } };
   if (given.length < TWILIO_KEYS.length) {

@@ -35,6 +35,7 @@ const HTTP_STATUS: Readonly<Partial<Record<MessageCenterError['code'], number>>>
   'conversation-not-found': 404,
   'client-not-found': 404,
   'message-not-found': 404,
+  'read-model-unavailable': 503,
   'internal-error': 500,
 };
 
@@ -49,13 +50,12 @@ const answer = async <A>(task: TE.TaskEither<MessageCenterError, A>, shape: (a: 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const list = (query: URLSearchParams, name: string): ReadonlyArray<string> => query.getAll(name).filter((v) => v !== '');
 
-/** A date from `<input type=date>` as the instant its day starts (from) or ends (to), in UTC. */
-const dayBound = (day: string | null, end: boolean): string | null =>
-  day === null || !/^\d{4}-\d{2}-\d{2}$/.test(day) ? null : `${day}T${end ? '23:59:59.999' : '00:00:00.000'}Z`;
+/** An instant the page computed (the start or end of a day where the browser is); the facade checks it. */
+const instant = (value: string | null): string | null => (value === null || value === '' ? null : value);
 
 const inboxFilters = (query: URLSearchParams) => {
-  const from = dayBound(query.get('from'), false);
-  const to = dayBound(query.get('to'), true);
+  const from = instant(query.get('from'));
+  const to = instant(query.get('to'));
   const clientTypes = list(query, 'clientType');
   const groups = list(query, 'group');
   const homeLocations = list(query, 'location');
@@ -66,6 +66,12 @@ const inboxFilters = (query: URLSearchParams) => {
     ...(groups.length === 0 ? {} : { groups }),
     ...(homeLocations.length === 0 ? {} : { homeLocations }),
   };
+};
+
+/** Rows per page: 1–200 as the library allows, 50 when not given. */
+const pageSize = (value: string | null): number => {
+  const n = Number(value ?? '50');
+  return Number.isInteger(n) && n >= 1 && n <= 200 ? n : 50;
 };
 
 const VIEWS = ['all', 'unread', 'read', 'replied', 'archived'] as const;
@@ -85,7 +91,7 @@ const inbox: Route = ({ query }, { actor }, { mc }) => {
       businessId: BUSINESS_ID,
       viewer: actor,
       view: view(query.get('view')),
-      limit: 50,
+      limit: pageSize(query.get('limit')),
       ...(search.trim() === '' ? {} : { search }),
       ...(Object.keys(filters).length === 0 ? {} : { filters }),
       ...(cursor === null || cursor === '' ? {} : { cursor }),

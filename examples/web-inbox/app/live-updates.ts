@@ -5,7 +5,7 @@
  * the facade, which checks the staff member's permission.
  */
 import type { ServerResponse } from 'node:http';
-import type { EventStore, Subscription } from '@message-center/core';
+import type { EventStore, LogPosition, Subscription } from '@message-center/core';
 
 export interface LiveUpdates {
   /** Keeps the response open as an event stream until the page goes away. */
@@ -31,10 +31,15 @@ export const startLiveUpdates = (store: EventStore, onError: (message: string) =
     for (const page of pages) page.write(`event: change\ndata: ${data}\n\n`);
   };
 
-  const subscription: Subscription = store.subscribeToAll(
-    {},
-    {
+  let closed = false;
+  let after: LogPosition | undefined;
+  let subscription: Subscription;
+  // The Message Center's own streams only, from the last event seen; a subscription the store ends with an
+  // error is opened again, and the pages are sent away to reconnect (and so to ask again for everything).
+  const subscribe = (): Subscription =>
+    store.subscribeToAll(after === undefined ? { streamPrefix: 'mc-' } : { streamPrefix: 'mc-', after }, {
       onEvent: (event) => {
+        after = event.position;
         if (!caughtUp) return;
         pendingTypes.add(event.type);
         timer ??= setTimeout(flush, COALESCE_MS);
@@ -42,9 +47,16 @@ export const startLiveUpdates = (store: EventStore, onError: (message: string) =
       onCaughtUp: () => {
         caughtUp = true;
       },
-      onError: (error) => onError(`live updates stopped: ${error.code}: ${error.message}`),
-    },
-  );
+      onError: (error) => {
+        onError(`live updates interrupted (${error.code}: ${error.message}); following the store again in 1 s`);
+        for (const page of pages) page.end();
+        pages.clear();
+        setTimeout(() => {
+          if (!closed) subscription = subscribe();
+        }, 1_000).unref();
+      },
+    });
+  subscription = subscribe();
 
   const heartbeat = setInterval(() => {
     for (const page of pages) page.write(': still here\n\n');
@@ -59,6 +71,7 @@ export const startLiveUpdates = (store: EventStore, onError: (message: string) =
       response.on('close', () => pages.delete(response));
     },
     close: async () => {
+      closed = true;
       clearInterval(heartbeat);
       if (timer !== null) clearTimeout(timer);
       for (const page of pages) page.end();

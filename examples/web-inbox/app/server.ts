@@ -19,6 +19,7 @@ import { answerApi, type ApiContext } from './inbox-api.js';
 import { asTwilioSendsIt, createClientSimulator, type ClientSimulator } from './client-simulator.js';
 import { demoAccount, type WebInboxConfig } from './config.js';
 import { startLiveUpdates } from './live-updates.js';
+import { requestGuard } from './request-guard.js';
 import { BUSINESS_ID, CLIENTS, STAFF } from './roster.js';
 import { enableSalon, seedSalon } from './seed.js';
 import { loadAssets } from './static-assets.js';
@@ -143,10 +144,13 @@ export const startWebInbox = async (options: WebInboxOptions): Promise<RunningWe
     return { status: 200, body: await simulator.reportStatus({ providerMessageId, status, errorCode }) };
   };
 
+  const guard = requestGuard(url, options.twilio?.publicUrl ?? null);
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const target = new URL(request.url ?? '/', url);
     const method = request.method ?? 'GET';
     if (target.pathname.startsWith('/twilio/')) return webhooks(request, response);
+    const refusal = guard.refusal(request);
+    if (refusal !== null) return sendJson(response, 403, { error: { code: 'refused', message: refusal } });
     if (method === 'GET' && target.pathname === '/api/events') return live.attach(response);
     const asset = method === 'GET' ? assets.get(target.pathname) : undefined;
     if (asset !== undefined) {

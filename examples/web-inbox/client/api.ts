@@ -15,10 +15,17 @@ const check = async <A>(codec: t.Type<A, unknown, unknown>, response: Response):
   return E.isRight(value) ? { ok: true, value: value.right } : { ok: false, code: 'unexpected-answer', message: 'the server answered something this page does not understand' };
 };
 
-export const get = async <A>(codec: t.Type<A, unknown, unknown>, path: string, query: ReadonlyArray<readonly [string, string]>): Promise<Answer<A>> => {
-  const search = new URLSearchParams(query.map(([k, v]) => [k, v]));
-  return check(codec, await fetch(`${path}?${search.toString()}`, { headers: { accept: 'application/json' } }));
+/** A request that got no answer at all (the server is down, the network gone) is an answer too. */
+const call = async <A>(codec: t.Type<A, unknown, unknown>, path: string, init: RequestInit): Promise<Answer<A>> => {
+  try {
+    return await check(codec, await fetch(path, init));
+  } catch {
+    return { ok: false, code: 'unreachable', message: 'the server cannot be reached; try again in a moment' };
+  }
 };
 
-export const post = async <A>(codec: t.Type<A, unknown, unknown>, path: string, body: Readonly<Record<string, unknown>>): Promise<Answer<A>> =>
-  check(codec, await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+export const get = <A>(codec: t.Type<A, unknown, unknown>, path: string, query: ReadonlyArray<readonly [string, string]>): Promise<Answer<A>> =>
+  call(codec, `${path}?${new URLSearchParams(query.map(([k, v]) => [k, v])).toString()}`, { headers: { accept: 'application/json' } });
+
+export const post = <A>(codec: t.Type<A, unknown, unknown>, path: string, body: Readonly<Record<string, unknown>>): Promise<Answer<A>> =>
+  call(codec, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -46,17 +46,22 @@ export const createConversationPane = (page: Page): ConversationPane => {
   const facts = byId('pane-facts');
   const history = byId('history');
   const options = elementOf('options', HTMLDetailsElement);
+  const summary = options.querySelector('summary') ?? options;
   const compose = elementOf('compose', HTMLFormElement);
   const body = elementOf('compose-body', HTMLTextAreaElement);
   const buttons = { mute: byId('opt-mute'), unread: byId('opt-unread'), archive: byId('opt-archive'), pin: byId('opt-pin') };
   let outbound: Array<{ providerMessageId: string; label: string }> = [];
   let current: ConversationAnswer | null = null;
 
+  // Options and Send act on the conversation on screen (`current`), not on one being opened meanwhile.
   const act = async (action: string): Promise<void> => {
-    if (page.state.selected === null) return;
-    const done = await post(Done, '/api/action', { staff: page.state.staffId, conversationId: page.state.selected, action });
+    const shown = current;
+    if (shown === null) return;
+    const done = await post(Done, '/api/action', { staff: page.state.staffId, conversationId: shown.view.conversationId, action });
     page.notify(done.ok ? null : `${action} refused: ${done.message}`);
     options.open = false;
+    // The menu closed over the focused button: the keyboard goes back to the menu's toggle.
+    summary.focus();
     await page.refresh();
   };
   buttons.mute.addEventListener('click', () => void act(current?.view.muted === true ? 'unmute' : 'mute'));
@@ -69,8 +74,8 @@ export const createConversationPane = (page: Page): ConversationPane => {
 
   compose.addEventListener('submit', (event) => {
     event.preventDefault();
-    const conversationId = page.state.selected;
-    if (conversationId === null) return;
+    const conversationId = current?.view.conversationId;
+    if (conversationId === undefined) return;
     void (async () => {
       const sent = await post(Sent, '/api/send', { staff: page.state.staffId, conversationId, body: body.value });
       if (sent.ok) {
@@ -87,6 +92,11 @@ export const createConversationPane = (page: Page): ConversationPane => {
     const conversationId = page.state.selected;
     if (conversationId === null) return;
     const answer = await get(ConversationAnswer, '/api/conversation', [['staff', page.state.staffId], ['id', conversationId]]);
+    if (!answer.ok && answer.code === 'unreachable') {
+      // Keep what is on screen (and the draft): the server is away for a moment, not the conversation; the
+      // live indicator says so, and the page asks again when the stream is back.
+      return;
+    }
     if (!answer.ok) {
       current = null;
       title.textContent = answer.code === 'forbidden' ? 'Not allowed' : 'Cannot show this conversation';
@@ -118,6 +128,11 @@ export const createConversationPane = (page: Page): ConversationPane => {
     const read = await post(Done, '/api/action', { staff: page.state.staffId, conversationId, action: 'markRead' });
     if (!read.ok && read.code !== 'forbidden') page.notify(`Could not mark as read: ${read.message}`);
     await page.refresh();
+    // The keyboard follows to the conversation (below the list at phone width), and its name is read out.
+    if (page.state.selected === conversationId) {
+      title.focus();
+      title.scrollIntoView({ block: 'nearest' });
+    }
   };
 
   return { open, render, outbound: () => outbound };

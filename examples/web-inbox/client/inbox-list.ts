@@ -16,7 +16,11 @@ const VIEWS = [
   ['archived', 'Archived'],
 ] as const;
 
+/** Rows per page; the library answers at most 200. */
+const PAGE = 50;
+
 export interface InboxList {
+  /** Shows the list again from its first page, keeping as many rows as "Load more" had brought in. */
   readonly render: () => Promise<void>;
 }
 
@@ -27,6 +31,14 @@ const lastLine = (row: InboxRow): string => {
   if (last === null) return '';
   const media = last.mediaCount > 0 ? `[${last.mediaCount} picture${last.mediaCount === 1 ? '' : 's'}] ` : '';
   return `${last.direction === 'inbound' ? '←' : '→'} ${media}${last.text}${last.status === null ? '' : ` (${last.status})`}`;
+};
+
+/** A day of `<input type=date>` as the instant it starts or ends where the browser is (rows show local times). */
+const localDayBound = (day: string, end: boolean): string | null => {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (parts === null) return null;
+  const at = new Date(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]) + (end ? 1 : 0));
+  return new Date(at.getTime() - (end ? 1 : 0)).toISOString();
 };
 
 export const createInboxList = (page: Page, open: (conversationId: string) => void): InboxList => {
@@ -41,17 +53,23 @@ export const createInboxList = (page: Page, open: (conversationId: string) => vo
   const location = elementOf('filter-location', HTMLSelectElement);
   const badge = byId('badge');
   let cursor: string | null = null;
+  // Every load takes a number; an answer that is not the latest one's is dropped (a slow answer to an
+  // older view or search must not replace a newer one).
+  let latest = 0;
 
   const views = byId('views');
   const viewButtons = VIEWS.map(([view, label]) =>
     h('button', { type: 'button', role: 'radio', 'aria-checked': String(view === page.state.view), 'data-view': view, onclick: () => choose(view) }, label),
   );
   views.append(...viewButtons);
-  // Arrow keys move between the views, as in any radio group.
+  // Arrow keys, Home and End move between the views, as in any radio group.
   views.addEventListener('keydown', (event) => {
-    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
     const at = VIEWS.findIndex(([view]) => view === page.state.view);
-    const next = VIEWS[(at + (event.key === 'ArrowRight' ? 1 : VIEWS.length - 1)) % VIEWS.length];
+    const step: Readonly<Record<string, number>> = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: VIEWS.length - 1 };
+    const target = step[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    const next = VIEWS[(target + VIEWS.length) % VIEWS.length];
     if (next === undefined) return;
     choose(next[0]);
     viewButtons.find((b) => b.dataset['view'] === next[0])?.focus();
@@ -65,15 +83,17 @@ export const createInboxList = (page: Page, open: (conversationId: string) => vo
   const choose = (view: string): void => {
     page.state.view = view;
     mark(view);
-    void load(false);
+    void load('first');
   };
   mark(page.state.view);
 
   const query = (): Array<readonly [string, string]> => {
     const q: Array<readonly [string, string]> = [['staff', page.state.staffId], ['view', page.state.view]];
     if (search.value.trim() !== '') q.push(['search', search.value]);
-    if (from.value !== '') q.push(['from', from.value]);
-    if (to.value !== '') q.push(['to', to.value]);
+    const fromAt = localDayBound(from.value, false);
+    const toAt = localDayBound(to.value, true);
+    if (fromAt !== null) q.push(['from', fromAt]);
+    if (toAt !== null) q.push(['to', toAt]);
     if (type.value !== '') q.push(['clientType', type.value]);
     if (group.value !== '') q.push(['group', group.value]);
     if (location.value !== '') q.push(['location', location.value]);
@@ -104,43 +124,69 @@ export const createInboxList = (page: Page, open: (conversationId: string) => vo
     );
   };
 
-  const load = async (append: boolean): Promise<void> => {
+  const showBadge = async (): Promise<void> => {
+    const count = await get(Badge, '/api/badge', [['staff', page.state.staffId]]);
+    if (!count.ok && count.code === 'unreachable') return; // the last count stays until the server is back
+    badge.textContent = count.ok ? String(count.value.unread) : '–';
+    badge.dataset['count'] = count.ok ? String(count.value.unread) : '0';
+  };
+
+  /**
+   * `first`: the list from its first page again, with at least as many rows as it showed (a live update must
+   * not take away what "Load more" brought in); `more`: the next page, appended.
+   */
+  const load = async (what: 'first' | 'more'): Promise<void> => {
+    const ticket = ++latest;
     const q = query();
-    if (append && cursor !== null) q.push(['cursor', cursor]);
-    const [answer, count] = await Promise.all([get(InboxPage, '/api/inbox', q), get(Badge, '/api/badge', [['staff', page.state.staffId]])]);
-    if (count.ok) {
-      badge.textContent = String(count.value.unread);
-      badge.dataset['count'] = String(count.value.unread);
-    } else {
-      badge.textContent = '–';
-      badge.dataset['count'] = '0';
-    }
-    if (!answer.ok) {
-      rows.replaceChildren();
-      empty.hidden = false;
-      empty.textContent = answer.code === 'forbidden' ? 'This staff member may not view the Message Center (the “Send Email/SMS to clients” permission is missing).' : `${answer.code}: ${answer.message}`;
-      more.hidden = true;
-      return;
-    }
-    if (!append) rows.replaceChildren();
-    rows.append(...answer.value.rows.map(rowItem));
+    const wanted = what === 'first' ? Math.max(PAGE, rows.childElementCount) : PAGE;
+    const fetched: InboxRow[] = [];
+    let next: string | null = what === 'more' ? cursor : null;
+    const badgeShown = showBadge();
+    do {
+      const answer = await get(InboxPage, '/api/inbox', [...q, ['limit', String(PAGE)], ...(next === null ? [] : [['cursor', next] as const])]);
+      if (ticket !== latest) return;
+      if (!answer.ok && answer.code === 'unreachable') {
+        // The rows on screen stay; the live indicator says the server is away.
+        await badgeShown;
+        return;
+      }
+      if (!answer.ok) {
+        rows.replaceChildren();
+        empty.hidden = false;
+        empty.dataset['reason'] = answer.code;
+        empty.textContent = answer.code === 'forbidden' ? 'This staff member may not view the Message Center (the “Send Email/SMS to clients” permission is missing).' : `${answer.code}: ${answer.message}`;
+        more.hidden = true;
+        await badgeShown;
+        return;
+      }
+      fetched.push(...answer.value.rows);
+      next = answer.value.nextCursor;
+    } while (next !== null && fetched.length < wanted);
+    await badgeShown;
+    if (ticket !== latest) return;
+    // The row that had the keyboard keeps it when the list is drawn again.
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset['conversation'] : undefined;
+    const items = fetched.map(rowItem);
+    if (what === 'first') rows.replaceChildren(...items);
+    else rows.append(...items);
+    if (focused !== undefined) rows.querySelector<HTMLElement>(`[data-conversation="${CSS.escape(focused)}"]`)?.focus();
     empty.hidden = rows.childElementCount > 0;
+    empty.dataset['reason'] = 'empty';
     empty.textContent = 'No conversation here.';
-    cursor = answer.value.nextCursor;
+    cursor = next;
     more.hidden = cursor === null;
   };
 
-  const render = (): Promise<void> => load(false);
-  more.addEventListener('click', () => void load(true));
+  more.addEventListener('click', () => void load('more'));
   let typing: number | undefined;
   search.addEventListener('input', () => {
     clearTimeout(typing);
-    typing = window.setTimeout(() => void render(), 150);
+    typing = window.setTimeout(() => void load('first'), 150);
   });
   byId('search-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    void render();
+    void load('first');
   });
-  for (const input of [from, to, type, group, location]) input.addEventListener('change', () => void render());
-  return { render };
+  for (const input of [from, to, type, group, location]) input.addEventListener('change', () => void load('first'));
+  return { render: () => load('first') };
 };

@@ -10,6 +10,7 @@ import { createNewConversation } from './new-conversation.js';
 import type { Page, PageState } from './page-state.js';
 import { createSettings } from './settings.js';
 import { createSimulatorPanel } from './simulator-panel.js';
+import { openLiveChannel } from './live-channel.js';
 import { Session } from './wire.js';
 
 const start = async (): Promise<void> => {
@@ -50,6 +51,11 @@ const start = async (): Promise<void> => {
     }
   };
   const page: Page = { state, refresh, notify };
+  // Another staff member may change Display Statuses: the setting shown is asked again after each change.
+  const refreshSession = async (): Promise<void> => {
+    const again = await get(Session, '/api/session', []);
+    if (again.ok) state.session = again.value;
+  };
   const pane = createConversationPane(page);
   const list = createInboxList(page, (id) => void pane.open(id));
   const simulator = createSimulatorPanel(page, pane.outbound);
@@ -66,15 +72,12 @@ const start = async (): Promise<void> => {
   });
 
   const live = byId('live');
-  const events = new EventSource('/api/events');
-  events.addEventListener('open', () => {
-    live.textContent = '● live';
+  openLiveChannel((text) => {
+    live.textContent = text;
+  }).onChange(() => {
     void refresh();
+    void refreshSession();
   });
-  events.addEventListener('error', () => {
-    live.textContent = 'reconnecting…';
-  });
-  events.addEventListener('change', () => void refresh());
   await refresh();
   document.body.dataset['ready'] = 'true';
 };

@@ -19,13 +19,22 @@ export const createNewConversation = (page: Page, opened: (conversationId: strin
   let found: ReadonlyArray<Found> = [];
   let active = -1;
   let chosen: Found | null = null;
+  // Searches are numbered: only the latest one's answer is shown, and Enter picks from it only once it is in.
+  let asked = 0;
+  let answered = 0;
 
   const choose = (client: Found): void => {
     chosen = client;
+    asked += 1; // an answer still on its way is for a search the user is done with
+    answered = asked;
+    to.setAttribute('aria-busy', 'false');
+    found = [];
+    active = -1;
     to.value = client.name;
     chosenLine.textContent = client.canText ? `To ${client.name} (${client.cellPhone ?? ''})` : `${client.name} cannot be texted: ${client.reason?.message ?? ''}`;
     results.replaceChildren();
     to.setAttribute('aria-expanded', 'false');
+    to.removeAttribute('aria-activedescendant');
     body.focus();
   };
 
@@ -44,14 +53,16 @@ export const createNewConversation = (page: Page, opened: (conversationId: strin
     else to.removeAttribute('aria-activedescendant');
   };
 
-  let asked = 0;
   to.addEventListener('input', () => {
     chosen = null;
     chosenLine.textContent = '';
     const ask = ++asked;
+    to.setAttribute('aria-busy', 'true');
     void (async () => {
       const answer = await get(FoundClients, '/api/clients', [['staff', page.state.staffId], ['q', to.value]]);
       if (ask !== asked) return; // a later keystroke's answer wins
+      answered = ask;
+      to.setAttribute('aria-busy', 'false');
       found = answer.ok ? answer.value.clients : [];
       error.textContent = answer.ok ? '' : answer.message;
       active = found.length > 0 ? 0 : -1;
@@ -66,6 +77,8 @@ export const createNewConversation = (page: Page, opened: (conversationId: strin
       show();
     } else if (event.key === 'Enter') {
       event.preventDefault();
+      // Until the answer to what is typed now is in, the list on screen is for other letters.
+      if (answered !== asked) return;
       const client = found[active];
       if (client !== undefined) choose(client);
     }
@@ -78,6 +91,8 @@ export const createNewConversation = (page: Page, opened: (conversationId: strin
     chosenLine.textContent = '';
     chosen = null;
     found = [];
+    asked += 1;
+    answered = asked;
     show();
     dialog.showModal();
     to.focus();

@@ -47,6 +47,7 @@ describe('web inbox: the seeds’ flows in a browser', () => {
     // The last digits of the phone in any formatting, the e-mail's start, the UID, the client id, the name.
     for (const query of ['chlo', '123 456', '(7400) 123456', 'chloe.martin@', 'c-1003', 'chloe']) {
       await p.fill('#to', query);
+      await until(`the answer to ${query}`, () => p.getAttribute('#to', 'aria-busy'), 'false');
       await until(`To: ${query}`, () => p.locator('#to-results [role=option]').first().textContent(), 'Chloé Martin · +447400123456 · C-1003');
     }
     await p.keyboard.press('Enter');
@@ -106,9 +107,11 @@ describe('web inbox: the seeds’ flows in a browser', () => {
     await p.selectOption('#filter-group', 'colour');
     // Ana is the one client in the colour group with a conversation: pinned, so hidden.
     await until('the group filter hides the pinned row', () => rowIds(p), []);
+    expect(await p.getAttribute('#rows-empty', 'data-reason'), 'an empty answer, not an error').toBe('empty');
     await p.selectOption('#filter-group', '');
     await p.fill('#search', 'ana');
     await until('a search hides the pinned row', () => rowIds(p), []);
+    expect(await p.getAttribute('#rows-empty', 'data-reason'), 'an empty answer, not an error').toBe('empty');
     await p.fill('#search', '');
     await row(p, 'ana').click();
     await option(p, 'Unpin');
@@ -143,6 +146,7 @@ describe('web inbox: the seeds’ flows in a browser', () => {
     // A blank To: lists every client.
     await p.keyboard.type('x');
     await p.keyboard.press('Backspace');
+    await until('the answer to a blank To:', () => p.getAttribute('#to', 'aria-busy'), 'false');
     await until('every client', async () => (await p.locator('#to-results [role=option]').count()) > 1, true);
     await p.keyboard.press('ArrowDown');
     const second = await p.locator('#to-results [aria-selected=true]').textContent();

@@ -121,10 +121,10 @@ describe('web inbox: live, two-way SMS', () => {
     await twilioReports(app, providerId, 'delivered');
     await until('delivered, live', () => outbound.locator('.status').textContent(), 'delivered');
     await twilioReports(app, providerId, 'sent');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await outbound.locator('.status').textContent()).toBe('delivered');
+    // The MMS comes after the late "sent": once the page shows it, it has seen everything before it.
     await clientTexts(app, '+14155552671', 'This colour?', 1);
     await until('the MMS with its picture', () => p.locator('#history .msg.inbound a').last().textContent(), 'Attachment (image/jpeg)');
+    expect(await outbound.locator('.status').textContent(), 'a late “sent” does not overwrite “delivered”').toBe('delivered');
     expect(await p.locator('#history .msg.inbound a').last().getAttribute('href')).toMatch(/^https:\/\/api\.twilio\.com\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Messages\/MM[0-9a-f]{32}\/Media\/ME[0-9a-f]{32}$/);
     await notReloaded(p);
   });
@@ -138,7 +138,9 @@ describe('web inbox: live, two-way SMS', () => {
       body: 'MessageSid=SM00000000000000000000000000000001&AccountSid=AC00000000000000000000000000000001&From=%2B16465550142&To=%2B14155550100&Body=STOP&NumMedia=0',
     });
     expect(forged.status).toBe(403);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A text that comes after the forged STOP: once it shows, the STOP would have too.
+    await clientTexts(app, '+16465550142', 'Still on for Saturday');
+    await until('the later text', () => row(p, 'ben').locator('.last').textContent(), '← Still on for Saturday');
     expect(await row(p, 'ben').locator('[data-flag="opted out"]').count()).toBe(0);
   });
 });
