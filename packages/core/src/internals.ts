@@ -20,6 +20,7 @@ export * from './application/guarded-transport.js';
 export * from './application/errors.js';
 export * from './application/facade-inputs.js';
 export * from './application/in-memory-transport.js';
+export * from './application/in-memory-read-model-store.js';
 export * from './application/event-codec.js';
 export * from './application/command-handler.js';
 export * from './application/aggregates.js';

@@ -13,6 +13,7 @@ import {
   unreadCountFor,
   unreadCountForMark,
   type BusinessId,
+  type BusinessInbox,
   type ClientCard,
   type ConversationRecord,
   type DomainEventType,
@@ -21,14 +22,16 @@ import {
 } from '@message-center/core/internals';
 import { recordOf, storedRecordOf } from './inbox-records.js';
 import { storedText, textFromStored } from './stored-text.js';
+import { cardWordsOf, messageWordsOf } from './search-rules.js';
+import { writeSearch, type ProfileSearch, type StartedSearch } from './search-projection.js';
 import type { PgProjection } from './pg-projection.js';
 
-// R1, R3 (filters), R4 and V4–V7 in PostgreSQL: the rows of core's inbox read model (read-models/inbox.ts),
-// folded by core's own functions. A batch loads the conversation records its events touch, moves them in
-// memory with core's `evolveRecord` in log order (a new record from ConversationStarted is the one core's
-// `foldInbox` builds), and writes back each changed record with the columns derived from it (order, flags,
-// and the unread counts and folders of core's folder rules), and each card with its filter values, all in
-// set-based statements on the runner's transaction.
+// R1, R2 (search), R3 (filters), R4 and V4–V7 in PostgreSQL: the rows of core's inbox read model
+// (read-models/inbox.ts), folded by core's own functions. A batch loads the conversation records its events
+// touch, moves them in memory with core's `evolveRecord` in log order (a new record from ConversationStarted is
+// the one core's `foldInbox` builds), and writes back each changed record with the columns derived from it
+// (order, flags, and the unread counts and folders of core's folder rules), each card with its filter values,
+// and R2's words and numbers (`search-projection.ts`), all in set-based statements on the runner's transaction.
 
 export const INBOX_PROJECTION = 'inbox';
 
@@ -61,9 +64,10 @@ const ANYONE: StaffId = (() => {
   return id;
 })();
 
-/** What core's fold keeps of one event alone (a ConversationStarted's record, a ClientProfileRecorded's card). */
-const foldedEntry = (envelope: EventEnvelope, businessId: BusinessId): InboxEntry | undefined =>
-  foldInbox(emptyInbox, [envelope]).businesses.get(businessId)?.entries.get(0);
+/** What core's fold keeps of one event alone (a ConversationStarted's record, a ClientProfileRecorded's card and its words). */
+const foldedBusiness = (envelope: EventEnvelope, businessId: BusinessId): BusinessInbox | undefined => foldInbox(emptyInbox, [envelope]).businesses.get(businessId);
+
+const foldedEntry = (envelope: EventEnvelope, businessId: BusinessId): InboxEntry | undefined => foldedBusiness(envelope, businessId)?.entries.get(0);
 
 const loadStreams = async (client: ClientBase, streamIds: ReadonlyArray<string>): Promise<Map<string, StreamRef>> => {
   const refs = new Map<string, StreamRef>();
@@ -225,6 +229,10 @@ const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope
   const cards = new Map<string, { readonly businessId: string; readonly card: ClientCard }>();
   const newStreams = new Map<string, StreamRef>();
   const changed = new Map<string, { readonly businessId: string; readonly record: ConversationRecord }>();
+  // R2: each card's words and cell phone, the words of the batch's messages per conversation, the new conversations' numbers.
+  const profiles = new Map<string, ProfileSearch>();
+  const texts = new Map<string, { readonly businessId: string; readonly conversationId: string; readonly words: Set<string> }>();
+  const started: StartedSearch[] = [];
 
   for (const envelope of batch) {
     const { streamId, event } = envelope;
@@ -240,9 +248,13 @@ const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope
         break;
       }
       case 'ClientProfileRecorded': {
-        // The card exactly as core's fold keeps it.
-        const entry = foldedEntry(envelope, event.data.businessId);
-        if (entry?.client != null) cards.set(keyOf(event.data.businessId, event.data.clientId), { businessId: event.data.businessId, card: entry.client });
+        // The card exactly as core's fold keeps it, and the words core indexes for it.
+        const folded = foldedBusiness(envelope, event.data.businessId);
+        const card = folded?.entries.get(0)?.client;
+        if (card == null) break;
+        const key = keyOf(event.data.businessId, event.data.clientId);
+        cards.set(key, { businessId: event.data.businessId, card });
+        profiles.set(key, { businessId: event.data.businessId, clientId: card.clientId, words: cardWordsOf(card), phone: card.phone });
         break;
       }
       case 'ConversationStarted': {
@@ -256,6 +268,7 @@ const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope
         if (record == null) throw new Error(`core's fold made no record of ${ref.conversationId}`);
         records.set(key, record);
         changed.set(key, { businessId: ref.businessId, record });
+        started.push({ businessId: ref.businessId, conversationId: ref.conversationId, phone: record.phone });
         break;
       }
       default: {
@@ -263,6 +276,12 @@ const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope
         const ref = streams.get(streamId);
         if (ref === undefined) break;
         const key = keyOf(ref.businessId, ref.conversationId);
+        // R2: the words of every message body, in and out, as core's fold indexes them.
+        if (event.type === 'InboundReceived' || event.type === 'OutboundSent') {
+          const text = texts.get(key) ?? { businessId: ref.businessId, conversationId: ref.conversationId, words: new Set<string>() };
+          texts.set(key, text);
+          for (const word of messageWordsOf(event.data.body)) text.words.add(word);
+        }
         const record = records.get(key);
         if (record === undefined) break;
         const next = evolveRecord(record, event);
@@ -278,7 +297,8 @@ const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope
   await writeClients(client, cards);
   await writeStreams(client, newStreams);
   await writeRecords(client, [...changed.values()]);
+  await writeSearch(client, { profiles: [...profiles.values()], texts: [...texts.values()], started });
 };
 
-/** R1, R3 (filters), R4 and V4–V7 (folders) as a PostgreSQL projection: tables of migrations 3 and 4, checkpoint `inbox`. */
+/** R1, R2 (search), R3 (filters), R4 and V4–V7 (folders) as a PostgreSQL projection: tables of migrations 3, 4 and 6, checkpoint `inbox`. */
 export const inboxPgProjection: PgProjection = { name: INBOX_PROJECTION, handles: INBOX_EVENTS, apply: applyInbox };

@@ -11,6 +11,8 @@ import { poolSecrets } from './pool-secrets.js';
 import { columnOf } from './rows.js';
 import type { DatabaseFailure } from './runner-errors.js';
 import { qualified, schemaNameProblem } from './schema-path.js';
+import { searchCondition } from './search-query.js';
+import { searchTermsOf } from './search-rules.js';
 
 // R1 (the inbox: the plain view and the folder views V4–V7), R3 (the filters) and R4 (the unread badge) read
 // from the inbox projection's tables, answering as core's `inboxPage` and `unreadBadge` do over the in-memory
@@ -18,7 +20,7 @@ import { qualified, schemaNameProblem } from './schema-path.js';
 // (built by core's `inboxRow` from the stored record and card), the same page boundaries and the same cursors.
 // The folders are not decided here: the projection stores core's `folderFor` of each record (for the shared
 // mark, for a viewer without a mark, and for each staff mark), and a view picks the one that applies. R2
-// (search) is not answered here yet.
+// (search) restricts the rows to those core's search finds (`search-query.ts`).
 
 export type InboxQueryError = DomainError | DatabaseFailure;
 
@@ -31,10 +33,12 @@ export interface PlainInboxQuery {
   readonly limit?: number | undefined;
 }
 
-/** R1 and R3 as core's `InboxQuery`, search (R2) aside. */
+/** R1, R2 and R3 as core's `InboxQuery`. */
 export interface PgInboxQuery extends PlainInboxQuery {
   /** Default `all` (every conversation not archived); else a folder of V4–V7 for this viewer. */
   readonly view?: InboxView | undefined;
+  /** R2: client name, phone number (any formatting), e-mail, UID, client id or message text, as core reads it. */
+  readonly search?: string | undefined;
   /** R3: any of the values within a filter, every filter given together; an empty list is no filter. */
   readonly filters?: InboxFilters | undefined;
 }
@@ -100,10 +104,30 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string): Pro
   const from = badRange !== null || f.lastActivityFrom === undefined ? null : Date.parse(f.lastActivityFrom);
   const to = badRange !== null || f.lastActivityTo === undefined ? null : Date.parse(f.lastActivityTo);
   const [clientTypes, groups, homeLocations] = [listFilter(f.clientTypes), listFilter(f.groups), listFilter(f.homeLocations)];
-  // V9: the pinned conversations lead the plain inbox only; a folder view or any filter hides them.
-  const plain = view === 'all' && clientTypes === null && groups === null && homeLocations === null && from === null && to === null;
+  // R2: null when the text searches for nothing (blank, punctuation only): no search, as in core.
+  const terms = query.search === undefined ? null : searchTermsOf(query.search);
+  // V9: the pinned conversations lead the plain inbox only; a folder view, a search or any filter hides them.
+  const plain = view === 'all' && terms === null && clientTypes === null && groups === null && homeLocations === null && from === null && to === null;
   const refused = badLimit !== null || badView !== null || badRange !== null;
+  const values: ReadonlyArray<unknown> = [
+    storedText(query.businessId),
+    after?.segment ?? null,
+    after?.key.ms ?? 0,
+    storedText(after?.key.id ?? ''),
+    refused ? 1 : limit + 1,
+    storedText(query.viewer.staffId),
+    badView === null ? view : 'all',
+    plain,
+    clientTypes?.map(storedText) ?? null,
+    groups?.map(storedText) ?? null,
+    homeLocations?.map(storedText) ?? null,
+    from,
+    to,
+  ];
+  // R2's condition takes the parameters after these.
+  const search = terms === null ? null : searchCondition(schema, terms, 'c.conversation_id', 'q.business_id', values.length + 1);
   // One statement: the business's mode and the rows come from one snapshot, even while the runner commits.
+  // The card is joined in the clients key's collation (`conversation_id` is "C"), else its index goes unused.
   // V4–V7: the viewer's folder is the one core's `folderFor` gave the record for their own mark (B3 on, a
   // mark row), for someone without a mark (B3 on, none), or for the shared mark (B3 off).
   const fetched = await rowsOf(
@@ -114,7 +138,7 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string): Pro
        LEFT JOIN LATERAL (
          SELECT c.segment, c.last_activity_ms, c.conversation_id, c.record, cl.card
            FROM ${qualified(schema, 'message_center_inbox_conversations')} c
-           LEFT JOIN ${qualified(schema, 'message_center_inbox_clients')} cl ON cl.business_id = c.business_id AND cl.client_id = c.conversation_id
+           LEFT JOIN ${qualified(schema, 'message_center_inbox_clients')} cl ON cl.business_id = c.business_id AND cl.client_id = (c.conversation_id COLLATE "default")
            LEFT JOIN ${qualified(schema, 'message_center_inbox_read_marks')} m
              ON b.individual AND $7::text <> 'all' AND m.business_id = c.business_id AND m.staff_id = $6 AND m.conversation_id = c.conversation_id
           WHERE c.business_id = q.business_id
@@ -127,27 +151,14 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string): Pro
             AND ($11::text[] IS NULL OR cl.home_location = ANY($11::text[]))
             AND ($12::bigint IS NULL OR c.last_activity_ms >= $12::bigint)
             AND ($13::bigint IS NULL OR c.last_activity_ms < $13::bigint)
+            ${search === null ? '' : `AND ${search.condition}`}
             AND ($2::smallint IS NULL OR c.segment > $2 OR (c.segment = $2 AND (c.last_activity_ms < $3::bigint
                  OR (c.last_activity_ms = $3::bigint AND c.conversation_id > ($4::text COLLATE "C")))))
           ORDER BY c.segment, c.last_activity_ms DESC, c.conversation_id
           LIMIT $5
        ) p ON b.enabled
       ORDER BY p.segment, p.last_activity_ms DESC, p.conversation_id`,
-    [
-      storedText(query.businessId),
-      after?.segment ?? null,
-      after?.key.ms ?? 0,
-      storedText(after?.key.id ?? ''),
-      refused ? 1 : limit + 1,
-      storedText(query.viewer.staffId),
-      badView === null ? view : 'all',
-      plain,
-      clientTypes?.map(storedText) ?? null,
-      groups?.map(storedText) ?? null,
-      homeLocations?.map(storedText) ?? null,
-      from,
-      to,
-    ],
+    [...values, ...(search?.values ?? [])],
     `reading the inbox of ${query.businessId}`,
   );
   if (E.isLeft(fetched)) return fetched;
@@ -181,12 +192,14 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string): Pro
 };
 
 /**
- * R1, R3, V4–V7 and V9: one page of the inbox as the viewer sees it, as core's `inboxPage` answers the same
- * query without a search. The plain inbox (view `all`, no filter) lists the pinned conversations first;
- * a folder view or a filter hides them. Then newest last activity first, ties by conversation id; view
+ * R1, R2, R3, V4–V7 and V9: one page of the inbox as the viewer sees it, as core's `inboxPage` answers the
+ * same query. The plain inbox (view `all`, no search, no filter) lists the pinned conversations first;
+ * a folder view, a search or a filter hides them. Then newest last activity first, ties by conversation id; view
  * `all` leaves out archived ones, a folder view lists the viewer's folder (B3 picks whose read mark counts).
  * Filters: any of the client types, any of the groups, any of the home locations, last activity in
- * [`lastActivityFrom`, `lastActivityTo`), all together. Never rejects.
+ * [`lastActivityFrom`, `lastActivityTo`), all together. Search: every word of the text is the start of a word
+ * of the client's name, e-mail, UID, id or of a message (case and accents aside), or its digits are in one
+ * of the conversation's numbers. Never rejects.
  */
 export const inboxPageFromPg =
   (pool: Pool, query: PgInboxQuery, options: PgQueryOptions = {}): TE.TaskEither<InboxQueryError, InboxPage> =>

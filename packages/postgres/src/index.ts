@@ -25,7 +25,10 @@ export { usagePgProjection, USAGE_PROJECTION } from './usage-projection.js';
 export { usageFromPg } from './usage-query.js';
 export type { UsageQueryError } from './usage-query.js';
 
-// R1 (the inbox, its folder views V4–V7), R3 (its filters) and R4 (the unread badge).
+// R1 (the inbox, its folder views V4–V7), R2 (its search), R3 (its filters) and R4 (the unread badge).
 export { inboxPgProjection, INBOX_PROJECTION } from './inbox-projection.js';
 export { inboxPageFromPg, plainInboxFromPg, unreadBadgeFromPg } from './inbox-query.js';
 export type { BadgeQuery, InboxQueryError, PgInboxQuery, PgQueryOptions, PlainInboxQuery } from './inbox-query.js';
+
+// The facade's read-model store on PostgreSQL (issue 15): `createMessageCenter({ store, readModelStore })`.
+export { pgReadModelStore } from './read-model-store.js';

@@ -10,5 +10,5 @@ export * from './usage.js';
 export * from './contact-history.js';
 export * from './conversation-facts.js';
 export * from './conversation-view.js';
-export { foldText, queryWords, phoneQueryDigits, PREVIEW_LENGTH, MIN_PHONE_DIGITS } from './search-text.js';
+export { foldText, queryWords, phoneQueryDigits, addWords, wordsOf, isFormattedPhoneQuery, PREVIEW_LENGTH, MIN_PHONE_DIGITS } from './search-text.js';
 export { businessOfStream } from './stream-ids.js';

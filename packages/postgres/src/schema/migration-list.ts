@@ -4,6 +4,7 @@ import { v002Usage } from './v002-usage.js';
 import { v003Inbox } from './v003-inbox.js';
 import { v004InboxViewsFilters } from './v004-inbox-views-filters.js';
 import { v005StoredText } from './v005-stored-text.js';
+import { v006InboxSearch } from './v006-inbox-search.js';
 
 /** Every migration this code knows, in order. Append only: a released entry is never edited nor removed. */
-export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage, v003Inbox, v004InboxViewsFilters, v005StoredText];
+export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage, v003Inbox, v004InboxViewsFilters, v005StoredText, v006InboxSearch];

@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import { inboxHistoryArb, newWorld } from './histories.js';
 import { EVERY_BUSINESS, EVERY_STAFF, SHAPES } from './queries.js';
 import { badgeOf, inboxWalk, usageOf } from './sides.js';
-import type { ReadModelStoreContractTarget } from './support.js';
+import { CONTRACT_TIMEOUT_MS, type ReadModelStoreContractTarget } from './support.js';
 
 export const describeAgreement = (target: () => ReadModelStoreContractTarget): void => {
   it('R1–R4, R6: every inbox page, badge and usage report equals core’s, for a store fed live and one that replayed the log', async () => {
@@ -49,5 +49,5 @@ export const describeAgreement = (target: () => ReadModelStoreContractTarget): v
       }),
       t.numRuns === undefined ? {} : { numRuns: t.numRuns },
     );
-  });
+  }, CONTRACT_TIMEOUT_MS);
 };

@@ -11,7 +11,7 @@ import { expect, it } from 'vitest';
 import { BUSINESSES, inboxHistoryArb, newWorld, staffOf } from './histories.js';
 import { EVERY_STAFF, SHAPES, phoneFormattings } from './queries.js';
 import { badgeOf, inboxWalk, rowsOf } from './sides.js';
-import type { ReadModelStoreContractTarget } from './support.js';
+import { CONTRACT_TIMEOUT_MS, type ReadModelStoreContractTarget } from './support.js';
 
 const must = <A>(is: (u: unknown) => u is A, value: unknown): A => {
   if (!is(value)) throw new RangeError(`fixture value rejected by its codec: ${JSON.stringify(value)}`);
@@ -61,7 +61,7 @@ export const describeRules = (target: () => ReadModelStoreContractTarget): void 
       }),
       t.numRuns === undefined ? {} : { numRuns: t.numRuns },
     );
-  });
+  }, CONTRACT_TIMEOUT_MS);
 
   it('B0 tenancy: the store refuses a viewer of another business, and an id that looks like a business’s reaches none of it', async () => {
     const t = target();
@@ -83,6 +83,8 @@ export const describeRules = (target: () => ReadModelStoreContractTarget): void 
       expect(E.isLeft(across) && across.left.code, 'a viewer of another business').toBe('forbidden');
       const badge = await attached.store.unreadBadge({ businessId: first, viewer: staffOf(second, s1) })();
       expect(E.isLeft(badge) && badge.left.code, 'the badge of another business').toBe('forbidden');
+      const usage = await attached.store.usage({ businessId: first, viewer: { kind: 'host', businessId: second }, period: '2026-01' })();
+      expect(E.isLeft(usage) && usage.left.code, 'the usage of another business').toBe('forbidden');
       for (const lookalike of LOOKALIKES) {
         const page = await attached.store.inbox({ businessId: lookalike, viewer: staffOf(lookalike, s1) })();
         expect(E.isLeft(page) && page.left.code, `inbox of "${lookalike}"`).toBe('message-center-not-enabled');

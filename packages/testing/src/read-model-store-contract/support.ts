@@ -18,3 +18,6 @@ export interface ReadModelStoreContractTarget {
   /** Histories per property (default: fast-check's `numRuns`). A store with I/O per query may ask for fewer. */
   readonly numRuns?: number;
 }
+
+/** A property walks hundreds of queries per history; a store with I/O per query needs more than Vitest's 5 s. */
+export const CONTRACT_TIMEOUT_MS = 300_000;

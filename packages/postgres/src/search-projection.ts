@@ -1,0 +1,96 @@
+import type { ClientBase } from 'pg';
+import { storedText } from './stored-text.js';
+
+// R2's tables (migration 6), written by the inbox projection in its batch's transaction: the words of each
+// client's current card (replaced with the card), the words of every message of a conversation (added: core's
+// only grow), and the numbers of each conversation (the one it started with; its client's cell phone). Words
+// are core's (`search-rules.ts`), stored as `storedText`; numbers are E.164 as core's codec checked them.
+
+/** A client's card as search sees it: its words and its cell phone. */
+export interface ProfileSearch {
+  readonly businessId: string;
+  readonly clientId: string;
+  readonly words: ReadonlyArray<string>;
+  readonly phone: string | null;
+}
+
+/** New words of a conversation's messages. */
+export interface TextSearch {
+  readonly businessId: string;
+  readonly conversationId: string;
+  readonly words: ReadonlySet<string>;
+}
+
+/** A conversation started with this number. */
+export interface StartedSearch {
+  readonly businessId: string;
+  readonly conversationId: string;
+  readonly phone: string;
+}
+
+export interface SearchChanges {
+  readonly profiles: ReadonlyArray<ProfileSearch>;
+  readonly texts: ReadonlyArray<TextSearch>;
+  readonly started: ReadonlyArray<StartedSearch>;
+}
+
+const writeProfiles = async (client: ClientBase, profiles: ReadonlyArray<ProfileSearch>): Promise<void> => {
+  if (profiles.length === 0) return;
+  const business = profiles.map((p) => storedText(p.businessId));
+  const clients = profiles.map((p) => storedText(p.clientId));
+  await client.query(
+    `DELETE FROM message_center_inbox_profile_words w
+      USING unnest($1::text[], $2::text[]) AS k(business_id, client_id)
+      WHERE w.business_id = k.business_id AND w.client_id = k.client_id`,
+    [business, clients],
+  );
+  await client.query(
+    `DELETE FROM message_center_inbox_phones p
+      USING unnest($1::text[], $2::text[]) AS k(business_id, client_id)
+      WHERE p.business_id = k.business_id AND p.conversation_id = k.client_id AND p.source = 'client'`,
+    [business, clients],
+  );
+  const words = profiles.flatMap((p) => p.words.map((word) => ({ businessId: p.businessId, clientId: p.clientId, word })));
+  if (words.length > 0)
+    await client.query(
+      `INSERT INTO message_center_inbox_profile_words (business_id, client_id, word)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+      [words.map((w) => storedText(w.businessId)), words.map((w) => storedText(w.clientId)), words.map((w) => storedText(w.word))],
+    );
+  const phones = profiles.flatMap((p) => (p.phone === null ? [] : [{ businessId: p.businessId, clientId: p.clientId, phone: p.phone }]));
+  if (phones.length > 0)
+    await client.query(
+      `INSERT INTO message_center_inbox_phones (business_id, conversation_id, source, phone)
+       SELECT u.business_id, u.client_id, 'client', u.phone FROM unnest($1::text[], $2::text[], $3::text[]) AS u(business_id, client_id, phone)`,
+      [phones.map((p) => storedText(p.businessId)), phones.map((p) => storedText(p.clientId)), phones.map((p) => p.phone)],
+    );
+};
+
+const writeTexts = async (client: ClientBase, texts: ReadonlyArray<TextSearch>): Promise<void> => {
+  const words = texts.flatMap((t) => [...t.words].map((word) => ({ businessId: t.businessId, conversationId: t.conversationId, word })));
+  if (words.length === 0) return;
+  await client.query(
+    `INSERT INTO message_center_inbox_text_words (business_id, conversation_id, word)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+     ON CONFLICT DO NOTHING`,
+    [words.map((w) => storedText(w.businessId)), words.map((w) => storedText(w.conversationId)), words.map((w) => storedText(w.word))],
+  );
+};
+
+const writeStarted = async (client: ClientBase, started: ReadonlyArray<StartedSearch>): Promise<void> => {
+  if (started.length === 0) return;
+  // A conversation keeps the number it started with, as core's record does.
+  await client.query(
+    `INSERT INTO message_center_inbox_phones (business_id, conversation_id, source, phone)
+     SELECT u.business_id, u.conversation_id, 'conversation', u.phone FROM unnest($1::text[], $2::text[], $3::text[]) AS u(business_id, conversation_id, phone)
+     ON CONFLICT DO NOTHING`,
+    [started.map((s) => storedText(s.businessId)), started.map((s) => storedText(s.conversationId)), started.map((s) => s.phone)],
+  );
+};
+
+/** Writes a batch's changes to R2's tables (on the runner's transaction). */
+export const writeSearch = async (client: ClientBase, changes: SearchChanges): Promise<void> => {
+  await writeProfiles(client, changes.profiles);
+  await writeTexts(client, changes.texts);
+  await writeStarted(client, changes.started);
+};
