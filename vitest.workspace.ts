@@ -45,6 +45,8 @@ export default defineConfig({
           name: 'web-inbox',
           root: './examples/web-inbox',
           include: ['test/**/*.test.ts'],
+          // One test runs the read models on PostgreSQL: the postgres project's throwaway cluster (or DATABASE_URL).
+          globalSetup: ['../../packages/postgres/test/support/global-cluster.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

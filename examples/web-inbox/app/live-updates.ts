@@ -5,9 +5,12 @@
  * the facade, which checks the staff member's permission.
  */
 import type { ServerResponse } from 'node:http';
+import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, LogPosition, Subscription } from '@message-center/core';
 
 export interface LiveUpdates {
+  /** The position of the store's last Message Center event now (undefined: none). */
+  readonly head: () => Promise<LogPosition | undefined>;
   /** Keeps the response open as an event stream until the page goes away. */
   readonly attach: (response: ServerResponse) => void;
   readonly close: () => Promise<void>;
@@ -18,17 +21,27 @@ const COALESCE_MS = 30;
 /** A comment line now and then keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
 
-export const startLiveUpdates = (store: EventStore, onError: (message: string) => void): LiveUpdates => {
+/**
+ * `reached` resolves once the queries answer as of a position (at once for the in-memory read models; a
+ * shared database's runners apply events a moment later): the pages are told only then, so they do not ask
+ * too early and miss the change.
+ */
+export const startLiveUpdates = (store: EventStore, reached: (position: LogPosition) => Promise<void>, onError: (message: string) => void): LiveUpdates => {
   const pages = new Set<ServerResponse>();
   let caughtUp = false;
   let pendingTypes = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
 
   const flush = (): void => {
-    timer = null;
     const data = JSON.stringify({ types: [...pendingTypes] });
     pendingTypes = new Set();
-    for (const page of pages) page.write(`event: change\ndata: ${data}\n\n`);
+    const last = after;
+    void (last === undefined ? Promise.resolve() : reached(last)).then(() => {
+      timer = null;
+      // Events that came while waiting are told with the next flush.
+      if (pendingTypes.size > 0) timer = setTimeout(flush, COALESCE_MS);
+      for (const page of pages) page.write(`event: change\ndata: ${data}\n\n`);
+    });
   };
 
   let closed = false;
@@ -64,6 +77,17 @@ export const startLiveUpdates = (store: EventStore, onError: (message: string) =
   heartbeat.unref();
 
   return {
+    // The subscription has seen the log up to `after`; only what came since is read.
+    head: async () => {
+      let last = after;
+      for (;;) {
+        const page = await store.readAll({ streamPrefix: 'mc-', maxCount: 1_000, ...(last === undefined ? {} : { after: last }) })();
+        if (E.isLeft(page)) throw new Error(`cannot read the store: ${page.left.code}: ${page.left.message}`);
+        const tail = page.right[page.right.length - 1];
+        if (tail === undefined) return last;
+        last = tail.position;
+      }
+    },
     attach: (response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
       response.write('retry: 1000\n\n');

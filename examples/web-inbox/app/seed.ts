@@ -35,8 +35,10 @@ export const enableSalon = async (mc: MessageCenter, number: string): Promise<st
 export const seedSalon = async (mc: MessageCenter, inbound: ((from: string, body: string, pictures: number) => Promise<void>) | null): Promise<void> => {
   for (const c of CLIENTS) await must(`record ${c.name}`, mc.recordClient({ businessId: BUSINESS_ID, actor: host, ...c, groups: [...c.groups] }));
   if (inbound === null) return;
-  const existing = await must('read the inbox', mc.inbox({ businessId: BUSINESS_ID, viewer: STAFF[0].actor, limit: 1 }));
-  if (existing.rows.length > 0) return;
+  // Ana's conversation is the morning's first: from its own stream (a shared database may not have it yet).
+  const started = await mc.conversation({ businessId: BUSINESS_ID, conversationId: 'ana', viewer: STAFF[0].actor })();
+  if (E.isRight(started)) return;
+  if (started.left.code !== 'conversation-not-found') throw new Error(`read Ana's conversation: ${started.left.code}: ${started.left.message}`);
   const [dana, eli] = [STAFF[0].actor, STAFF[1].actor];
   await must('text Ana', mc.sendMessage({ businessId: BUSINESS_ID, actor: dana, clientId: 'ana', body: 'Hi Ana, your colour appointment is tomorrow at 10. Reply to confirm!' }));
   await inbound('+14155552671', 'Yes, see you then!', 0);

@@ -19,6 +19,7 @@ import { answerApi, type ApiContext } from './inbox-api.js';
 import { asTwilioSendsIt, createClientSimulator, type ClientSimulator } from './client-simulator.js';
 import { demoAccount, type WebInboxConfig } from './config.js';
 import { startLiveUpdates } from './live-updates.js';
+import { IN_MEMORY_READ_MODELS, type HostReadModels } from './read-models.js';
 import { requestGuard } from './request-guard.js';
 import { BUSINESS_ID, CLIENTS, STAFF } from './roster.js';
 import { enableSalon, seedSalon } from './seed.js';
@@ -32,6 +33,10 @@ export interface WebInboxOptions extends WebInboxConfig {
   /** Default: the in-memory store. */
   readonly store?: EventStore;
   readonly ids?: IdGenerator;
+  /** Seeds the salon's clients and first morning (default true); a second instance on the same store does not. */
+  readonly seed?: boolean;
+  /** Default: core's in-memory read models; `postgresReadModels(…)` for PostgreSQL (DATABASE_URL). */
+  readonly readModels?: HostReadModels;
   /** Default: a twilio SDK client from the credentials. Tests pass one pointed at a loopback stub. */
   readonly twilioClient?: TwilioMessagesClient;
   readonly log?: (line: string) => void;
@@ -93,14 +98,16 @@ export const startWebInbox = async (options: WebInboxOptions): Promise<RunningWe
           ...(options.twilioClient === undefined ? {} : { client: options.twilioClient }),
         });
   const number = options.twilio?.number ?? DEMO_NUMBER;
+  const readModels = options.readModels ?? IN_MEMORY_READ_MODELS;
   const mc = createMessageCenter({
     store,
     transport,
+    ...(readModels.readModelStore === undefined ? {} : { readModelStore: readModels.readModelStore }),
     numbers: createInMemoryNumberProvisioning({ account: [number] }),
     ...(options.ids === undefined ? {} : { ids: options.ids }),
   });
   mc.startLive((error) => log(`read models stopped following the store: ${error.code}: ${error.message}`));
-  const live = startLiveUpdates(store, log);
+  const live = startLiveUpdates(store, readModels.reached, log);
 
   const businessNumber = await enableSalon(mc, number);
   const webhooks = toNodeListener(
@@ -178,7 +185,8 @@ export const startWebInbox = async (options: WebInboxOptions): Promise<RunningWe
 
   // The demo's clients are recorded either way; the morning's messages only in the demo (with a real number
   // they would be texted to the demo's fictional phones).
-  await seedSalon(
+  if (options.seed !== false)
+    await seedSalon(
     mc,
     simulator === null
       ? null
@@ -187,6 +195,10 @@ export const startWebInbox = async (options: WebInboxOptions): Promise<RunningWe
           if (answer.status !== 200) throw new Error(`seeding an inbound message: webhook answered ${answer.status} ${answer.body}`);
         },
   );
+
+  // Pages opened from now on find the seeded morning (a shared database's runners apply it a moment later).
+  const head = await live.head();
+  if (head !== undefined) await readModels.reached(head);
 
   return {
     url,

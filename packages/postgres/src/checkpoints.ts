@@ -23,7 +23,7 @@ const select = (schema: string): string =>
   `SELECT commit_position::text AS commit_position, prepare_position::text AS prepare_position FROM ${table(schema)} WHERE projection = $1`;
 
 /** The projection's checkpoint as committed (null: none yet), read outside any transaction of the runner's. */
-export const readCheckpoint = async (client: ClientBase, schema: string, projection: string): Promise<LogPosition | null> => {
+export const readCheckpoint = async (client: Pick<ClientBase, 'query'>, schema: string, projection: string): Promise<LogPosition | null> => {
   const { rows } = await client.query(select(schema), [projection]);
   return rows.length === 0 ? null : positionOfRow(rows[0]);
 };
