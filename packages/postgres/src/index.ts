@@ -33,3 +33,5 @@ export type { BadgeQuery, InboxQueryError, PgInboxQuery, PgQueryOptions, PlainIn
 // The facade's read-model store on PostgreSQL (issue 15): `createMessageCenter({ store, readModelStore })`.
 export { pgReadModelStore } from './read-model-store.js';
 export { appliedPosition } from './applied-position.js';
+export { rebuildReadModels, switchableReadModelStore } from './rebuild.js';
+export type { RebuildOptions, Rebuilt } from './rebuild.js';
