@@ -4,23 +4,16 @@
  * keyboard kept where it was, and a phone-width screen.
  */
 import { request as httpRequest } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createInMemoryEventStore } from '@message-center/core';
 import { startWebInbox, type RunningWebInbox } from '../app/server.js';
-import { launchChromium, screenshot, type Browser, type Page } from './support/browser.js';
+import { useChromium, screenshot, type Page } from './support/browser.js';
 import { badge, clientTexts, openInbox, problemsOf, row, rowIds, startApp, until } from './support/inbox-app.js';
 
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
+const chromium = useChromium();
 let app: RunningWebInbox | null = null;
 const pages: Page[] = [];
 
-beforeAll(async () => {
-  ({ browser, close: closeBrowser } = await launchChromium());
-});
-afterAll(async () => {
-  await closeBrowser();
-});
 afterEach(async (context) => {
   const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
   const first = pages.find((page) => !page.isClosed());
@@ -64,7 +57,7 @@ describe('web inbox: hostile requests, many tabs, a server that goes away', () =
     expect(await statusWithHost(app.url, '/api/session', `localhost:${new URL(app.url).port}`)).toBe(200);
     const own = await post(app.url, '/api/action', { 'content-type': 'application/json', origin: app.url }, JSON.stringify({ staff: 'dana', conversationId: 'ben', action: 'mute' }));
     expect(own.status).toBe(200);
-    const p = await openInbox(browser, app, 'dana');
+    const p = await openInbox(chromium(), app, 'dana');
     pages.push(p);
     // Nothing the refused requests asked for happened: Ben was never texted nor opted out.
     await row(p, 'ben').click();
@@ -77,7 +70,7 @@ describe('web inbox: hostile requests, many tabs, a server that goes away', () =
   it('seven tabs of one browser: all load, all live, and a click in one still answers (one event stream for all)', async () => {
     app = await startApp();
     const url = app.url;
-    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const context = await chromium().newContext({ viewport: { width: 1100, height: 800 } });
     for (let i = 0; i < 7; i += 1) {
       const tab = await context.newPage();
       await tab.goto(`${url}/?staff=dana`, { timeout: 10_000 });
@@ -99,7 +92,7 @@ describe('web inbox: hostile requests, many tabs, a server that goes away', () =
     const store = createInMemoryEventStore();
     app = await startWebInbox({ host: '127.0.0.1', port: 0, twilio: null, store, log: () => undefined });
     const port = Number(new URL(app.url).port);
-    const p = await openInbox(browser, app, 'dana');
+    const p = await openInbox(chromium(), app, 'dana');
     pages.push(p);
     await row(p, 'ana').click();
     await until('Ana open', () => p.locator('#pane-title').textContent(), 'Ana Lima');
@@ -119,7 +112,7 @@ describe('web inbox: hostile requests, many tabs, a server that goes away', () =
 
   it('keyboard: a row keeps the focus when the list is drawn again, and opening one moves the focus to the conversation', async () => {
     app = await startApp();
-    const p = await openInbox(browser, app, 'dana');
+    const p = await openInbox(chromium(), app, 'dana');
     pages.push(p);
     await row(p, 'dev').focus();
     await clientTexts(app, '+16465550142', 'A live update while Dev’s row has the focus');
@@ -138,7 +131,7 @@ describe('web inbox: hostile requests, many tabs, a server that goes away', () =
 
   it('slow answers: a late answer to an older view or To: search never replaces the newer one', async () => {
     app = await startApp();
-    const p = await openInbox(browser, app, 'dana');
+    const p = await openInbox(chromium(), app, 'dana');
     pages.push(p);
     const slow = (pattern: RegExp) =>
       p.route(pattern, async (route) => {
@@ -167,7 +160,7 @@ describe('web inbox: hostile requests, many tabs, a server that goes away', () =
 
   it('phone width: nothing scrolls sideways, and a conversation opened from the list is brought into view', async () => {
     app = await startApp();
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    const context = await chromium().newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     const p = await context.newPage();
     pages.push(p);
     await p.goto(`${app.url}/?staff=dana`);

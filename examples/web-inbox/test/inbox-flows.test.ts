@@ -2,22 +2,15 @@
  * The seeds' inbox flows in a real headless Chromium: the To: field, mark as unread, archive, pin,
  * permissions and keyboard use. Each test starts its own server and saves a screenshot.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningWebInbox } from '../app/server.js';
-import { launchChromium, screenshot, type Browser, type Page } from './support/browser.js';
+import { useChromium, screenshot, type Page } from './support/browser.js';
 import { badge, clientTexts, openInbox, problemsOf, row, rowIds, startApp, until } from './support/inbox-app.js';
 
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
+const chromium = useChromium();
 let app: RunningWebInbox | null = null;
 let page: Page | null = null;
 
-beforeAll(async () => {
-  ({ browser, close: closeBrowser } = await launchChromium());
-});
-afterAll(async () => {
-  await closeBrowser();
-});
 afterEach(async (context) => {
   if (page !== null) {
     await screenshot(page, context.task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
@@ -31,7 +24,7 @@ afterEach(async (context) => {
 
 const start = async (staffId = 'dana'): Promise<Page> => {
   app = await startApp();
-  page = await openInbox(browser, app, staffId);
+  page = await openInbox(chromium(), app, staffId);
   return page;
 };
 

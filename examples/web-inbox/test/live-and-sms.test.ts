@@ -4,22 +4,15 @@
  * splits two staff members' folders; STOP refuses sending with the reason; MMS shows its media; a late
  * status callback does not overwrite a later status.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningWebInbox } from '../app/server.js';
-import { launchChromium, screenshot, type Browser, type Page } from './support/browser.js';
+import { useChromium, screenshot, type Page } from './support/browser.js';
 import { badge, clientTexts, openInbox, problemsOf, row, rowIds, startApp, twilioReports, until } from './support/inbox-app.js';
 
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
+const chromium = useChromium();
 let app: RunningWebInbox;
 let pages: Page[] = [];
 
-beforeAll(async () => {
-  ({ browser, close: closeBrowser } = await launchChromium());
-});
-afterAll(async () => {
-  await closeBrowser();
-});
 afterEach(async (context) => {
   const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
   for (const [i, page] of pages.entries()) {
@@ -32,7 +25,7 @@ afterEach(async (context) => {
 });
 
 const open = async (staffId: string): Promise<Page> => {
-  const page = await openInbox(browser, app, staffId);
+  const page = await openInbox(chromium(), app, staffId);
   // Set once; a reload would lose it, so a test that still sees it knows the page was never reloaded.
   await page.evaluate("document.body.setAttribute('data-not-reloaded', 'yes')");
   pages.push(page);

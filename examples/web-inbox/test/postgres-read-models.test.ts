@@ -8,19 +8,16 @@ import { createInMemoryEventStore } from '@message-center/core';
 import { freshDatabase, type FreshDatabase } from '../../../packages/postgres/test/support/fresh-database.js';
 import { postgresReadModels, type HostReadModels } from '../app/read-models.js';
 import { startWebInbox, type RunningWebInbox } from '../app/server.js';
-import { launchChromium, screenshot, type Browser } from './support/browser.js';
+import { useChromium, screenshot } from './support/browser.js';
 import { badge, clientTexts, openInbox, problemsOf, row, rowIds, until } from './support/inbox-app.js';
 
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
+const chromium = useChromium();
 let db: FreshDatabase;
 
 beforeAll(async () => {
-  ({ browser, close: closeBrowser } = await launchChromium());
   db = await freshDatabase('web inbox');
 });
 afterAll(async () => {
-  await closeBrowser();
   await db.drop();
 });
 
@@ -41,8 +38,8 @@ describe('web inbox on PostgreSQL read models', () => {
       // The database answers: the rows are in its tables (the in-memory read models are never folded).
       const rows = await db.pool.query('SELECT count(*)::int AS n FROM message_center_inbox_conversations');
       expect(rows.rows).toEqual([{ n: 4 }]);
-      const dana = await openInbox(browser, first, 'dana');
-      const eli = await openInbox(browser, second, 'eli');
+      const dana = await openInbox(chromium(), first, 'dana');
+      const eli = await openInbox(chromium(), second, 'eli');
       expect(await rowIds(dana)).toEqual(['zoe', 'dev', 'ben', 'ana']);
       expect(await rowIds(eli)).toEqual(['zoe', 'dev', 'ben', 'ana']);
       await clientTexts(first, '+16465550142', 'Texted to the first instance');

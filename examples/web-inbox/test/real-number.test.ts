@@ -9,19 +9,17 @@ import { computeTwilioSignature } from '@message-center/twilio';
 import { startTwilioStub, type TwilioStub } from '../../../packages/twilio/test/support/twilio-stub.js';
 import { configFromEnvironment } from '../app/config.js';
 import { startWebInbox, type RunningWebInbox } from '../app/server.js';
-import { launchChromium, screenshot, type Browser } from './support/browser.js';
+import { useChromium, screenshot } from './support/browser.js';
 import { openInbox, problemsOf, row, rowIds, until } from './support/inbox-app.js';
 
 const PUBLIC_URL = 'https://inbox.example.test';
 const NUMBER = '+14155550100';
 
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
+const chromium = useChromium();
 let stub: TwilioStub;
 let app: RunningWebInbox;
 
 beforeAll(async () => {
-  ({ browser, close: closeBrowser } = await launchChromium());
   stub = await startTwilioStub();
   app = await startWebInbox({
     host: '127.0.0.1',
@@ -34,7 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   await stub.close();
-  await closeBrowser();
 });
 
 const signedInbound = async (from: string, body: string, sid: string): Promise<number> => {
@@ -56,7 +53,7 @@ const signedInbound = async (from: string, body: string, sid: string): Promise<n
 
 describe('web inbox on a real Twilio number', () => {
   it('sends through Twilio with the status callback under PUBLIC_URL, shows signed inbound live, and has no client panel', async () => {
-    const page = await openInbox(browser, app, 'dana');
+    const page = await openInbox(chromium(), app, 'dana');
     expect(await page.locator('#simulator').isHidden()).toBe(true);
     expect(await rowIds(page)).toEqual([]);
     const simulated = await fetch(`${app.url}/api/simulate/text`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from":"+14155552671","body":"hi"}' });

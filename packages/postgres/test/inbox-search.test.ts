@@ -5,8 +5,8 @@
 import { fc } from '@fast-check/vitest';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { INBOX_VIEWS, type BusinessId, type InboxRow, type InboxView, type StaffId } from '@message-center/core';
-import { inboxPageFromPg, inboxPgProjection, startPgProjection } from '../src/index.js';
+import { INBOX_VIEWS, type InboxRow } from '@message-center/core';
+import { inboxPgProjection, startPgProjection } from '../src/index.js';
 import { migrate, migrateWith } from '../src/migrations.js';
 import { MIGRATIONS } from '../src/schema/migration-list.js';
 import { qualified } from '../src/schema-path.js';
@@ -14,36 +14,9 @@ import { freshSchema, right } from './support/migration-fixtures.js';
 import { useFreshDatabase } from './support/fresh-database.js';
 import { BUSINESSES, NEVER_ENABLED, STAFF, inboxHistoryArb, newWorld, staffOf, type World } from './support/histories.js';
 import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
-import { walk, type Walk } from './support/inbox-walk.js';
+import { type Walk } from './support/inbox-walk.js';
+import { coreWalk, pgWalk, type Asked, type Filters } from './support/inbox-queries.js';
 import { HOSTILE_SEARCHES, playSearch, searchStepsArb, searchTextArb, type SearchKind, type SearchStep, type SearchText } from './support/search-histories.js';
-
-type Instant = InboxRow['lastActivityAt'];
-
-/** Core's `InboxFilters` without explicit `undefined`s: what both core's facade and `inboxPageFromPg` take. */
-interface Filters {
-  readonly lastActivityFrom?: Instant;
-  readonly lastActivityTo?: Instant;
-  readonly clientTypes?: ReadonlyArray<string>;
-  readonly groups?: ReadonlyArray<string>;
-  readonly homeLocations?: ReadonlyArray<string>;
-}
-
-interface Asked {
-  readonly businessId: BusinessId;
-  readonly viewer: StaffId;
-  readonly view: InboxView;
-  readonly filters: Filters;
-  readonly search: string;
-  readonly limit: number;
-}
-
-const coreWalk = (world: World, q: Asked): Promise<Walk> =>
-  walk((cursor) =>
-    world.mc.inbox({ businessId: q.businessId, viewer: staffOf(q.businessId, q.viewer), view: q.view, filters: q.filters, search: q.search, limit: q.limit, ...(cursor === undefined ? {} : { cursor }) })(),
-  );
-
-const pgWalk = (pool: Pool, schema: string, q: Asked): Promise<Walk> =>
-  walk((cursor) => inboxPageFromPg(pool, { businessId: q.businessId, viewer: staffOf(q.businessId, q.viewer), view: q.view, filters: q.filters, search: q.search, limit: q.limit, cursor }, { schema })());
 
 const rowsOf = (pages: Walk): ReadonlyArray<InboxRow> => (typeof pages === 'string' ? [] : pages.flatMap((page) => page.rows));
 

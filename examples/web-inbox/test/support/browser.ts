@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -47,3 +48,18 @@ export const screenshot = async (page: Page, name: string): Promise<void> => {
 };
 
 export type { Browser, BrowserContext, Page };
+
+/** One Chromium for the enclosing file: launched before its tests, closed after them. */
+export const useChromium = (): (() => Browser) => {
+  let launched: { readonly browser: Browser; readonly close: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    launched = await launchChromium();
+  });
+  afterAll(async () => {
+    await launched?.close();
+  });
+  return () => {
+    if (launched === undefined) throw new Error('Chromium was not launched (did beforeAll fail?)');
+    return launched.browser;
+  };
+};
