@@ -7,7 +7,7 @@
 import { DomainEvent } from '../domain/events.js';
 import { directoryProjection } from '../read-models/directory.js';
 import { newAlerts } from '../read-models/alerts.js';
-import { readModelsProjection } from '../read-models/read-models.js';
+import { ALL_READ_MODELS, readModelsProjection } from '../read-models/read-models.js';
 import { createAggregates } from './aggregates.js';
 import { randomIds, systemClock } from './default-ports.js';
 import { makeEventDecoder } from './event-codec.js';
@@ -33,7 +33,9 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
   const unknownEvents = options.unknownEvents ?? 'fail';
   const createdAt = clock.now();
   const { transportTimeoutMs, dispatchLeaseMs, maxAttempts } = checkOptions(options);
-  const readModels = createProjectionRunner(store, readModelsProjection(options.alertRetention === undefined ? {} : { alertRetention: options.alertRetention }), {
+  // With a shared read-model store, inbox and usage are its to answer: this process neither folds nor keeps them.
+  const parts = options.readModelStore === undefined ? ALL_READ_MODELS : { ...ALL_READ_MODELS, inbox: false, usage: false };
+  const readModels = createProjectionRunner(store, readModelsProjection({ parts, ...(options.alertRetention === undefined ? {} : { alertRetention: options.alertRetention }) }), {
     unknownEvents,
     upcasters,
     // A restarted facade folds the whole history on its first catch-up: only alerts recorded since this

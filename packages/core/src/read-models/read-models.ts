@@ -13,9 +13,24 @@ export interface ReadModels {
   readonly clients: ClientFinderState;
 }
 
-/** Inbox, alerts, usage and the client finder folded together from one catch-up, so they always agree on a position. */
-export const readModelsProjection = (options: { readonly alertRetention?: number } = {}): Projection<ReadModels> => {
+/** Which read models a projection keeps; one left out stays empty (another store answers for it). */
+export interface ReadModelParts {
+  readonly inbox: boolean;
+  readonly usage: boolean;
+  readonly alerts: boolean;
+  readonly clients: boolean;
+}
+
+export const ALL_READ_MODELS: ReadModelParts = { inbox: true, usage: true, alerts: true, clients: true };
+
+/**
+ * Inbox, alerts, usage and the client finder folded together from one catch-up, so they always agree on a
+ * position; `parts` leaves out those a shared read-model store answers (the facade's `readModelStore`), so
+ * a host whose inbox lives in a database neither folds nor keeps it.
+ */
+export const readModelsProjection = (options: { readonly alertRetention?: number; readonly parts?: ReadModelParts } = {}): Projection<ReadModels> => {
   const retain = options.alertRetention ?? DEFAULT_ALERT_RETENTION;
+  const parts = options.parts ?? ALL_READ_MODELS;
   return {
     name: 'message-center',
     initial: { inbox: emptyInbox, alerts: emptyAlerts, usage: emptyUsage, clients: emptyClientFinder },
@@ -23,10 +38,10 @@ export const readModelsProjection = (options: { readonly alertRetention?: number
       batch.length === 0
         ? state
         : {
-            inbox: foldInbox(state.inbox, batch),
-            alerts: foldAlerts(state.alerts, batch, retain),
-            usage: foldUsage(state.usage, batch),
-            clients: foldClientFinder(state.clients, batch),
+            inbox: parts.inbox ? foldInbox(state.inbox, batch) : state.inbox,
+            alerts: parts.alerts ? foldAlerts(state.alerts, batch, retain) : state.alerts,
+            usage: parts.usage ? foldUsage(state.usage, batch) : state.usage,
+            clients: parts.clients ? foldClientFinder(state.clients, batch) : state.clients,
           },
   };
 };

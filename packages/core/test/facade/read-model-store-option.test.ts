@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { createInMemoryEventStore, createMessageCenter, timestampFromMillis, type PeriodUsage, type ReadModelStore } from '@message-center/core';
+import { createInMemoryEventStore, createInMemoryNumberProvisioning, createMessageCenter, timestampFromMillis, type PeriodUsage, type ReadModelStore } from '@message-center/core';
+import { ALL_READ_MODELS, createProjectionRunner, readModelsProjection } from '@message-center/core/internals';
 
 const businessId = 'salon-1';
 const dana = { kind: 'staff', businessId, staffId: 'dana', permissions: ['send-email-sms'] } as const;
@@ -79,5 +80,40 @@ describe('readModelStore: the facade answers inbox, badge and usage from the sto
       expect(E.isLeft(answer) && answer.left.code).toBe('internal-error');
       expect(JSON.stringify(answer)).not.toContain('secret-token-123');
     }
+  });
+
+  it('the process folds no inbox of its own: the To: picker still finds clients, and still refuses a business that is not enabled', async () => {
+    const { store } = recording(() => null);
+    const events = createInMemoryEventStore();
+    const mc = createMessageCenter({ store: events, readModelStore: store, clock, numbers: createInMemoryNumberProvisioning({ account: 'any' }) });
+    const host = { kind: 'host', businessId } as const;
+    expect(E.isLeft(await mc.findClients({ businessId, viewer: dana, query: 'ana' })()) && 'refused').toBe('refused');
+    await mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: '+12015550123', allotment: { messagesPerPeriod: 10, overage: 'refuse' } })();
+    await mc.recordClient({ businessId, actor: host, clientId: 'ana', uid: 'A-1', name: 'Ana Lima', cellPhone: '+14155552671' })();
+    const found = await mc.findClients({ businessId, viewer: dana, query: 'ana' })();
+    expect(E.isRight(found) && found.right.clients.map((c) => c.clientId)).toEqual(['ana']);
+    const refused = await mc.findClients({ businessId: 'salon-2', viewer: { ...dana, businessId: 'salon-2' }, query: 'ana' })();
+    expect(E.isLeft(refused) && refused.left.code).toBe('message-center-not-enabled');
+  });
+});
+
+describe('readModelsProjection parts', () => {
+  it('leaves out the read models another store answers: they stay empty however many events are folded', async () => {
+    const events = createInMemoryEventStore();
+    const mc = createMessageCenter({ store: events, clock, numbers: createInMemoryNumberProvisioning({ account: 'any' }) });
+    const host = { kind: 'host', businessId } as const;
+    await mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: '+12015550123', allotment: { messagesPerPeriod: 10, overage: 'refuse' } })();
+    await mc.receiveInbound({ to: '+12015550123', from: '+14155552671', body: 'Hi', providerMessageId: 'SM00000000000000000000000000000001' })();
+    const foldWith = async (parts: typeof ALL_READ_MODELS) => {
+      const caught = await createProjectionRunner(events, readModelsProjection({ parts }), {}).catchUp()();
+      if (E.isLeft(caught)) throw new Error(caught.left.message);
+      return caught.right;
+    };
+    const folded = await foldWith({ ...ALL_READ_MODELS, inbox: false, usage: false });
+    const full = await foldWith(ALL_READ_MODELS);
+    expect(folded.inbox).toBe(readModelsProjection().initial.inbox);
+    expect(folded.usage).toBe(readModelsProjection().initial.usage);
+    expect(full.inbox).not.toBe(readModelsProjection().initial.inbox);
+    expect(folded.alerts).toEqual(full.alerts);
   });
 });

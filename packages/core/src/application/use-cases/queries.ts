@@ -93,13 +93,15 @@ export const inbox =
  * business must have the Message Center enabled, as for the inbox.
  */
 export const findClients =
-  (deps: Pick<Deps, 'readModels'>) =>
+  (deps: Pick<Deps, 'readModels' | 'store' | 'aggregates'>) =>
   (query: In.FindClientsInput): Result<FoundClientsPage> =>
     decoded(In.FindClientsInput, query)((q) =>
-      fromReadModels(deps, 'findClients', q, (models) =>
-        models.inbox.businesses.get(q.businessId)?.enabled === true
-          ? findClientsIn(models.clients, { businessId: q.businessId, query: q.query ?? '', limit: q.limit, cursor: q.cursor })
-          : E.left(notEnabled),
+      pipe(
+        allowed('findClients', q.viewer, q.businessId),
+        // From the business's own stream (cached): the inbox that knew it may live in another store.
+        TE.chain(() => enabledBusiness(deps, q.businessId)),
+        TE.chain(() => deps.readModels.catchUp()),
+        TE.chain((models) => fromEither(findClientsIn(models.clients, { businessId: q.businessId, query: q.query ?? '', limit: q.limit, cursor: q.cursor }))),
       ),
     );
 
