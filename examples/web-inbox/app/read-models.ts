@@ -41,7 +41,7 @@ export const postgresReadModels = async (options: {
     await pool.end();
     throw new Error(`cannot migrate the read models: ${migrated.left.code}: ${migrated.left.message}`);
   }
-  const runners = [pg.inboxPgProjection, pg.usagePgProjection].map((projection) =>
+  const runners = [pg.inboxPgProjection, pg.alertsPgProjection, pg.usagePgProjection].map((projection) =>
     pg.startPgProjection({ projection, pool, store: options.store, schema, idleMs: 200, onError: (error) => options.log(`read models (${projection.name}): ${error.code}: ${error.message}`) }),
   );
   const reached = async (position: LogPosition): Promise<void> => {

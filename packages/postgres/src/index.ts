@@ -35,3 +35,8 @@ export { pgReadModelStore } from './read-model-store.js';
 export { appliedPosition } from './applied-position.js';
 export { rebuildReadModels, switchableReadModelStore } from './rebuild.js';
 export type { RebuildOptions, Rebuilt } from './rebuild.js';
+
+// R7 alerts (V8).
+export { alertsPgProjection, ALERTS_PROJECTION } from './alerts-projection.js';
+export { alertsFromPg } from './alerts-query.js';
+export type { AlertsQueryError, AlertsQueryOptions } from './alerts-query.js';

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Pool } from 'pg';
 import type { EventStore, ReadModelStore } from '@message-center/core/internals';
+import { alertsPgProjection } from './alerts-projection.js';
 import { inboxPgProjection } from './inbox-projection.js';
 import type { MigrationError } from './migration-errors.js';
 import { migrate } from './migrations.js';
@@ -15,7 +16,7 @@ export interface RebuildOptions extends Omit<PgProjectionRunnerOptions, 'project
   readonly store: EventStore;
   /** The new schema: created and migrated, then filled from the start of the log. */
   readonly schema: string;
-  /** Default: inbox and usage, what `pgReadModelStore` reads. */
+  /** Default: inbox, alerts and usage, what `pgReadModelStore` reads. */
   readonly projections?: ReadonlyArray<PgProjection>;
 }
 
@@ -36,7 +37,7 @@ export interface Rebuilt {
 export const rebuildReadModels =
   (options: RebuildOptions): TE.TaskEither<MigrationError | RunnerEnded, Rebuilt> =>
   async () => {
-    const { pool, schema, projections = [inboxPgProjection, usagePgProjection], ...runnerOptions } = options;
+    const { pool, schema, projections = [inboxPgProjection, alertsPgProjection, usagePgProjection], ...runnerOptions } = options;
     const migrated = await migrate(pool, { schema })();
     if (E.isLeft(migrated)) return migrated;
     const runners = projections.map((projection) => startPgProjection({ ...runnerOptions, pool, schema, projection }));
@@ -57,6 +58,7 @@ export const switchableReadModelStore = (initial: ReadModelStore): { readonly st
     store: {
       inbox: (query) => current.inbox(query),
       unreadBadge: (query) => current.unreadBadge(query),
+      alerts: (query) => current.alerts(query),
       usage: (query) => current.usage(query),
     },
     switchTo: (next) => {

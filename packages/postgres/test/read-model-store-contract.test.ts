@@ -4,7 +4,7 @@
 // badge and usage report equals core's; folders, hidden pins, phone formattings, badge = sum and tenancy hold.
 import type { EventStore } from '@message-center/core';
 import { describeReadModelStoreContract } from '@message-center/testing';
-import { inboxPgProjection, pgReadModelStore, startPgProjection, usagePgProjection } from '../src/index.js';
+import { alertsPgProjection, inboxPgProjection, pgReadModelStore, startPgProjection, usagePgProjection } from '../src/index.js';
 import { freshDatabase } from './support/fresh-database.js';
 import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
 
@@ -14,7 +14,7 @@ describeReadModelStoreContract('PostgreSQL', async () => {
     attach: async (events: EventStore) => {
       // Each attachment is a schema of its own: a new, empty read-model store.
       const schema = await migratedSchema(db.pool, 'contract');
-      const runners = [inboxPgProjection, usagePgProjection].map((projection) => startPgProjection({ projection, ...TEST_TIMINGS, pool: db.pool, store: events, schema, pageSize: 64 }));
+      const runners = [inboxPgProjection, alertsPgProjection, usagePgProjection].map((projection) => startPgProjection({ projection, ...TEST_TIMINGS, pool: db.pool, store: events, schema, pageSize: 64 }));
       return {
         store: pgReadModelStore(db.pool, { schema }),
         caughtUp: async () => {

@@ -5,7 +5,7 @@ import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { createMessageCenter, type MessageCenter } from '@message-center/core';
-import { inboxPgProjection, pgReadModelStore, rebuildReadModels, startPgProjection, switchableReadModelStore, usagePgProjection } from '../src/index.js';
+import { alertsPgProjection, inboxPgProjection, pgReadModelStore, rebuildReadModels, startPgProjection, switchableReadModelStore, usagePgProjection } from '../src/index.js';
 import { useFreshDatabase } from './support/fresh-database.js';
 import { BUSINESSES, NEVER_ENABLED, STAFF, inboxHistoryArb, newWorld, staffOf } from './support/histories.js';
 import { walk, type Walk } from './support/inbox-walk.js';
@@ -19,6 +19,8 @@ const everything = async (mc: MessageCenter, periods: ReadonlyArray<string>): Pr
         answers.push(await walk((cursor) => mc.inbox({ businessId, viewer: staffOf(businessId, staffId), view, limit: 3, ...(cursor === undefined ? {} : { cursor }) })()));
       const badge = await mc.unreadBadge({ businessId, viewer: staffOf(businessId, staffId) })();
       answers.push(E.isRight(badge) ? badge.right : badge.left.code);
+      const alerts = await mc.alerts({ businessId, viewer: staffOf(businessId, staffId), limit: 500 })();
+      answers.push(E.isRight(alerts) ? alerts.right : alerts.left.code);
     }
     for (const period of periods) {
       const usage = await mc.usage({ businessId, viewer: { kind: 'host', businessId }, period })();
@@ -31,14 +33,14 @@ const everything = async (mc: MessageCenter, periods: ReadonlyArray<string>): Pr
 describe('rebuilding the read models into a new schema while the old one serves', () => {
   const db = useFreshDatabase('rebuild');
 
-  it('R1 R4 R6 queries answer throughout; events written during the rebuild reach the new schema; after the switch it answers as the old one and as core', async () => {
+  it('R1 R4 R6 R7 queries answer throughout; events written during the rebuild reach the new schema; after the switch it answers as the old one and as core', async () => {
     await fc.assert(
       fc.asyncProperty(inboxHistoryArb(40), inboxHistoryArb(20), async (before, during) => {
         const pool = db().pool;
         const world = newWorld();
         await world.play(before);
         const blue = await migratedSchema(pool, 'blue');
-        const blueRunners = [inboxPgProjection, usagePgProjection].map((projection) => startPgProjection({ projection, ...TEST_TIMINGS, pool, store: world.store, schema: blue }));
+        const blueRunners = [inboxPgProjection, alertsPgProjection, usagePgProjection].map((projection) => startPgProjection({ projection, ...TEST_TIMINGS, pool, store: world.store, schema: blue }));
         for (const runner of blueRunners) await caughtUp(runner);
         const switchable = switchableReadModelStore(pgReadModelStore(pool, { schema: blue }));
         const mc = createMessageCenter({ store: world.store, readModelStore: switchable.store });

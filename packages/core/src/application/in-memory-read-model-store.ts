@@ -6,6 +6,7 @@ import * as TE from './use-cases/task-either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type * as E from 'fp-ts/lib/Either.js';
 import type { DomainError } from '../domain/errors.js';
+import { alertsAfter } from '../read-models/alerts.js';
 import { inboxPage, unreadBadge } from '../read-models/inbox-query.js';
 import { readModelsProjection, type ReadModels } from '../read-models/read-models.js';
 import { usageOfPeriod } from '../read-models/usage.js';
@@ -28,6 +29,7 @@ export const inMemoryReadModelStore = (runner: ProjectionRunner<ReadModels>): Re
   return {
     inbox: (query) => from((models) => inboxPage(models.inbox, query)),
     unreadBadge: (query) => from((models) => unreadBadge(models.inbox, query)),
+    alerts: (query) => from((models) => alertsAfter(models.alerts, query)),
     usage: (query) => from((models) => usageOfPeriod(models.usage, query)),
   };
 };

@@ -33,8 +33,9 @@ export const createMessageCenter = (options: MessageCenterOptions): MessageCente
   const unknownEvents = options.unknownEvents ?? 'fail';
   const createdAt = clock.now();
   const { transportTimeoutMs, dispatchLeaseMs, maxAttempts } = checkOptions(options);
-  // With a shared read-model store, inbox and usage are its to answer: this process neither folds nor keeps them.
-  const parts = options.readModelStore === undefined ? ALL_READ_MODELS : { ...ALL_READ_MODELS, inbox: false, usage: false };
+  // With a shared read-model store, inbox, usage and alerts are its to answer: this process neither folds nor
+  // keeps them (alerts only when `onAlert` wants them pushed as batches are folded here).
+  const parts = options.readModelStore === undefined ? ALL_READ_MODELS : { ...ALL_READ_MODELS, inbox: false, usage: false, alerts: onAlert !== undefined };
   const readModels = createProjectionRunner(store, readModelsProjection({ parts, ...(options.alertRetention === undefined ? {} : { alertRetention: options.alertRetention }) }), {
     unknownEvents,
     upcasters,

@@ -66,7 +66,8 @@ export const MAX_ALERTS_PAGE = 500;
 
 const cursorOf = (p: LogPosition): string => `${p.commit.toString(36)}.${p.prepare.toString(36)}`;
 
-const positionOf = (cursor: string): LogPosition | null => {
+/** The log position an alert cursor names, or null when the text is not one (stores that keep alerts elsewhere read cursors with it). */
+export const alertCursorPosition = (cursor: string): LogPosition | null => {
   const m = /^([0-9a-z]{1,20})\.([0-9a-z]{1,20})$/.exec(cursor);
   if (m === null) return null;
   const parse = (s: string | undefined): bigint | null => {
@@ -202,7 +203,7 @@ export const alertsAfter = (state: AlertsState, query: AlertsQuery): E.Either<Do
   const limit = query.limit ?? 100;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_ALERTS_PAGE)
     return E.left({ code: 'invalid-input', message: `limit: a whole number from 1 to ${MAX_ALERTS_PAGE}`, problems: ['limit'] });
-  const after = query.after === undefined ? null : positionOf(query.after);
+  const after = query.after === undefined ? null : alertCursorPosition(query.after);
   if (query.after !== undefined && after === null)
     return E.left({ code: 'invalid-input', message: 'after: not a cursor of an alert', problems: ['after'] });
   const all = state.recent.get(query.businessId) ?? [];

@@ -27,6 +27,10 @@ const recording = (answer: () => TE.TaskEither<{ readonly code: 'read-model-unav
       calls.push(`badge ${q.businessId} ${q.viewer.staffId}`);
       return answer() ?? TE.right(7);
     },
+    alerts: (q) => {
+      calls.push(`alerts ${q.businessId} ${q.after ?? ''}`);
+      return answer() ?? TE.right({ alerts: [], cursor: null });
+    },
     usage: (q) => {
       calls.push(`usage ${q.businessId} ${q.period}`);
       return answer() ?? TE.right(usageOf(q.period));
@@ -42,7 +46,8 @@ describe('readModelStore: the facade answers inbox, badge and usage from the sto
     expect(await mc.unreadBadge({ businessId, viewer: dana })()).toEqual(E.right(7));
     expect(await mc.inbox({ businessId, viewer: dana, view: 'unread', search: 'ana' })()).toEqual(E.right({ rows: [], nextCursor: null }));
     await mc.usage({ businessId, viewer: { kind: 'host', businessId } })();
-    expect(calls).toEqual(['badge salon-1 dana', 'inbox salon-1 dana unread ana', 'usage salon-1 2026-11']);
+    expect(await mc.alerts({ businessId, viewer: dana, after: '1.2' })()).toEqual(E.right({ alerts: [], cursor: null }));
+    expect(calls).toEqual(['badge salon-1 dana', 'inbox salon-1 dana unread ana', 'usage salon-1 2026-11', 'alerts salon-1 1.2']);
   });
 
   it('B0 and input decoding come first: a refused or malformed query never reaches the store', async () => {
@@ -71,6 +76,7 @@ describe('readModelStore: the facade answers inbox, badge and usage from the sto
         throw new Error('secret-token-123 leaked?');
       },
       unreadBadge: () => () => Promise.reject(new Error('secret-token-123')),
+      alerts: () => TE.right({ alerts: [], cursor: null }),
       usage: (q) => TE.right(usageOf(q.period)),
     };
     const mc2 = createMessageCenter({ store: createInMemoryEventStore(), readModelStore: throwing, clock });

@@ -5,6 +5,7 @@ import { v003Inbox } from './v003-inbox.js';
 import { v004InboxViewsFilters } from './v004-inbox-views-filters.js';
 import { v005StoredText } from './v005-stored-text.js';
 import { v006InboxSearch } from './v006-inbox-search.js';
+import { v007Alerts } from './v007-alerts.js';
 
 /** Every migration this code knows, in order. Append only: a released entry is never edited nor removed. */
-export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage, v003Inbox, v004InboxViewsFilters, v005StoredText, v006InboxSearch];
+export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage, v003Inbox, v004InboxViewsFilters, v005StoredText, v006InboxSearch, v007Alerts];

@@ -7,11 +7,11 @@ import { createMessageCenter, type MessageCenter } from '@message-center/core';
 import { expect, it } from 'vitest';
 import { inboxHistoryArb, newWorld } from './histories.js';
 import { EVERY_BUSINESS, EVERY_STAFF, SHAPES } from './queries.js';
-import { badgeOf, inboxWalk, usageOf } from './sides.js';
+import { alertsOf, badgeOf, inboxWalk, usageOf } from './sides.js';
 import { CONTRACT_TIMEOUT_MS, type ReadModelStoreContractTarget } from './support.js';
 
 export const describeAgreement = (target: () => ReadModelStoreContractTarget): void => {
-  it('R1–R4, R6: every inbox page, badge and usage report equals core’s, for a store fed live and one that replayed the log', async () => {
+  it('R1–R4, R6, R7: every inbox page, badge, alert page and usage report equals core’s, for a store fed live and one that replayed the log', async () => {
     const t = target();
     await fc.assert(
       fc.asyncProperty(inboxHistoryArb(50), async (steps) => {
@@ -34,6 +34,12 @@ export const describeAgreement = (target: () => ReadModelStoreContractTarget): v
                 }
                 const badge = await badgeOf(world.mc, businessId, staffId);
                 for (const [name, mc] of sides) expect(await badgeOf(mc, businessId, staffId), `${name} badge of ${businessId}/${staffId}`).toEqual(badge);
+              }
+              const staffId = EVERY_STAFF[0];
+              if (staffId === undefined) throw new Error('the histories name staff');
+              for (const limit of [1, 3, 100]) {
+                const alerts = await alertsOf(world.mc, businessId, staffId, limit);
+                for (const [name, mc] of sides) expect(await alertsOf(mc, businessId, staffId, limit), `${name} alerts of ${businessId}, ${limit} a page`).toEqual(alerts);
               }
               for (const period of world.periods()) {
                 const usage = await usageOf(world.mc, businessId, period);

@@ -83,6 +83,8 @@ export const describeRules = (target: () => ReadModelStoreContractTarget): void 
       expect(E.isLeft(across) && across.left.code, 'a viewer of another business').toBe('forbidden');
       const badge = await attached.store.unreadBadge({ businessId: first, viewer: staffOf(second, s1) })();
       expect(E.isLeft(badge) && badge.left.code, 'the badge of another business').toBe('forbidden');
+      const alerts = await attached.store.alerts({ businessId: first, viewer: staffOf(second, s1) })();
+      expect(E.isLeft(alerts) && alerts.left.code, 'the alerts of another business').toBe('forbidden');
       const usage = await attached.store.usage({ businessId: first, viewer: { kind: 'host', businessId: second }, period: '2026-01' })();
       expect(E.isLeft(usage) && usage.left.code, 'the usage of another business').toBe('forbidden');
       for (const lookalike of LOOKALIKES) {

@@ -16,7 +16,7 @@ import { compareLogPositions } from '../../domain/log.js';
 import { billingPeriodOf } from '../../domain/policies/allotment.js';
 import { clientAddress, conversationAddress, streamName, type StreamAddress } from '../../domain/streams.js';
 import { ClientId, type BusinessId } from '../../domain/values/ids.js';
-import { alertsAfter, type AlertsPage } from '../../read-models/alerts.js';
+import type { AlertsPage } from '../../read-models/alerts.js';
 import { findClients as findClientsIn, type FoundClientsPage } from '../../read-models/client-finder-query.js';
 import { contactHistoryOf, type ContactHistoryView } from '../../read-models/contact-history.js';
 import { conversationView, type ConversationView } from '../../read-models/conversation-view.js';
@@ -113,9 +113,9 @@ export const unreadBadge =
 
 /** R7: the business's alerts after a cursor, oldest first. */
 export const alerts =
-  (deps: Pick<Deps, 'readModels'>) =>
+  (deps: Pick<Deps, 'readModelStore'>) =>
   (query: In.AlertsQueryInput): Result<AlertsPage> =>
-    decoded(In.AlertsQueryInput, query)((q) => fromReadModels(deps, 'alerts', q, (models) => alertsAfter(models.alerts, q)));
+    decoded(In.AlertsQueryInput, query)((q) => fromReadModelStore('alerts', q, () => deps.readModelStore.alerts(q)));
 
 /** R6 (B4): messages counted against the allotment in a billing period (default: the current one). */
 export const usage =
