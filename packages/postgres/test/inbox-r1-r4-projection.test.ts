@@ -97,7 +97,9 @@ describe('R1 and R4 (the plain inbox and the unread badge) on PostgreSQL', () =>
           await liveRunner?.stop();
         }
       }),
-      { numRuns: 18 },
+      // Enough histories that the rarer shapes (rows tied on last activity, from `tie` steps) come up in every
+      // run: with 18, a run without any happened about once in twenty.
+      { numRuns: 30 },
     );
     expect(Object.entries(seen).filter(([, n]) => n === 0).map(([what]) => what)).toEqual([]);
   }, 240_000);
