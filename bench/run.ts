@@ -17,6 +17,7 @@ const sections: ReadonlyArray<readonly [string, () => unknown]> = [
   ['twilio', twilioWebhookBench],
   ['inbox', inboxBench],
   ['clients', clientFinderBench],
+  ['postgres', async () => (await import('./postgres.js')).postgresBench()],
 ];
 
 const only = process.env['BENCH_ONLY']?.split(',');

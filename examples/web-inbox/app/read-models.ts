@@ -33,7 +33,8 @@ export const postgresReadModels = async (options: {
 }): Promise<HostReadModels> => {
   // Loaded only when asked for: the in-memory path never loads the driver.
   const [{ Pool }, pg] = await Promise.all([import('pg'), import('@message-center/postgres')]);
-  const pool = new Pool({ connectionString: options.databaseUrl });
+  // No JIT: a search's misestimated plan would compile for longer than it runs (packages/postgres/README.md).
+  const pool = new Pool({ connectionString: options.databaseUrl, options: '-c jit=off' });
   pool.on('error', (error) => options.log(`PostgreSQL connection error: ${error.message}`));
   const schema = options.schema ?? pg.DEFAULT_SCHEMA;
   const migrated = await pg.migrate(pool, { schema })();

@@ -198,7 +198,8 @@ describe('R2 search of the inbox on PostgreSQL', () => {
     await pool.query(`INSERT INTO ${table('message_center_inbox_streams')} VALUES ('0073', '0062', '0063')`);
     await pool.query(`INSERT INTO ${table('message_center_usage_conversations')} (stream_id, business_id) VALUES ('0073', '0062')`);
     await pool.query(`INSERT INTO ${table('message_center_checkpoints')} (projection, commit_position, prepare_position) VALUES ('inbox', 9, 9), ('usage', 7, 7)`);
-    expect((await right(migrate(pool, { schema }))).applied.map((m) => m.version)).toEqual([6, 7]);
+    // Migration 6 and every later one.
+    expect((await right(migrate(pool, { schema }))).applied.map((m) => m.version)).toEqual(MIGRATIONS.slice(5).map((m) => m.version));
     for (const name of ['businesses', 'streams', 'profile_words', 'text_words', 'phones'])
       expect((await pool.query(`SELECT count(*)::int AS n FROM ${table(`message_center_inbox_${name}`)}`)).rows, name).toEqual([{ n: 0 }]);
     expect((await pool.query(`SELECT count(*)::int AS n FROM ${table('message_center_usage_conversations')}`)).rows).toEqual([{ n: 1 }]);

@@ -6,6 +6,7 @@ import { v004InboxViewsFilters } from './v004-inbox-views-filters.js';
 import { v005StoredText } from './v005-stored-text.js';
 import { v006InboxSearch } from './v006-inbox-search.js';
 import { v007Alerts } from './v007-alerts.js';
+import { v008ReadMarksByConversation } from './v008-read-marks-by-conversation.js';
 
 /** Every migration this code knows, in order. Append only: a released entry is never edited nor removed. */
-export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage, v003Inbox, v004InboxViewsFilters, v005StoredText, v006InboxSearch, v007Alerts];
+export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage, v003Inbox, v004InboxViewsFilters, v005StoredText, v006InboxSearch, v007Alerts, v008ReadMarksByConversation];
