@@ -16,21 +16,12 @@ import {
   timestampFromMillis,
   type MessageCenter,
 } from '@message-center/core';
+import { must } from './support/codec-values.js';
+import { right } from './support/migration-fixtures.js';
 import { inboxPageFromPg, inboxPgProjection, startPgProjection, unreadBadgeFromPg, usageFromPg, usagePgProjection } from '../src/index.js';
 import { useFreshDatabase } from './support/fresh-database.js';
 import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
 import { walk } from './support/inbox-walk.js';
-
-const must = <A>(is: (u: unknown) => u is A, value: string): A => {
-  if (!is(value)) throw new RangeError(`rejected by its codec: ${JSON.stringify(value)}`);
-  return value;
-};
-
-const ok = async <A>(task: () => Promise<E.Either<unknown, A>>): Promise<A> => {
-  const result = await task();
-  if (E.isLeft(result)) throw new Error(`refused: ${JSON.stringify(result.left)}`);
-  return result.right;
-};
 
 // Two businesses whose ids differ only by a lone surrogate; clients whose ids tie on last activity and sort
 // differently by code point and by code unit.
@@ -54,14 +45,14 @@ const history = async (): Promise<{ readonly mc: MessageCenter; readonly store: 
   const mc = createMessageCenter({ store, numbers: createInMemoryNumberProvisioning({ account: NUMBERS }), clock: { now: () => timestampFromMillis(Date.parse(AT)) } });
   for (const [b, businessId] of BUSINESSES.entries()) {
     const host = { kind: 'host' as const, businessId };
-    await ok(mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: NUMBERS[b] ?? '', allotment: { messagesPerPeriod: 100, overage: 'allow' } }));
+    await right(mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: NUMBERS[b] ?? '', allotment: { messagesPerPeriod: 100, overage: 'allow' } }));
     for (const [c, clientId] of CLIENTS.entries()) {
       const cellPhone = `+1415555${b}${String(c).padStart(3, '0')}`;
-      await ok(
+      await right(
         mc.recordClient({ businessId, actor: host, clientId, uid: `U${c}`, name: `Client ${c}`, cellPhone, clientType: c % 2 === 0 ? 'vip\u0000' : 'vip', groups: c === 0 ? ['a\u0000b', 'a\uD800'] : ['a\uD801'], homeLocation: c === 1 ? 'x\u0000' : null }),
       );
       // Only the first business hears from its clients: the second must see none of it.
-      if (b === 0) await ok(mc.receiveInbound({ to: NUMBERS[b] ?? '', from: cellPhone, body: `hello \u0000 ${c} \uD83D`, providerMessageId: `SM${b}${c}`, receivedAt: AT }));
+      if (b === 0) await right(mc.receiveInbound({ to: NUMBERS[b] ?? '', from: cellPhone, body: `hello \u0000 ${c} \uD83D`, providerMessageId: `SM${b}${c}`, receivedAt: AT }));
     }
   }
   return { mc, store };

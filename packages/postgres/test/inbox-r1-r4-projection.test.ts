@@ -10,7 +10,7 @@ import { inboxPgProjection, plainInboxFromPg, startPgProjection, unreadBadgeFrom
 import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
 import { BUSINESSES, NEVER_ENABLED, STAFF, coreBadge, corePlainInbox, headOf, inboxHistoryArb, newWorld, staffOf, type World } from './support/histories.js';
-import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
+import { TEST_TIMINGS, caughtUp, migratedSchema, playInTwoParts } from './support/runner-fixtures.js';
 import { walk, type Walk } from './support/inbox-walk.js';
 
 const startInboxRunner = (pool: Pool, world: World, schema: string, pageSize: number): PgProjectionRunner =>
@@ -79,23 +79,7 @@ describe('R1 and R4 (the plain inbox and the unread badge) on PostgreSQL', () =>
         };
 
         // Compared mid-history and at its end: the second part is folded onto rows the first one left.
-        const cut = Math.floor((steps.length * cutAt) / 100);
-        const [first, rest] = [steps.slice(0, cut), steps.slice(cut)];
-        // Live: one runner follows the history as it is written (the doorbell and polls); else a runner folds each part afterwards.
-        const liveRunner = live ? startInboxRunner(pool, world, schema, pageSize) : null;
-        try {
-          for (const part of [first, rest]) {
-            await world.play(part);
-            const runner = liveRunner ?? startInboxRunner(pool, world, schema, pageSize);
-            try {
-              await compare(runner);
-            } finally {
-              if (liveRunner === null) await runner.stop();
-            }
-          }
-        } finally {
-          await liveRunner?.stop();
-        }
+        await playInTwoParts({ steps, cutAt, live, play: world.play, startRunner: () => startInboxRunner(pool, world, schema, pageSize), compare });
       }),
       // Enough histories that the rarer shapes (rows tied on last activity, from `tie` steps) come up in every
       // run: with 18, a run without any happened about once in twenty.

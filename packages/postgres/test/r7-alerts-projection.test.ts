@@ -11,7 +11,7 @@ import { cursorsAround, answerOf, walkAlerts, type AlertsWalk } from './support/
 import { useFreshDatabase } from './support/fresh-database.js';
 import { BUSINESSES, NEVER_ENABLED, STAFF, headOf, newWorld, staffOf, type World } from './support/histories.js';
 import { alertsHistoryArb } from './support/alerts-histories.js';
-import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
+import { TEST_TIMINGS, caughtUp, migratedSchema, playInTwoParts } from './support/runner-fixtures.js';
 import { hostileWorld } from './support/hostile-alerts.js';
 
 const startAlertsRunner = (pool: Pool, world: Pick<World, 'store'>, schema: string, pageSize: number): PgProjectionRunner =>
@@ -100,21 +100,7 @@ describe('R7 alerts on PostgreSQL', () => {
           };
 
           // Compared mid-history and at its end: the second part is folded onto rows the first one left.
-          const cut = Math.floor((steps.length * cutAt) / 100);
-          const liveRunner = live ? startAlertsRunner(pool, world, schema, pageSize) : null;
-          try {
-            for (const part of [steps.slice(0, cut), steps.slice(cut)]) {
-              await world.play(part);
-              const runner = liveRunner ?? startAlertsRunner(pool, world, schema, pageSize);
-              try {
-                await compare(runner);
-              } finally {
-                if (liveRunner === null) await runner.stop();
-              }
-            }
-          } finally {
-            await liveRunner?.stop();
-          }
+          await playInTwoParts({ steps, cutAt, live, play: world.play, startRunner: () => startAlertsRunner(pool, world, schema, pageSize), compare });
         },
       ),
       { numRuns: 25 },

@@ -1,6 +1,5 @@
 // A log for R7 with hostile text (NUL, lone surrogates) in ids, client names and bodies, a media-only message,
 // a client renamed between two messages, and a message while the conversation was muted (V8).
-import * as E from 'fp-ts/lib/Either.js';
 import {
   BusinessId,
   ClientId,
@@ -11,17 +10,8 @@ import {
   type InMemoryEventStore,
   type MessageCenter,
 } from '@message-center/core';
-
-const must = <A>(is: (u: unknown) => u is A, value: string): A => {
-  if (!is(value)) throw new RangeError(`rejected by its codec: ${JSON.stringify(value)}`);
-  return value;
-};
-
-const ok = async <A>(task: () => Promise<E.Either<unknown, A>>): Promise<A> => {
-  const result = await task();
-  if (E.isLeft(result)) throw new Error(`refused: ${JSON.stringify(result.left)}`);
-  return result.right;
-};
+import { must } from './codec-values.js';
+import { right } from './migration-fixtures.js';
 
 export interface HostileAlertsWorld {
   readonly store: InMemoryEventStore;
@@ -49,26 +39,26 @@ export const hostileWorld = async (): Promise<HostileAlertsWorld> => {
   ];
   for (const [b, businessId] of businesses.entries()) {
     const host = { kind: 'host' as const, businessId };
-    await ok(mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: NUMBERS[b] ?? '', allotment: { messagesPerPeriod: 100, overage: 'allow' } }));
-    for (const c of clients) await ok(mc.recordClient({ businessId, actor: host, clientId: c.id, uid: `U${c.id}`, name: c.name, cellPhone: c.phone }));
+    await right(mc.enableMessageCenter({ businessId, actor: host, country: 'US', number: NUMBERS[b] ?? '', allotment: { messagesPerPeriod: 100, overage: 'allow' } }));
+    for (const c of clients) await right(mc.recordClient({ businessId, actor: host, clientId: c.id, uid: `U${c.id}`, name: c.name, cellPhone: c.phone }));
   }
   const host = { kind: 'host' as const, businessId: b1 };
   const automation = { kind: 'automation' as const, businessId: b1, name: 'test' };
   let sms = 0;
   const inbound = (from: string, body: string, media: ReadonlyArray<{ readonly url: string; readonly contentType: string }> = []) =>
-    ok(mc.receiveInbound({ to: NUMBERS[0] ?? '', from, body, media: [...media], providerMessageId: `SM${(sms += 1)}` }));
+    right(mc.receiveInbound({ to: NUMBERS[0] ?? '', from, body, media: [...media], providerMessageId: `SM${(sms += 1)}` }));
   const [a, smiley, x] = clients;
   if (a === undefined || smiley === undefined || x === undefined) throw new Error('fixtures missing');
   await inbound(a.phone, 'hello \u0000 and a lone \uD83D');
   // Renamed after its first message: that alert keeps the name it had, the next shows the new one.
-  await ok(mc.recordClient({ businessId: b1, actor: host, clientId: a.id, uid: `U${a.id}`, name: 'Renamed \uDC00', cellPhone: a.phone }));
+  await right(mc.recordClient({ businessId: b1, actor: host, clientId: a.id, uid: `U${a.id}`, name: 'Renamed \uDC00', cellPhone: a.phone }));
   await inbound(a.phone, LONG);
   await inbound(smiley.phone, '', [{ url: 'https://example.com/p.jpg', contentType: 'image/jpeg' }]);
   await inbound(x.phone, 'first');
   // V8: muted as of the message: no alert for it, even once unmuted.
-  await ok(mc.mute({ businessId: b1, conversationId: x.id, actor: automation }));
+  await right(mc.mute({ businessId: b1, conversationId: x.id, actor: automation }));
   await inbound(x.phone, 'while muted \u0000');
-  await ok(mc.unmute({ businessId: b1, conversationId: x.id, actor: automation }));
+  await right(mc.unmute({ businessId: b1, conversationId: x.id, actor: automation }));
   await inbound(x.phone, 'after unmute \uDFFF');
   await inbound('+14155550999', 'a stranger');
   return {

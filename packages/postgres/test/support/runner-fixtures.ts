@@ -100,3 +100,33 @@ export const cleanFold = async (pool: Pool, options: Omit<RunnerOptions, 'pool' 
   }
   return usageTables(pool, schema);
 };
+
+/**
+ * Plays a history in two parts (cut at `cutAt` %) and compares after each: with `live`, one runner follows
+ * the history as it is written (the doorbell and polls); else a new runner folds each part afterwards, onto
+ * the rows the part before left.
+ */
+export const playInTwoParts = async <S>(options: {
+  readonly steps: ReadonlyArray<S>;
+  readonly cutAt: number;
+  readonly live: boolean;
+  readonly play: (steps: ReadonlyArray<S>) => Promise<void>;
+  readonly startRunner: () => PgProjectionRunner;
+  readonly compare: (runner: PgProjectionRunner) => Promise<void>;
+}): Promise<void> => {
+  const cut = Math.floor((options.steps.length * options.cutAt) / 100);
+  const liveRunner = options.live ? options.startRunner() : null;
+  try {
+    for (const part of [options.steps.slice(0, cut), options.steps.slice(cut)]) {
+      await options.play(part);
+      const runner = liveRunner ?? options.startRunner();
+      try {
+        await options.compare(runner);
+      } finally {
+        if (liveRunner === null) await runner.stop();
+      }
+    }
+  } finally {
+    await liveRunner?.stop();
+  }
+};
