@@ -557,7 +557,7 @@ interface Slot {
 const headMs = (s: Slot): number => s.events[s.cursor]?.ms ?? Infinity;
 const before = (a: Slot, b: Slot): boolean => headMs(a) < headMs(b) || (headMs(a) === headMs(b) && a.key < b.key);
 
-interface LogBatch {
+export interface LogBatch {
   readonly envelopes: EventEnvelope[];
   /** 1: the event is stored in the same append as the one before it. */
   readonly joins: Uint8Array;
@@ -569,7 +569,7 @@ interface LogBatch {
  * 3M events: a log held whole on the heap makes every major GC of the fold mark it (the fold then
  * spends more time in GC than folding), which a store outside the process does not cost.
  */
-class LogStream {
+export class LogStream {
   readonly census = new Census();
   private readonly heap: Slot[] = [];
   private pending = 0;
