@@ -715,11 +715,10 @@ export interface Probe {
   readonly query: InboxQuery;
 }
 
-export const describe = (p: Probe): string => {
-  const q = p.query;
+/** An inbox query in a few words, for the output. */
+export const describeQuery = (q: InboxQuery): string => {
   const f = q.filters ?? {};
   const parts = [
-    `${p.kind}${p.also === undefined ? '' : ` + ${p.also}`}:`,
     `view ${q.view ?? 'all'}`,
     `viewer ${q.viewer.staffId}`,
     q.search === undefined ? '' : `search ${JSON.stringify(q.search)}`,
@@ -732,6 +731,8 @@ export const describe = (p: Probe): string => {
   ];
   return parts.filter((x) => x !== '').join(' ');
 };
+
+export const describe = (p: Probe): string => `${p.kind}${p.also === undefined ? '' : ` + ${p.also}`}: ${describeQuery(p.query)}`;
 
 interface Series extends Latency {
   /** p99 of each page's faster of two runs: what is left once a GC or another process is not in the way. */

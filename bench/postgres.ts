@@ -21,7 +21,6 @@
  * `BENCH_PG_BADGES` (badges per viewer, 100), `BENCH_PG_ALONE` (the projections also run alone:
  * `usage,inbox`, `usage` or `0`), `BENCH_PG_PAGE` (the runners' page size), `BENCH_PG_EXPLAIN` (`missed`,
  * `all` or `0`), `BENCH_PG_STATEMENTS=1` (the inbox runner's statements alone, as the server timed them) and
- * `BENCH_PG_MARKS_INDEX=1` (an experiment: an index on the read marks by conversation, not in the package's schema).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
@@ -48,7 +47,7 @@ import {
   type PgProjection,
   type PgProjectionError,
 } from '@message-center/postgres';
-import { BUSINESS, STAFF, actorOf, chance, generateWorld, latencyOf, must, pick, pickSkewed, prng, type Census, type Client, type Latency, type Random, type World } from './inbox.js';
+import { BUSINESS, STAFF, actorOf, chance, describeQuery, generateWorld, latencyOf, must, pick, pickSkewed, prng, type Census, type Client, type Latency, type Random, type World } from './inbox.js';
 import { fillStore } from './postgres-log.js';
 import { benchDatabase, cpuBetween, newPool, serverCpu, type Pool } from './postgres-server.js';
 import { fmt, gc, heapMiB } from './report.js';
@@ -64,8 +63,6 @@ const PAGE_SIZE = process.env['BENCH_PG_PAGE'] === undefined ? undefined : Numbe
 const EXPLAIN = process.env['BENCH_PG_EXPLAIN'] ?? 'missed';
 /** Logs every statement of the inbox runner's run alone (`log_min_duration_statement = 0`) and sums their durations by statement. */
 const STATEMENTS = process.env['BENCH_PG_STATEMENTS'] === '1';
-/** An experiment: each fresh schema also gets an index on the read marks by (business, conversation) before the runners start. */
-const MARKS_INDEX = process.env['BENCH_PG_MARKS_INDEX'] === '1';
 const FIRST_QUERY_TRIES = 5;
 const PAGE = 50;
 
@@ -130,8 +127,6 @@ const runProjections = async (
   label: string,
 ): Promise<ProjectionRun> => {
   await answer(`migrate ${schema}`, migrate(pool, { schema }));
-  // An experiment, not the package's schema: what an index for the runner's DELETE of a batch's marks buys.
-  if (MARKS_INDEX) await pool.query(`CREATE INDEX IF NOT EXISTS bench_read_marks_conversation ON ${schema}.message_center_inbox_read_marks (business_id, conversation_id)`);
   const errors: PgProjectionError[] = [];
   gc();
   const serverBefore = serverCpu(postmasterPid);
@@ -237,22 +232,6 @@ const shapedQueries = async (world: World, census: Census, memory: ReadModelStor
     all[j] = a;
   }
   return all;
-};
-
-const describeQuery = (q: InboxQuery): string => {
-  const f = q.filters ?? {};
-  return [
-    `view ${q.view ?? 'all'}`,
-    `viewer ${q.viewer.staffId}`,
-    q.search === undefined ? '' : `search ${JSON.stringify(q.search)}`,
-    f.groups === undefined ? '' : `groups ${JSON.stringify(f.groups)}`,
-    f.clientTypes === undefined ? '' : `types ${JSON.stringify(f.clientTypes)}`,
-    f.homeLocations === undefined ? '' : `locations ${JSON.stringify(f.homeLocations)}`,
-    f.lastActivityFrom === undefined ? '' : `from ${f.lastActivityFrom.slice(0, 10)}`,
-    q.cursor === undefined ? '' : 'with a cursor',
-  ]
-    .filter((x) => x !== '')
-    .join(', ');
 };
 
 interface Timed {
@@ -424,7 +403,7 @@ export const postgresBench = async (): Promise<void> => {
     try {
       // (a) Projection throughput: both runners together into the schema the queries read; each alone at the end.
       const rate = (ms: number): number => census.events / (ms / 1000);
-      const pageNote = `pages of ${PAGE_SIZE ?? 500}${MARKS_INDEX ? ', with the experimental index on the read marks by conversation' : ''}`;
+      const pageNote = `pages of ${PAGE_SIZE ?? 500}`;
       const cpuNote = (run: ProjectionRun): string => `CPU: this process ${run.nodeCpu.toFixed(1)} s, the server ${run.serverCpu === null ? '?' : `${run.serverCpu.toFixed(1)} s`}`;
       console.log(`  (a) projection runners folding the whole log (${fmt(census.events)} events) into a fresh schema, ${pageNote}, from start to caughtUp():`);
       const schema = 'bench_read_models';
