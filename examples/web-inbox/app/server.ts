@@ -3,7 +3,6 @@
  * webhooks (a real number's, or the demo's "text as a client" panel's) on one `node:http` server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import * as E from 'fp-ts/lib/Either.js';
 import {
   createInMemoryEventStore,
   createInMemoryNumberProvisioning,

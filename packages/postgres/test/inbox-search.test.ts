@@ -12,7 +12,7 @@ import { MIGRATIONS } from '../src/schema/migration-list.js';
 import { qualified } from '../src/schema-path.js';
 import { freshSchema, right } from './support/migration-fixtures.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, NEVER_ENABLED, STAFF, inboxHistoryArb, newWorld, staffOf, type World } from './support/histories.js';
+import { BUSINESSES, NEVER_ENABLED, STAFF, inboxHistoryArb, newWorld, type World } from './support/histories.js';
 import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
 import { type Walk } from './support/inbox-walk.js';
 import { coreWalk, pgWalk, type Asked, type Filters } from './support/inbox-queries.js';

@@ -4,7 +4,6 @@
 // groups and home locations. Search (R2) is not part of this step.
 import { textFromStored } from '../src/stored-text.js';
 import { fc } from '@fast-check/vitest';
-import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { INBOX_VIEWS, type InboxRow, type InboxView, type StaffId } from '@message-center/core';
 import { inboxPageFromPg, inboxPgProjection, startPgProjection } from '../src/index.js';
@@ -12,7 +11,7 @@ import { migrate, migrateWith } from '../src/migrations.js';
 import { MIGRATIONS } from '../src/schema/migration-list.js';
 import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, CLIENT_TYPES, GROUPS, HOME_LOCATIONS, NEVER_ENABLED, STAFF, inboxHistoryArb, newWorld, staffOf, type World } from './support/histories.js';
+import { BUSINESSES, CLIENT_TYPES, GROUPS, HOME_LOCATIONS, NEVER_ENABLED, STAFF, inboxHistoryArb, newWorld, staffOf } from './support/histories.js';
 import { freshSchema, right } from './support/migration-fixtures.js';
 import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
 import { type Walk } from './support/inbox-walk.js';

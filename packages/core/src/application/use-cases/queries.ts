@@ -10,7 +10,6 @@ import * as TE from './task-either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Actor, BusinessActor } from '../../domain/actor.js';
 import type { Operation } from '../../domain/authorization.js';
-import { notEnabled, type DomainError } from '../../domain/errors.js';
 import type { DomainEvent } from '../../domain/events.js';
 import { compareLogPositions } from '../../domain/log.js';
 import { billingPeriodOf } from '../../domain/policies/allotment.js';
@@ -21,7 +20,6 @@ import { findClients as findClientsIn, type FoundClientsPage } from '../../read-
 import { contactHistoryOf, type ContactHistoryView } from '../../read-models/contact-history.js';
 import { conversationView, type ConversationView } from '../../read-models/conversation-view.js';
 import type { InboxPage } from '../../read-models/inbox-query.js';
-import type { ReadModels } from '../../read-models/read-models.js';
 import type { PeriodUsage } from '../../read-models/usage.js';
 import { decodeOwnEvent } from '../command-handler.js';
 import * as In from '../facade-inputs.js';
@@ -30,19 +28,6 @@ import type { Result } from '../message-center-api.js';
 import type { RecordedEvent } from '../ports/event-store.js';
 import { enabledBusiness, load, type Deps } from './deps.js';
 import { allowed, decoded, fromEither } from './use-case.js';
-
-/** B0, then the read models as of now, then the answer. */
-const fromReadModels = <Q extends { readonly viewer: Actor | BusinessActor; readonly businessId: BusinessId }, A>(
-  deps: Pick<Deps, 'readModels'>,
-  operation: Operation,
-  q: Q,
-  answer: (models: ReadModels, q: Q) => E.Either<DomainError, A>,
-): Result<A> =>
-  pipe(
-    allowed(operation, q.viewer, q.businessId),
-    TE.chain(() => deps.readModels.catchUp()),
-    TE.chain((models) => fromEither(answer(models, q))),
-  );
 
 /** A conversation as one staff member sees it (V4–V9), from the conversation's own stream. */
 export const conversation =
