@@ -7,7 +7,9 @@
  * EVENTSTOREDB_URL=esdb://… keeps the events in EventStoreDB; TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
  * PUBLIC_URL and BUSINESS_NUMBER use a real Twilio number instead of the panel. PORT and HOST set where
  * it listens (default 127.0.0.1:3000; PORT=0 picks a free port). DATABASE_URL=postgres://… keeps the read
- * models in PostgreSQL (PG_SCHEMA: its schema, default public), shared by every instance.
+ * models in PostgreSQL (PG_SCHEMA: its schema, default public), shared by every instance. SEED=false: the
+ * demo's clients and morning are not recorded, for a second instance of a shared store (seeding adds only
+ * what the store lacks, but two instances starting at once could both send the morning's messages).
  */
 import { configFromEnvironment } from './app/config.js';
 import { startWebInbox, type RunningWebInbox } from './app/server.js';
@@ -17,6 +19,11 @@ import { storeFromEnvironment } from '../shared/store.js';
 const configured = configFromEnvironment(process.env);
 if ('problem' in configured) {
   console.error(`web-inbox: ${configured.problem}`);
+  process.exit(2);
+}
+const seedText = process.env['SEED'] ?? '';
+if (!['', 'true', 'false'].includes(seedText)) {
+  console.error(`web-inbox: SEED must be true or false (got ${JSON.stringify(seedText.slice(0, 20))})`);
   process.exit(2);
 }
 const secret = configured.config.twilio?.authToken ?? null;
@@ -35,7 +42,7 @@ const readModels: HostReadModels =
         await persistence.close().catch(() => undefined);
         return fail('cannot open the read models on PostgreSQL', error);
       });
-const running: RunningWebInbox = await startWebInbox({ ...configured.config, store: persistence.store, readModels, ...(persistence.ids === undefined ? {} : { ids: persistence.ids }) }).catch(async (error: unknown) => {
+const running: RunningWebInbox = await startWebInbox({ ...configured.config, store: persistence.store, readModels, seed: seedText !== 'false', ...(persistence.ids === undefined ? {} : { ids: persistence.ids }) }).catch(async (error: unknown) => {
   await readModels.close().catch(() => undefined);
   await persistence.close().catch(() => undefined);
   return fail('cannot start', error);

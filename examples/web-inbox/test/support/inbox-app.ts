@@ -9,7 +9,10 @@ import { startWebInbox, type RunningWebInbox } from '../../app/server.js';
 
 export const startApp = (): Promise<RunningWebInbox> => startWebInbox({ host: '127.0.0.1', port: 0, twilio: null, log: () => undefined });
 
-export const openInbox = async (browser: Browser, app: RunningWebInbox, staffId: string): Promise<Page> => {
+/** Where an inbox listens: an in-process server's, or a host process's (inbox-process.ts). */
+export type Listening = Pick<RunningWebInbox, 'url'>;
+
+export const openInbox = async (browser: Browser, app: Listening, staffId: string): Promise<Page> => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -30,14 +33,14 @@ const pageProblems = new WeakMap<Page, ReadonlyArray<string>>();
 export const problemsOf = (page: Page): ReadonlyArray<string> => pageProblems.get(page) ?? [];
 
 /** A client texts the salon: a signed inbound webhook posted by the server's simulator, not by the page. */
-export const clientTexts = async (app: RunningWebInbox, from: string, body: string, pictures = 0): Promise<void> => {
+export const clientTexts = async (app: Listening, from: string, body: string, pictures = 0): Promise<void> => {
   const response = await fetch(`${app.url}/api/simulate/text`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, body, pictures }) });
   const answer: unknown = await response.json();
   if (!response.ok || typeof answer !== 'object' || answer === null || !('status' in answer) || answer.status !== 200) throw new Error(`the inbound webhook was not accepted: ${JSON.stringify(answer)}`);
 };
 
 /** Twilio reports a status for an outbound message (by its provider id). */
-export const twilioReports = async (app: RunningWebInbox, providerMessageId: string, status: string): Promise<void> => {
+export const twilioReports = async (app: Listening, providerMessageId: string, status: string): Promise<void> => {
   const response = await fetch(`${app.url}/api/simulate/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ providerMessageId, status }) });
   const answer: unknown = await response.json();
   if (!response.ok || typeof answer !== 'object' || answer === null || !('status' in answer) || answer.status !== 200) throw new Error(`the status callback was not accepted: ${JSON.stringify(answer)}`);
