@@ -1,6 +1,5 @@
 import type { ClientBase } from 'pg';
 import {
-  StaffId,
   UNREAD_MARK,
   businessOfStream,
   emptyInbox,
@@ -20,11 +19,13 @@ import {
   type EventEnvelope,
   type InboxEntry,
 } from '@message-center/core/internals';
+import { ANYONE } from './any-viewer.js';
 import { recordOf, storedRecordOf } from './inbox-records.js';
 import { storedText, textFromStored } from './stored-text.js';
 import { cardWordsOf, messageWordsOf } from './search-rules.js';
 import { writeSearch, type ProfileSearch, type StartedSearch } from './search-projection.js';
 import type { PgProjection } from './pg-projection.js';
+import { badgeDeltasOf, writeBadgeTotals } from './badge-totals.js';
 
 // R1, R2 (search), R3 (filters), R4 and V4–V7 in PostgreSQL: the rows of core's inbox read model
 // (read-models/inbox.ts), folded by core's own functions. A batch loads the conversation records its events
@@ -57,12 +58,6 @@ interface BusinessChange {
 // Any string may be an id (NUL included): the pair is written so that no two pairs share a key.
 const keyOf = (businessId: string, conversationId: string): string => JSON.stringify([businessId, conversationId]);
 
-/** With B3 off the viewer does not matter (V7: the shared mark counts for everyone); any id will do, as in core. */
-const ANYONE: StaffId = (() => {
-  const id = '*';
-  if (!StaffId.is(id)) throw new Error('unreachable: "*" is a staff id');
-  return id;
-})();
 
 /** What core's fold keeps of one event alone (a ConversationStarted's record, a ClientProfileRecorded's card and its words). */
 const foldedBusiness = (envelope: EventEnvelope, businessId: BusinessId): BusinessInbox | undefined => foldInbox(emptyInbox, [envelope]).businesses.get(businessId);
@@ -194,12 +189,12 @@ const writeRecords = async (client: ClientBase, records: ReadonlyArray<{ readonl
     [business, conversation],
   );
   const marks = records.flatMap((r) =>
-    [...r.record.staffRead].map(([staffId, mark]) => ({ businessId: r.businessId, conversationId: r.record.conversationId, staffId, mark, unread: unreadCountFor(r.record, staffId, true), folder: folderFor(r.record, staffId, true) })),
+    [...r.record.staffRead].map(([staffId, mark]) => ({ businessId: r.businessId, conversationId: r.record.conversationId, staffId, mark, unread: unreadCountFor(r.record, staffId, true), folder: folderFor(r.record, staffId, true), pinned: r.record.pinned, lastActivityMs: r.record.orderKey.ms })),
   );
   if (marks.length === 0) return;
   await client.query(
-    `INSERT INTO message_center_inbox_read_marks (business_id, conversation_id, staff_id, read_up_to_seq, marked_unread, unread, folder)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::boolean[], $6::integer[], $7::text[])`,
+    `INSERT INTO message_center_inbox_read_marks (business_id, conversation_id, staff_id, read_up_to_seq, marked_unread, unread, folder, segment, last_activity_ms)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::boolean[], $6::integer[], $7::text[], $8::smallint[], $9::bigint[])`,
     [
       marks.map((m) => storedText(m.businessId)),
       marks.map((m) => storedText(m.conversationId)),
@@ -208,6 +203,9 @@ const writeRecords = async (client: ClientBase, records: ReadonlyArray<{ readonl
       marks.map((m) => m.mark.markedUnread),
       marks.map((m) => m.unread),
       marks.map((m) => m.folder),
+      // The conversation's place in the inbox order (as its row's), so a folder view walks the viewer's marks.
+      marks.map((m) => (m.pinned ? 0 : 1)),
+      marks.map((m) => m.lastActivityMs),
     ],
   );
 };
@@ -224,6 +222,8 @@ const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope
     if (event.type === 'ConversationStarted')
       wanted.set(keyOf(event.data.businessId, event.data.conversationId), { businessId: event.data.businessId, conversationId: event.data.conversationId });
   const records = await loadRecords(client, [...wanted.values()]);
+  // R4: the records as they were before this batch, against which its badge totals move.
+  const loaded: ReadonlyMap<string, ConversationRecord> = new Map(records);
 
   const businesses = new Map<string, BusinessChange>();
   const cards = new Map<string, { readonly businessId: string; readonly card: ClientCard }>();
@@ -297,6 +297,7 @@ const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope
   await writeClients(client, cards);
   await writeStreams(client, newStreams);
   await writeRecords(client, [...changed.values()]);
+  await writeBadgeTotals(client, badgeDeltasOf([...changed].map(([key, { businessId, record }]) => ({ businessId, before: loaded.get(key), after: record }))));
   await writeSearch(client, { profiles: [...profiles.values()], texts: [...texts.values()], started });
 };
 

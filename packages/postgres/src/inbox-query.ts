@@ -11,11 +11,12 @@ import { poolSecrets } from './pool-secrets.js';
 import { columnOf } from './rows.js';
 import type { DatabaseFailure } from './runner-errors.js';
 import { qualified, schemaNameProblem } from './schema-path.js';
-import { searchCondition } from './search-query.js';
+import { pageStatement } from './inbox-page-sql.js';
+import { RARE_BELOW, searchCondition, wordCountsStatement } from './search-query.js';
 import { searchTermsOf } from './search-rules.js';
 
-// R1 (the inbox: the plain view and the folder views V4–V7), R3 (the filters) and R4 (the unread badge) read
-// from the inbox projection's tables, answering as core's `inboxPage` and `unreadBadge` do over the in-memory
+// R1 (the inbox: the plain view and the folder views V4–V7) and R3 (the filters) read from the inbox
+// projection's tables (R4, the badge: `badge-query.ts`), answering as core's `inboxPage` does over the in-memory
 // read model: the same authorization (core's `authorize`), the same refusals in the same order, the same rows
 // (built by core's `inboxRow` from the stored record and card), the same page boundaries and the same cursors.
 // The folders are not decided here: the projection stores core's `folderFor` of each record (for the shared
@@ -43,28 +44,29 @@ export interface PgInboxQuery extends PlainInboxQuery {
   readonly filters?: InboxFilters | undefined;
 }
 
-export interface BadgeQuery {
-  readonly viewer: StaffActor;
-  readonly businessId: BusinessId;
-}
-
 export interface PgQueryOptions {
   /** The schema `migrate` put the tables in (default `public`). */
   readonly schema?: string;
+  /**
+   * R2: from how many matching words a search word is common (probed while the inbox order is walked) rather
+   * than rare (the page fetched from its matches); default RARE_BELOW (5,000). Both answer the same; tests set
+   * 0 (always walk) and a large number (always fetch) to hold both ways to core's answers.
+   */
+  readonly commonWordFrom?: number;
 }
 
 const invalid = (field: string, message: string): DomainError => ({ code: 'invalid-input', message, problems: [field] });
 
 // ------------------------------------------------------------------------------------------------ common
 
-const schemaProblem = (schema: string): DomainError | null => {
+export const schemaProblem = (schema: string): DomainError | null => {
   const problem = schemaNameProblem(schema);
   return problem === null ? null : invalid('schema', `schema ${JSON.stringify(schema)} ${problem}`);
 };
 
-const unreadable = (what: string): DatabaseFailure => ({ code: 'database-error', message: `the inbox tables hold a ${what} this code cannot read`, sqlState: null });
+export const unreadable = (what: string): DatabaseFailure => ({ code: 'database-error', message: `the inbox tables hold a ${what} this code cannot read`, sqlState: null });
 
-const rowsOf = async (pool: Pool, sql: string, values: ReadonlyArray<unknown>, what: string): Promise<E.Either<DatabaseFailure, ReadonlyArray<unknown>>> => {
+export const rowsOf = async (pool: Pool, sql: string, values: ReadonlyArray<unknown>, what: string): Promise<E.Either<DatabaseFailure, ReadonlyArray<unknown>>> => {
   try {
     return E.right((await pool.query(sql, [...values])).rows);
   } catch (cause: unknown) {
@@ -73,20 +75,39 @@ const rowsOf = async (pool: Pool, sql: string, values: ReadonlyArray<unknown>, w
 };
 
 /** B1 as core: a business the read model does not know, or not enabled, is refused. */
-const businessOf = (row: unknown): E.Either<InboxQueryError, { readonly individual: boolean }> => {
+export const businessOf = (row: unknown): E.Either<InboxQueryError, { readonly individual: boolean }> => {
   const enabled = columnOf(row, 'enabled');
   const individual = columnOf(row, 'individual');
   return enabled === true && typeof individual === 'boolean' ? E.right({ individual }) : E.left(notEnabled);
 };
 
-// ------------------------------------------------------------------------------------------------ R1, R3
+// ------------------------------------------------------------------------------------------------ R1, R2, R3
+
+/** The indexes of the search words with fewer than `commonFrom` matching words in the business (`search-query.ts`). */
+const rareWords = async (pool: Pool, schema: string, business: unknown, words: ReadonlyArray<string>, businessId: string, commonFrom: number): Promise<E.Either<DatabaseFailure, ReadonlySet<number>>> => {
+  if (commonFrom <= 0) return E.right(new Set());
+  const sql = wordCountsStatement(schema, words.length, commonFrom);
+  if (sql === null) return E.right(new Set());
+  const counted = await rowsOf(pool, sql, [business, ...words.map(storedText)], `searching the inbox of ${businessId}`);
+  if (E.isLeft(counted)) return counted;
+  const row = counted.right[0];
+  const rare = new Set<number>();
+  words.forEach((_, i) => {
+    // count(*) comes back as a string (bigint); anything unreadable is taken as common (walked: right, maybe slower).
+    const n = Number(columnOf(row, `n${i + 1}`));
+    if (Number.isFinite(n) && n < commonFrom) rare.add(i);
+  });
+  return E.right(rare);
+};
 
 /** A list filter as core reads it: absent or empty is no filter. */
 const listFilter = (values: ReadonlyArray<string> | undefined): ReadonlyArray<string> | null => (values === undefined || values.length === 0 ? null : values);
 
-const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string): Promise<E.Either<InboxQueryError, InboxPage>> => {
+const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, commonFrom: number): Promise<E.Either<InboxQueryError, InboxPage>> => {
   const badSchema = schemaProblem(schema);
   if (badSchema !== null) return E.left(badSchema);
+  // Written into the counting statement as its LIMIT: an integer, or refused.
+  if (!Number.isSafeInteger(commonFrom) || commonFrom < 0) return E.left(invalid('commonWordFrom', 'commonWordFrom is a whole number from 0'));
   const authorized = authorize('inbox', query.viewer, query.businessId);
   if (E.isLeft(authorized)) return authorized;
   // Checked here, reported after the business (core's order: business, limit, view, cursor, filters).
@@ -124,40 +145,24 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string): Pro
     from,
     to,
   ];
-  // R2's condition takes the parameters after these.
-  const search = terms === null ? null : searchCondition(schema, terms, 'c.conversation_id', 'q.business_id', values.length + 1);
+  // R2: which words are rare enough to fetch the page from (the others are probed while walking); the
+  // condition takes the parameters after these.
+  const rare = refused || terms === null || terms.digits !== null ? E.right(new Set<number>()) : await rareWords(pool, schema, values[0], terms.words, query.businessId, commonFrom);
+  if (E.isLeft(rare)) return rare;
+  const search = terms === null ? null : searchCondition(schema, terms, rare.right, 'q.business_id', values.length + 1);
   // One statement: the business's mode and the rows come from one snapshot, even while the runner commits.
-  // The card is joined in the clients key's collation (`conversation_id` is "C"), else its index goes unused.
   // V4–V7: the viewer's folder is the one core's `folderFor` gave the record for their own mark (B3 on, a
   // mark row), for someone without a mark (B3 on, none), or for the shared mark (B3 off).
   const fetched = await rowsOf(
     pool,
-    `SELECT b.enabled, b.individual, p.segment, p.record, p.card
-       FROM (SELECT $1::text AS business_id) q
-       LEFT JOIN ${qualified(schema, 'message_center_inbox_businesses')} b ON b.business_id = q.business_id
-       LEFT JOIN LATERAL (
-         SELECT c.segment, c.last_activity_ms, c.conversation_id, c.record, cl.card
-           FROM ${qualified(schema, 'message_center_inbox_conversations')} c
-           LEFT JOIN ${qualified(schema, 'message_center_inbox_clients')} cl ON cl.business_id = c.business_id AND cl.client_id = (c.conversation_id COLLATE "default")
-           LEFT JOIN ${qualified(schema, 'message_center_inbox_read_marks')} m
-             ON b.individual AND $7::text <> 'all' AND m.business_id = c.business_id AND m.staff_id = $6 AND m.conversation_id = c.conversation_id
-          WHERE c.business_id = q.business_id
-            AND CASE WHEN $7::text = 'all' THEN NOT c.archived
-                     WHEN b.individual THEN coalesce(m.folder, c.fresh_folder) = $7::text
-                     ELSE c.shared_folder = $7::text END
-            AND ($8::boolean OR c.segment = 1)
-            AND ($9::text[] IS NULL OR cl.client_type = ANY($9::text[]))
-            AND ($10::text[] IS NULL OR cl.groups && $10::text[])
-            AND ($11::text[] IS NULL OR cl.home_location = ANY($11::text[]))
-            AND ($12::bigint IS NULL OR c.last_activity_ms >= $12::bigint)
-            AND ($13::bigint IS NULL OR c.last_activity_ms < $13::bigint)
-            ${search === null ? '' : `AND ${search.condition}`}
-            AND ($2::smallint IS NULL OR c.segment > $2 OR (c.segment = $2 AND (c.last_activity_ms < $3::bigint
-                 OR (c.last_activity_ms = $3::bigint AND c.conversation_id > ($4::text COLLATE "C")))))
-          ORDER BY c.segment, c.last_activity_ms DESC, c.conversation_id
-          LIMIT $5
-       ) p ON b.enabled
-      ORDER BY p.segment, p.last_activity_ms DESC, p.conversation_id`,
+    pageStatement({
+      schema,
+      folderView: badView === null && view !== 'all',
+      plain,
+      cursorSegment: after?.segment ?? null,
+      filters: { clientTypes: clientTypes !== null, groups: groups !== null, homeLocations: homeLocations !== null, from: from !== null, to: to !== null },
+      search,
+    }),
     [...values, ...(search?.values ?? [])],
     `reading the inbox of ${query.businessId}`,
   );
@@ -204,7 +209,7 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string): Pro
 export const inboxPageFromPg =
   (pool: Pool, query: PgInboxQuery, options: PgQueryOptions = {}): TE.TaskEither<InboxQueryError, InboxPage> =>
   () =>
-    inboxPageOf(pool, query, options.schema ?? DEFAULT_SCHEMA);
+    inboxPageOf(pool, query, options.schema ?? DEFAULT_SCHEMA, options.commonWordFrom ?? RARE_BELOW);
 
 /**
  * R1 and V9: one page of the plain inbox (view `all`, no search, no filter) as the viewer sees it, as core's
@@ -214,40 +219,4 @@ export const inboxPageFromPg =
 export const plainInboxFromPg =
   (pool: Pool, query: PlainInboxQuery, options: PgQueryOptions = {}): TE.TaskEither<InboxQueryError, InboxPage> =>
   () =>
-    inboxPageOf(pool, { viewer: query.viewer, businessId: query.businessId, cursor: query.cursor, limit: query.limit }, options.schema ?? DEFAULT_SCHEMA);
-
-// ------------------------------------------------------------------------------------------------ R4
-
-const badge = async (pool: Pool, query: BadgeQuery, schema: string): Promise<E.Either<InboxQueryError, number>> => {
-  const badSchema = schemaProblem(schema);
-  if (badSchema !== null) return E.left(badSchema);
-  const authorized = authorize('unreadBadge', query.viewer, query.businessId);
-  if (E.isLeft(authorized)) return authorized;
-  // V7: B3 on, the viewer's own count where they have a mark, else that of someone who never opened it; B3
-  // off, the shared count. V8: muted conversations count for nothing. The counts are core's, stored per row.
-  const fetched = await rowsOf(
-    pool,
-    `SELECT b.enabled, b.individual,
-            (SELECT coalesce(sum(CASE WHEN b.individual THEN coalesce(m.unread, c.fresh_unread) ELSE c.shared_unread END), 0)::text
-               FROM ${qualified(schema, 'message_center_inbox_conversations')} c
-               LEFT JOIN ${qualified(schema, 'message_center_inbox_read_marks')} m
-                 ON b.individual AND m.business_id = c.business_id AND m.staff_id = $2 AND m.conversation_id = c.conversation_id
-              WHERE c.business_id = q.business_id AND NOT c.muted) AS badge
-       FROM (SELECT $1::text AS business_id) q
-       LEFT JOIN ${qualified(schema, 'message_center_inbox_businesses')} b ON b.business_id = q.business_id`,
-    [storedText(query.businessId), storedText(query.viewer.staffId)],
-    `reading the unread badge of ${query.businessId}`,
-  );
-  if (E.isLeft(fetched)) return fetched;
-  const row = fetched.right[0];
-  const business = businessOf(row);
-  if (E.isLeft(business)) return business;
-  const total = columnOf(row, 'badge');
-  return typeof total === 'string' && /^\d+$/.test(total) ? E.right(Number(total)) : E.left(unreadable('badge total'));
-};
-
-/** R4: the viewer's unread badge (V7 by B3, V8 without muted conversations), as core's `unreadBadge` answers it. Never rejects. */
-export const unreadBadgeFromPg =
-  (pool: Pool, query: BadgeQuery, options: PgQueryOptions = {}): TE.TaskEither<InboxQueryError, number> =>
-  () =>
-    badge(pool, query, options.schema ?? DEFAULT_SCHEMA);
+    inboxPageOf(pool, { viewer: query.viewer, businessId: query.businessId, cursor: query.cursor, limit: query.limit }, options.schema ?? DEFAULT_SCHEMA, RARE_BELOW);

@@ -27,8 +27,10 @@ export type { UsageQueryError } from './usage-query.js';
 
 // R1 (the inbox, its folder views V4–V7), R2 (its search), R3 (its filters) and R4 (the unread badge).
 export { inboxPgProjection, INBOX_PROJECTION } from './inbox-projection.js';
-export { inboxPageFromPg, plainInboxFromPg, unreadBadgeFromPg } from './inbox-query.js';
-export type { BadgeQuery, InboxQueryError, PgInboxQuery, PgQueryOptions, PlainInboxQuery } from './inbox-query.js';
+export { inboxPageFromPg, plainInboxFromPg } from './inbox-query.js';
+export type { InboxQueryError, PgInboxQuery, PgQueryOptions, PlainInboxQuery } from './inbox-query.js';
+export { unreadBadgeFromPg } from './badge-query.js';
+export type { BadgeQuery } from './badge-query.js';
 
 // The facade's read-model store on PostgreSQL (issue 15): `createMessageCenter({ store, readModelStore })`.
 export { pgReadModelStore } from './read-model-store.js';

@@ -4,7 +4,8 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { Pool } from 'pg';
 import { authorize, type DomainError, type MessageCenterError, type ReadModelStore } from '@message-center/core/internals';
 import { alertsFromPg } from './alerts-query.js';
-import { inboxPageFromPg, unreadBadgeFromPg, type PgQueryOptions } from './inbox-query.js';
+import { inboxPageFromPg, type PgQueryOptions } from './inbox-query.js';
+import { unreadBadgeFromPg } from './badge-query.js';
 import type { DatabaseFailure } from './runner-errors.js';
 import { usageFromPg } from './usage-query.js';
 

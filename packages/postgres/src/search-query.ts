@@ -8,42 +8,88 @@ import { storedText } from './stored-text.js';
 // and cut by core in the process (`search-rules.ts`), so SQL compares code units only: a word prefix is
 // one btree range of the stored hex (`storedText`), and the digits a LIKE on E.164 that pg_trgm's index
 // answers. Neither needs escaping: hex digits and ASCII digits hold no `%`, `_` or `\`.
+//
+// How a word is looked for is chosen here, not left to the planner: its estimate of a prefix range outside the
+// most common words is about one row whatever the range holds (at 100,000 conversations "charged" matched
+// 16,228 and was estimated at 1), so it fetched every match of a common word and probed a second word's whole
+// range per row (1.9 s). A first statement counts each word's matches up to RARE_BELOW (`wordCountsStatement`);
+// a rare word is a set the page is fetched from (few rows, sorted), a common one a probe of each row's own
+// words while the inbox order is walked, which stops at the page.
+
+/** Up to this many matching words a word is fetched from; from it on, probed while walking the inbox order (costs meet near 2,000 at 100,000 conversations). */
+export const RARE_BELOW = 5_000;
 
 export interface SearchSql {
-  /** `<column> IN (…)`, a condition of the page's statement. */
-  readonly condition: string;
-  /** Its parameters, numbered from the `first` it was given. */
+  /** Conditions on `c.conversation_id` that may drive the page (a rare word's matches, the numbers), or null. */
+  readonly fetched: string | null;
+  /** Conditions on `walked.conversation_id` checked on each row of the walk in inbox order, after the filters (a common word's probe), or null. */
+  readonly probed: string | null;
+  /** Their parameters, numbered from the `first` it was given. */
   readonly values: ReadonlyArray<unknown>;
 }
 
 /** Greater than every hex digit: `w || 'g'` is the end of the range of words starting with `w`. */
 const PAST_HEX = 'g';
 
-/** The business's conversations `terms` finds, as `column IN (…)`; `business` is the SQL of its stored id. */
-export const searchCondition = (schema: string, terms: SearchTerms, column: string, business: string, first: number): SearchSql => {
-  const sets: string[] = [];
+/** The word tables key conversations in the default collation (the clients' key is the conversation id). */
+const inDefault = (column: string): string => `(${column} COLLATE "default")`;
+
+const inRange = (business: string, word: string): string =>
+  `w.business_id = ${business} AND w.word >= (${word}::text COLLATE "C") AND w.word < ((${word}::text || '${PAST_HEX}') COLLATE "C")`;
+
+/** The ids of the conversations with a card word or a message word starting with `word` (a parameter). */
+const matching = (schema: string, business: string, word: string): string =>
+  `SELECT w.client_id AS id FROM ${qualified(schema, 'message_center_inbox_profile_words')} w WHERE ${inRange(business, word)}
+   UNION ALL
+   SELECT w.conversation_id FROM ${qualified(schema, 'message_center_inbox_text_words')} w WHERE ${inRange(business, word)}`;
+
+/** Whether the row's own card or messages have a word starting with `word`: one probe of each table's (business, conversation, word) index. */
+const probe = (schema: string, business: string, word: string, id: string): string =>
+  `EXISTS (SELECT 1 FROM ${qualified(schema, 'message_center_inbox_profile_words')} w WHERE w.client_id = ${id} AND ${inRange(business, word)}
+           UNION ALL
+           SELECT 1 FROM ${qualified(schema, 'message_center_inbox_text_words')} w WHERE w.conversation_id = ${id} AND ${inRange(business, word)})`;
+
+/**
+ * One row, `n1`…: how many card and message words of business $1 start with each of `words` ($2…), counted up
+ * to `cap` per table. Null when there are no words to count.
+ */
+export const wordCountsStatement = (schema: string, words: number, cap: number = RARE_BELOW): string | null => {
+  if (words === 0) return null;
+  const capped = (table: string, word: string): string =>
+    `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', word)} LIMIT ${cap}) x)`;
+  const counts = Array.from({ length: words }, (_, i) => {
+    const word = `$${i + 2}`;
+    return `${capped('message_center_inbox_profile_words', word)} + ${capped('message_center_inbox_text_words', word)} AS n${i + 1}`;
+  });
+  return `SELECT ${counts.join(', ')}`;
+};
+
+/**
+ * The business's conversations `terms` finds, as conditions on the conversation id of the walk (`c`) and of
+ * its rows after the filters (`walked`); `business` is the SQL of its stored id; `rare` holds the indexes of the
+ * words counted below RARE_BELOW.
+ */
+export const searchCondition = (schema: string, terms: SearchTerms, rare: ReadonlySet<number>, business: string, first: number): SearchSql => {
   const values: unknown[] = [];
   const param = (value: unknown): string => {
     values.push(value);
     return `$${first + values.length - 1}`;
   };
-  if (terms.words.length > 0) {
-    const words = param(terms.words.map(storedText));
-    // Which query words (by position, so a repeated word counts once per place) each conversation matches.
-    const matches = (table: string, id: string): string =>
-      `SELECT s.i, w.${id} AS id
-         FROM unnest(${words}::text[]) WITH ORDINALITY AS s(word, i)
-         JOIN ${qualified(schema, table)} w
-           ON w.business_id = ${business} AND w.word >= (s.word COLLATE "C") AND w.word < ((s.word || '${PAST_HEX}') COLLATE "C")`;
-    sets.push(
-      `SELECT m.id FROM (${matches('message_center_inbox_profile_words', 'client_id')} UNION ${matches('message_center_inbox_text_words', 'conversation_id')}) m
-        GROUP BY m.id HAVING count(DISTINCT m.i) = cardinality(${words}::text[])`,
-    );
+  // The set's ids are turned to the conversations' collation ("C"), so each is one probe of their primary key.
+  const inSet = (set: string): string => `c.conversation_id IN (SELECT s.id COLLATE "C" FROM (${set}) s(id))`;
+  const words = terms.words.map((word) => param(storedText(word)));
+  // phoneQueryDigits answers ASCII digits only; anything else would be a pattern, so it finds nothing.
+  const numbers =
+    terms.digits === null
+      ? null
+      : `SELECT p.conversation_id FROM ${qualified(schema, 'message_center_inbox_phones')} p WHERE p.business_id = ${business} AND p.phone LIKE ${param(/^[0-9]+$/.test(terms.digits) ? `%${terms.digits}%` : '')}`;
+  if (numbers === null) {
+    if (words.length === 0) return { fetched: 'false', probed: null, values };
+    const fetched = words.flatMap((w, i) => (rare.has(i) ? [inSet(matching(schema, business, w))] : []));
+    const probed = words.flatMap((w, i) => (rare.has(i) ? [] : [probe(schema, business, w, inDefault('walked.conversation_id'))]));
+    return { fetched: fetched.length === 0 ? null : fetched.join(' AND '), probed: probed.length === 0 ? null : probed.join(' AND '), values };
   }
-  if (terms.digits !== null) {
-    // phoneQueryDigits answers ASCII digits only; anything else would be a pattern, so it finds nothing.
-    const pattern = /^[0-9]+$/.test(terms.digits) ? `%${terms.digits}%` : '';
-    sets.push(`SELECT p.conversation_id FROM ${qualified(schema, 'message_center_inbox_phones')} p WHERE p.business_id = ${business} AND p.phone LIKE ${param(pattern)}`);
-  }
-  return { condition: sets.length === 0 ? 'false' : `${column} IN (${sets.join(' UNION ')})`, values };
+  // Core finds the words or the digits. Digits read as words too ("1234"), and such words are rare: one set of ids.
+  const wordSet = words.map((w) => `(${matching(schema, business, w)})`).join(' INTERSECT ');
+  return { fetched: inSet(words.length === 0 ? numbers : `${numbers} UNION (${wordSet})`), probed: null, values };
 };

@@ -76,7 +76,10 @@ describe('R2 search of the inbox on PostgreSQL', () => {
                       const q: Asked = { businessId, viewer, view, filters, search: text, limit };
                       const fromPg = await pgWalk(pool, schema, q);
                       walks += 1;
-                      expect(fromPg, `${businessId} ${viewer} ${view} ${JSON.stringify(filters)} search ${JSON.stringify(text)} limit ${limit}`).toEqual(await coreWalk(world, q));
+                      const asked = `${businessId} ${viewer} ${view} ${JSON.stringify(filters)} search ${JSON.stringify(text)} limit ${limit}`;
+                      expect(fromPg, asked).toEqual(await coreWalk(world, q));
+                      // The same pages when every word is probed on the walk in inbox order (the way of common words).
+                      expect(await pgWalk(pool, schema, q, 0), `${asked}, every word walked`).toEqual(fromPg);
                       const rows = rowsOf(fromPg);
                       seen.laterPages += typeof fromPg === 'string' ? 0 : fromPg.length - 1;
                       if (businessId !== B1) seen.secondBusinessRows += rows.length;
@@ -145,6 +148,7 @@ describe('R2 search of the inbox on PostgreSQL', () => {
           const q: Asked = { businessId: B1, viewer, view, filters: {}, search: text, limit: 3 };
           const fromPg = await pgWalk(pool, schema, q);
           expect(fromPg, `${view} ${viewer} search ${JSON.stringify(text)}`).toEqual(await coreWalk(world, q));
+          expect(await pgWalk(pool, schema, q, 0), `${view} ${viewer} search ${JSON.stringify(text)}, every word walked`).toEqual(fromPg);
           foundSome += rowsOf(fromPg).length;
         }
     expect(foundSome).toBeGreaterThan(0);

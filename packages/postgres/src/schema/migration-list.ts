@@ -7,6 +7,8 @@ import { v005StoredText } from './v005-stored-text.js';
 import { v006InboxSearch } from './v006-inbox-search.js';
 import { v007Alerts } from './v007-alerts.js';
 import { v008ReadMarksByConversation } from './v008-read-marks-by-conversation.js';
+import { v009InboxBadgeTotals } from './v009-inbox-badge-totals.js';
+import { v010InboxWalks } from './v010-inbox-walks.js';
 
 /** Every migration this code knows, in order. Append only: a released entry is never edited nor removed. */
-export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage, v003Inbox, v004InboxViewsFilters, v005StoredText, v006InboxSearch, v007Alerts, v008ReadMarksByConversation];
+export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage, v003Inbox, v004InboxViewsFilters, v005StoredText, v006InboxSearch, v007Alerts, v008ReadMarksByConversation, v009InboxBadgeTotals, v010InboxWalks];

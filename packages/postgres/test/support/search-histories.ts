@@ -175,7 +175,9 @@ const typedArb = (texts: ReadonlyArray<string>, kind: SearchKind): fc.Arbitrary<
 const wordsArb: fc.Arbitrary<SearchText> = fc
   .tuple(
     fc.constantFrom(...PROFILE_TEXTS.filter((t) => WHITE.test(t.trim()))),
-    fc.constantFrom(...MESSAGE_TEXTS, ''),
+    // Half the time no message word: a name and a message word of the same conversation are rare, and the
+    // test counts what the words found (one run in a few found nothing at all).
+    fc.oneof(fc.constant(''), fc.constantFrom(...MESSAGE_TEXTS)),
     fc.nat(),
     fc.nat(),
     fc.array(fc.nat({ max: 4 }), { maxLength: 12 }),
