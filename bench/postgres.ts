@@ -3,7 +3,7 @@
  * one business, N = 100,000 conversations and 1M messages (~3.2M events); `BENCH_SCALE=small`: N = 5,000 —
  * appended into core's in-memory event store (postgres-log.ts), beside core's in-memory read models
  * (`createInMemoryReadModelStore`) on the same store. In this order:
- * - (a) projection throughput: the `inbox` and `usage` runners (`startPgProjection`, default page of 500
+ * - (a) projection throughput: the `inbox` and `usage` runners (`startPgProjection`, default page of 2,000
  *   events) folding the whole log into a fresh schema, both together (the schema the queries read); each
  *   alone into a schema of its own at the end. Log events per second from the runners' start to `caughtUp()`,
  *   with the CPU time of this process and of the server. Then `VACUUM ANALYZE` (autovacuum's work, done now);
@@ -39,6 +39,7 @@ import {
   type StaffActor,
 } from '@message-center/core';
 import {
+  DEFAULT_PAGE_SIZE,
   inboxPgProjection,
   migrate,
   pgReadModelStore,
@@ -403,7 +404,7 @@ export const postgresBench = async (): Promise<void> => {
     try {
       // (a) Projection throughput: both runners together into the schema the queries read; each alone at the end.
       const rate = (ms: number): number => census.events / (ms / 1000);
-      const pageNote = `pages of ${PAGE_SIZE ?? 500}`;
+      const pageNote = `pages of ${PAGE_SIZE ?? DEFAULT_PAGE_SIZE}`;
       const cpuNote = (run: ProjectionRun): string => `CPU: this process ${run.nodeCpu.toFixed(1)} s, the server ${run.serverCpu === null ? '?' : `${run.serverCpu.toFixed(1)} s`}`;
       console.log(`  (a) projection runners folding the whole log (${fmt(census.events)} events) into a fresh schema, ${pageNote}, from start to caughtUp():`);
       const schema = 'bench_read_models';

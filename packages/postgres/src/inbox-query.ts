@@ -88,7 +88,7 @@ const rareWords = async (pool: Pool, schema: string, business: unknown, words: R
   if (commonFrom <= 0) return E.right(new Set());
   const sql = wordCountsStatement(schema, words.length, commonFrom);
   if (sql === null) return E.right(new Set());
-  const counted = await rowsOf(pool, sql, [business, ...words.map(storedText)], `searching the inbox of ${businessId}`);
+  const counted = await rowsOf(pool, sql, [business, words.map(storedText)], `searching the inbox of ${businessId}`);
   if (E.isLeft(counted)) return counted;
   const row = counted.right[0];
   const rare = new Set<number>();

@@ -50,7 +50,7 @@ const probe = (schema: string, business: string, word: string, id: string): stri
            SELECT 1 FROM ${qualified(schema, 'message_center_inbox_text_words')} w WHERE w.conversation_id = ${id} AND ${inRange(business, word)})`;
 
 /**
- * One row, `n1`…: how many card and message words of business $1 start with each of `words` ($2…), counted up
+ * One row, `n1`…: how many card and message words of business $1 start with each of `words` words ($2, an array), counted up
  * to `cap` per table. Null when there are no words to count.
  */
 export const wordCountsStatement = (schema: string, words: number, cap: number = RARE_BELOW): string | null => {
@@ -58,7 +58,7 @@ export const wordCountsStatement = (schema: string, words: number, cap: number =
   const capped = (table: string, word: string): string =>
     `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', word)} LIMIT ${cap}) x)`;
   const counts = Array.from({ length: words }, (_, i) => {
-    const word = `$${i + 2}`;
+    const word = `($2::text[])[${i + 1}]`;
     return `${capped('message_center_inbox_profile_words', word)} + ${capped('message_center_inbox_text_words', word)} AS n${i + 1}`;
   });
   return `SELECT ${counts.join(', ')}`;
@@ -77,7 +77,9 @@ export const searchCondition = (schema: string, terms: SearchTerms, rare: Readon
   };
   // The set's ids are turned to the conversations' collation ("C"), so each is one probe of their primary key.
   const inSet = (set: string): string => `c.conversation_id IN (SELECT s.id COLLATE "C" FROM (${set}) s(id))`;
-  const words = terms.words.map((word) => param(storedText(word)));
+  // The words as one array parameter (one per word would pass PostgreSQL's 65,535 for a long enough text).
+  const list = terms.words.length === 0 ? '' : param(terms.words.map(storedText));
+  const words = terms.words.map((_, i) => `(${list}::text[])[${i + 1}]`);
   // phoneQueryDigits answers ASCII digits only; anything else would be a pattern, so it finds nothing.
   const numbers =
     terms.digits === null

@@ -25,7 +25,8 @@ export interface SearchTerms {
 
 /** What core's search looks for in `search` (its `searchEntries`), or null when it looks for nothing (blank, punctuation only): no search. */
 export const searchTermsOf = (search: string): SearchTerms | null => {
-  const words = isFormattedPhoneQuery(search) ? [] : queryWords(search);
+  // Every word must match: a repeated one asks nothing more (and each is a condition of the statement).
+  const words = isFormattedPhoneQuery(search) ? [] : [...new Set(queryWords(search))];
   const digits = phoneQueryDigits(search);
   return words.length === 0 && digits === null ? null : { words, digits };
 };

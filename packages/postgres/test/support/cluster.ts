@@ -158,10 +158,10 @@ interface Postmaster {
   readonly hasExited: () => boolean;
 }
 
-const startPostmaster = (binDir: string, dir: string, port: number, user: OsUser | null, logPath: string): Postmaster => {
+const startPostmaster = (binDir: string, dir: string, port: number, user: OsUser | null, logPath: string, extraSettings: ReadonlyArray<string>): Postmaster => {
   // Loopback only; the socket in our temp dir (never /var/run/postgresql); durability off: a throwaway cluster.
   const args = ['-D', join(dir, 'data'), '-h', '127.0.0.1', '-p', String(port), '-k', dir];
-  const settings = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'].flatMap((setting) => ['-c', setting]);
+  const settings = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', ...extraSettings].flatMap((setting) => ['-c', setting]);
   // Its output goes to a file, not a pipe: the server outlives a crashed test run until the watchdog stops it.
   const log = openSync(logPath, 'a');
   try {
@@ -245,7 +245,8 @@ const startWatchdog = (pid: number, dir: string): ChildProcess => {
 };
 
 /** initdb into a fresh temp dir, then postgres on a free loopback port (retried when another process took the port first). */
-export const startThrowawayCluster = async (env: NodeJS.ProcessEnv): Promise<TestServer> => {
+/** `extraSettings`: more `name=value` server settings (the bench sizes its buffers with them). */
+export const startThrowawayCluster = async (env: NodeJS.ProcessEnv, extraSettings: ReadonlyArray<string> = []): Promise<TestServer> => {
   const binDir = await findServerBinaries(env);
   const user = await serverUser();
   const dir = mkdtempSync(join(tmpdir(), 'mc-pg-'));
@@ -265,7 +266,7 @@ export const startThrowawayCluster = async (env: NodeJS.ProcessEnv): Promise<Tes
       const logPath = join(dir, `postgres-${attempt}.log`);
       const port = await freePort();
       const url = urlOf(port);
-      const postmaster = startPostmaster(binDir, dir, port, user, logPath);
+      const postmaster = startPostmaster(binDir, dir, port, user, logPath, extraSettings);
       const pid = postmaster.process.pid;
       if (pid === undefined) throw new Error(`${join(binDir, 'postgres')} could not be started. Its log:\n${tail(logPath)}`);
       const watchdog = startWatchdog(pid, dir);

@@ -1,0 +1,76 @@
+// Migrations 9 and 10 on a database that already holds inbox rows (written before 9):
+// the folder views (which now walk the marks' segment and last activity, filled by migration 10) and the badge
+// (from migration 9's totals) answer as core does, before and after the runner goes on.
+import { fc } from '@fast-check/vitest';
+import * as E from 'fp-ts/lib/Either.js';
+import { escapeIdentifier, type Pool } from 'pg';
+import { describe, expect, it } from 'vitest';
+import { INBOX_VIEWS } from '@message-center/core';
+import { inboxPgProjection, migrate, startPgProjection, unreadBadgeFromPg } from '../src/index.js';
+import { migrateWith } from '../src/migrations.js';
+import { MIGRATIONS } from '../src/schema/migration-list.js';
+import { v009InboxBadgeTotals } from '../src/schema/v009-inbox-badge-totals.js';
+import { qualified } from '../src/schema-path.js';
+import { useFreshDatabase } from './support/fresh-database.js';
+import { BUSINESSES, STAFF, coreBadge, headOf, inboxHistoryArb, newWorld, type World } from './support/histories.js';
+import { coreWalk, pgWalk } from './support/inbox-queries.js';
+import { freshSchema, right } from './support/migration-fixtures.js';
+import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
+
+const BEFORE_TOTALS = MIGRATIONS.indexOf(v009InboxBadgeTotals);
+
+const fold = async (pool: Pool, world: World, schema: string): Promise<void> => {
+  const runner = startPgProjection({ projection: inboxPgProjection, ...TEST_TIMINGS, pool, store: world.store, schema, pageSize: 3 });
+  try {
+    expect(await caughtUp(runner)).toEqual(await headOf(world.store));
+  } finally {
+    await runner.stop();
+  }
+};
+
+const compare = async (pool: Pool, world: World, schema: string, what: string): Promise<void> => {
+  for (const businessId of BUSINESSES)
+    for (const staffId of STAFF) {
+      const badge = await unreadBadgeFromPg(pool, { businessId, viewer: { kind: 'staff', businessId, staffId, permissions: ['send-email-sms'] } }, { schema })();
+      expect(E.isRight(badge) ? badge.right : badge.left.code, `${what}: badge ${businessId} ${staffId}`).toEqual(await coreBadge(world, businessId, staffId));
+      for (const view of INBOX_VIEWS) {
+        const q = { businessId, viewer: staffId, view, filters: {}, limit: 2 };
+        expect(await pgWalk(pool, schema, q), `${what}: ${businessId} ${staffId} ${view}`).toEqual(await coreWalk(world, q));
+      }
+    }
+};
+
+describe('review: migrations 9 and 10 on rows written before them', () => {
+  const db = useFreshDatabase('review migration fill');
+
+  it('R1 R4 V4–V9 folder views and badges after upgrading a folded database equal core, and after the runner goes on', async () => {
+    await fc.assert(
+      fc.asyncProperty(inboxHistoryArb(40), fc.nat({ max: 100 }), async (steps, cutAt) => {
+        const pool = db().pool;
+        const world = newWorld();
+        const fresh = await migratedSchema(pool, 'fill fresh');
+        const upgraded = freshSchema('fill upgraded');
+        await right(migrateWith(pool, MIGRATIONS.slice(0, BEFORE_TOTALS), { schema: upgraded }));
+        const cut = Math.floor((steps.length * cutAt) / 100);
+        await world.play(steps.slice(0, cut));
+        await fold(pool, world, fresh);
+        const tables = await pool.query<{ table_name: string; columns: ReadonlyArray<string> }>(
+          `SELECT table_name, array_agg(column_name::text ORDER BY ordinal_position) AS columns FROM information_schema.columns
+            WHERE table_schema = $1 AND table_name <> 'message_center_migrations'
+            GROUP BY table_name ORDER BY table_name = 'message_center_inbox_read_marks', table_name`,
+          [upgraded],
+        );
+        for (const { table_name: table, columns } of tables.rows) {
+          const list = columns.map(escapeIdentifier).join(', ');
+          await pool.query(`INSERT INTO ${qualified(upgraded, table)} (${list}) SELECT ${list} FROM ${qualified(fresh, table)}`);
+        }
+        await right(migrate(pool, { schema: upgraded }));
+        await compare(pool, world, upgraded, 'upgraded');
+        await world.play(steps.slice(cut));
+        await fold(pool, world, upgraded);
+        await compare(pool, world, upgraded, 'upgraded, then folded on');
+      }),
+      { numRuns: 8 },
+    );
+  }, 300_000);
+});
