@@ -3,7 +3,7 @@
 // on every call over the conversations and marks tables; and migration 9 fills them on a database folded
 // before it exactly as a fresh database at 9 folds them.
 import { fc } from '@fast-check/vitest';
-import { escapeIdentifier, type Pool } from 'pg';
+import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { inboxPgProjection, migrate, startPgProjection, type PgProjectionRunner } from '../src/index.js';
 import { migrateWith } from '../src/migrations.js';
@@ -13,7 +13,7 @@ import { qualified } from '../src/schema-path.js';
 import { storedText } from '../src/stored-text.js';
 import { useFreshDatabase } from './support/fresh-database.js';
 import { BUSINESSES, NEVER_ENABLED, STAFF, headOf, inboxHistoryArb, newWorld, type World } from './support/histories.js';
-import { freshSchema, right } from './support/migration-fixtures.js';
+import { copyRows, freshSchema, right } from './support/migration-fixtures.js';
 import { TEST_TIMINGS, caughtUp, migratedSchema, playInTwoParts } from './support/runner-fixtures.js';
 
 const startInboxRunner = (pool: Pool, world: World, schema: string, pageSize: number): PgProjectionRunner =>
@@ -138,19 +138,7 @@ describe('R4 running badge totals on PostgreSQL', () => {
         const cut = Math.floor((steps.length * cutAt) / 100);
         await world.play(steps.slice(0, cut));
         await fold(pool, world, fresh, pageSize);
-        // This code's runner needs every migration, so the fold before migration 9 is the fresh schema's, row for
-        // row: each table and column the upgraded schema has (marks after the conversations they reference),
-        // checkpoints too; the migrations after 9 fill their own columns.
-        const tables = await pool.query<{ table_name: string; columns: ReadonlyArray<string> }>(
-          `SELECT table_name, array_agg(column_name::text ORDER BY ordinal_position) AS columns FROM information_schema.columns
-            WHERE table_schema = $1 AND table_name <> 'message_center_migrations'
-            GROUP BY table_name ORDER BY table_name = 'message_center_inbox_read_marks', table_name`,
-          [upgraded],
-        );
-        for (const { table_name: table, columns } of tables.rows) {
-          const list = columns.map(escapeIdentifier).join(', ');
-          await pool.query(`INSERT INTO ${qualified(upgraded, table)} (${list}) SELECT ${list} FROM ${qualified(fresh, table)}`);
-        }
+        await copyRows(pool, fresh, upgraded);
         expect((await right(migrate(pool, { schema: upgraded }))).applied.map((m) => m.version)).toEqual(MIGRATIONS.slice(BEFORE_TOTALS).map((m) => m.version));
         const folded = await runningTotals(pool, fresh);
         expect(await runningTotals(pool, upgraded)).toEqual(folded);

@@ -3,18 +3,17 @@
 // (from migration 9's totals) answer as core does, before and after the runner goes on.
 import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { escapeIdentifier, type Pool } from 'pg';
+import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { INBOX_VIEWS } from '@message-center/core';
 import { inboxPgProjection, migrate, startPgProjection, unreadBadgeFromPg } from '../src/index.js';
 import { migrateWith } from '../src/migrations.js';
 import { MIGRATIONS } from '../src/schema/migration-list.js';
 import { v009InboxBadgeTotals } from '../src/schema/v009-inbox-badge-totals.js';
-import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
 import { BUSINESSES, STAFF, coreBadge, headOf, inboxHistoryArb, newWorld, type World } from './support/histories.js';
 import { coreWalk, pgWalk } from './support/inbox-queries.js';
-import { freshSchema, right } from './support/migration-fixtures.js';
+import { copyRows, freshSchema, right } from './support/migration-fixtures.js';
 import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
 
 const BEFORE_TOTALS = MIGRATIONS.indexOf(v009InboxBadgeTotals);
@@ -54,16 +53,7 @@ describe('review: migrations 9 and 10 on rows written before them', () => {
         const cut = Math.floor((steps.length * cutAt) / 100);
         await world.play(steps.slice(0, cut));
         await fold(pool, world, fresh);
-        const tables = await pool.query<{ table_name: string; columns: ReadonlyArray<string> }>(
-          `SELECT table_name, array_agg(column_name::text ORDER BY ordinal_position) AS columns FROM information_schema.columns
-            WHERE table_schema = $1 AND table_name <> 'message_center_migrations'
-            GROUP BY table_name ORDER BY table_name = 'message_center_inbox_read_marks', table_name`,
-          [upgraded],
-        );
-        for (const { table_name: table, columns } of tables.rows) {
-          const list = columns.map(escapeIdentifier).join(', ');
-          await pool.query(`INSERT INTO ${qualified(upgraded, table)} (${list}) SELECT ${list} FROM ${qualified(fresh, table)}`);
-        }
+        await copyRows(pool, fresh, upgraded);
         await right(migrate(pool, { schema: upgraded }));
         await compare(pool, world, upgraded, 'upgraded');
         await world.play(steps.slice(cut));

@@ -58,3 +58,21 @@ export const loggingMigrations = (count: number): ReadonlyArray<Migration> =>
     const create = version === 1 ? 'CREATE TABLE applied_log (version integer NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());\n' : '';
     return { version, name: `logged step ${version}`, sql: `${create}SELECT pg_sleep(0.005);\nINSERT INTO applied_log (version) VALUES (${version});` };
   });
+
+/**
+ * Copies every row of `from` into `to`, table by table, in the columns `to` has (an older schema has fewer);
+ * the marks after the conversations they reference. How a test gets a schema an older release folded: this
+ * code's runner needs every migration, so the fold is a fresh schema's, row for row.
+ */
+export const copyRows = async (pool: Pool, from: string, to: string): Promise<void> => {
+  const tables = await pool.query<{ table_name: string; columns: ReadonlyArray<string> }>(
+    `SELECT table_name, array_agg(column_name::text ORDER BY ordinal_position) AS columns FROM information_schema.columns
+      WHERE table_schema = $1 AND table_name <> 'message_center_migrations'
+      GROUP BY table_name ORDER BY table_name = 'message_center_inbox_read_marks', table_name`,
+    [to],
+  );
+  for (const { table_name: table, columns } of tables.rows) {
+    const list = columns.map(escapeIdentifier).join(', ');
+    await pool.query(`INSERT INTO ${escapeIdentifier(to)}.${escapeIdentifier(table)} (${list}) SELECT ${list} FROM ${escapeIdentifier(from)}.${escapeIdentifier(table)}`);
+  }
+};
