@@ -18,6 +18,8 @@ export interface BusinessDelta {
   readonly businessId: string;
   readonly shared: number;
   readonly fresh: number;
+  /** Conversations the batch started (the count R2's search weighs its ways by). */
+  readonly conversations: number;
 }
 
 export interface StaffDelta {
@@ -58,10 +60,10 @@ const pairKey = (a: string, b: string): string => JSON.stringify([a, b]);
 
 /** The batch's moves: after minus before, summed per business and per (business, staff member), zeros left out. */
 export const badgeDeltasOf = (changes: Iterable<RecordChange>): BadgeDeltas => {
-  const businesses = new Map<string, { shared: number; fresh: number }>();
+  const businesses = new Map<string, { shared: number; fresh: number; conversations: number }>();
   const staff = new Map<string, { readonly businessId: string; readonly staffId: string; unreadMinusFresh: number }>();
   const add = (businessId: string, contribution: Contribution, sign: 1 | -1): void => {
-    const totals = businesses.get(businessId) ?? { shared: 0, fresh: 0 };
+    const totals = businesses.get(businessId) ?? { shared: 0, fresh: 0, conversations: 0 };
     totals.shared += sign * contribution.shared;
     totals.fresh += sign * contribution.fresh;
     businesses.set(businessId, totals);
@@ -75,9 +77,11 @@ export const badgeDeltasOf = (changes: Iterable<RecordChange>): BadgeDeltas => {
   for (const change of changes) {
     add(change.businessId, contributionOf(change.before), -1);
     add(change.businessId, contributionOf(change.after), 1);
+    const totals = businesses.get(change.businessId);
+    if (totals !== undefined && change.before === undefined) totals.conversations += 1;
   }
   return {
-    businesses: [...businesses].filter(([, d]) => d.shared !== 0 || d.fresh !== 0).map(([businessId, d]) => ({ businessId, shared: d.shared, fresh: d.fresh })),
+    businesses: [...businesses].filter(([, d]) => d.shared !== 0 || d.fresh !== 0 || d.conversations !== 0).map(([businessId, d]) => ({ businessId, shared: d.shared, fresh: d.fresh, conversations: d.conversations })),
     staff: [...staff.values()].filter((d) => d.unreadMinusFresh !== 0),
   };
 };
@@ -91,17 +95,24 @@ export const badgeDeltasOf = (changes: Iterable<RecordChange>): BadgeDeltas => {
 export const writeBadgeTotals = async (client: ClientBase, deltas: BadgeDeltas): Promise<void> => {
   if (deltas.businesses.length > 0)
     await client.query(
-      `WITH d AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS d(business_id, shared_unread, fresh_unread)),
+      `WITH d AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS d(business_id, shared_unread, fresh_unread, conversations)),
             moved AS (
               UPDATE message_center_inbox_badge_totals t
-                 SET shared_unread = t.shared_unread + d.shared_unread, fresh_unread = t.fresh_unread + d.fresh_unread
+                 SET shared_unread = t.shared_unread + d.shared_unread, fresh_unread = t.fresh_unread + d.fresh_unread,
+                     conversations = t.conversations + d.conversations
                 FROM d WHERE t.business_id = d.business_id
               RETURNING t.business_id)
-       INSERT INTO message_center_inbox_badge_totals AS t (business_id, shared_unread, fresh_unread)
+       INSERT INTO message_center_inbox_badge_totals AS t (business_id, shared_unread, fresh_unread, conversations)
        SELECT * FROM d WHERE d.business_id NOT IN (SELECT business_id FROM moved)
        ON CONFLICT (business_id) DO UPDATE SET
-         shared_unread = t.shared_unread + EXCLUDED.shared_unread, fresh_unread = t.fresh_unread + EXCLUDED.fresh_unread`,
-      [deltas.businesses.map((d) => storedText(d.businessId)), deltas.businesses.map((d) => d.shared), deltas.businesses.map((d) => d.fresh)],
+         shared_unread = t.shared_unread + EXCLUDED.shared_unread, fresh_unread = t.fresh_unread + EXCLUDED.fresh_unread,
+         conversations = t.conversations + EXCLUDED.conversations`,
+      [
+        deltas.businesses.map((d) => storedText(d.businessId)),
+        deltas.businesses.map((d) => d.shared),
+        deltas.businesses.map((d) => d.fresh),
+        deltas.businesses.map((d) => d.conversations),
+      ],
     );
   if (deltas.staff.length > 0)
     await client.query(

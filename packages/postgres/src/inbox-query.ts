@@ -12,7 +12,7 @@ import { columnOf } from './rows.js';
 import type { DatabaseFailure } from './runner-errors.js';
 import { qualified, schemaNameProblem } from './schema-path.js';
 import { pageStatement } from './inbox-page-sql.js';
-import { RARE_BELOW, searchCondition, wordCountsStatement } from './search-query.js';
+import { fetchesFrom, searchCondition, wordCountsStatement } from './search-query.js';
 import { searchTermsOf } from './search-rules.js';
 
 // R1 (the inbox: the plain view and the folder views V4–V7) and R3 (the filters) read from the inbox
@@ -48,11 +48,12 @@ export interface PgQueryOptions {
   /** The schema `migrate` put the tables in (default `public`). */
   readonly schema?: string;
   /**
-   * R2: from how many matching words a search word is common (probed while the inbox order is walked) rather
-   * than rare (the page fetched from its matches); default RARE_BELOW (5,000). Both answer the same; tests set
-   * 0 (always walk) and a large number (always fetch) to hold both ways to core's answers.
+   * R2: how a page meets its search words. By default the rarest word is the set the page is fetched from when
+   * that costs less than walking the inbox (`search-query.ts`), and the others are probed on the walk. `walk`
+   * probes every word, `fetch` always fetches from the rarest: both answer the same, and the tests hold each
+   * to core's answers.
    */
-  readonly commonWordFrom?: number;
+  readonly searchWay?: 'walk' | 'fetch';
 }
 
 const invalid = (field: string, message: string): DomainError => ({ code: 'invalid-input', message, problems: [field] });
@@ -83,31 +84,40 @@ export const businessOf = (row: unknown): E.Either<InboxQueryError, { readonly i
 
 // ------------------------------------------------------------------------------------------------ R1, R2, R3
 
-/** The indexes of the search words with fewer than `commonFrom` matching words in the business (`search-query.ts`). */
-const rareWords = async (pool: Pool, schema: string, business: unknown, words: ReadonlyArray<string>, businessId: string, commonFrom: number): Promise<E.Either<DatabaseFailure, ReadonlySet<number>>> => {
-  if (commonFrom <= 0) return E.right(new Set());
-  const sql = wordCountsStatement(schema, words.length, commonFrom);
-  if (sql === null) return E.right(new Set());
+/** The search word the page is fetched from (`search-query.ts`), or null: every word probed on the walk. */
+const drivingWord = async (
+  pool: Pool,
+  schema: string,
+  business: unknown,
+  words: ReadonlyArray<string>,
+  limit: number,
+  businessId: string,
+  way: PgQueryOptions['searchWay'],
+): Promise<E.Either<DatabaseFailure, number | null>> => {
+  const sql = wordCountsStatement(schema, words.length);
+  if (sql === null || way === 'walk') return E.right(null);
   const counted = await rowsOf(pool, sql, [business, words.map(storedText)], `searching the inbox of ${businessId}`);
   if (E.isLeft(counted)) return counted;
   const row = counted.right[0];
-  const rare = new Set<number>();
-  words.forEach((_, i) => {
-    // count(*) comes back as a string (bigint); anything unreadable is taken as common (walked: right, maybe slower).
-    const n = Number(columnOf(row, `n${i + 1}`));
-    if (Number.isFinite(n) && n < commonFrom) rare.add(i);
-  });
-  return E.right(rare);
+  // count(*) and bigint come back as strings; an unreadable count is taken as common (walked: right, maybe slower).
+  const total = columnOf(row, 'conversations');
+  const conversations = total === null ? null : Number(total);
+  let rarest: { readonly index: number; readonly matches: number } | null = null;
+  for (let i = 0; i < words.length; i += 1) {
+    const matches = Number(columnOf(row, `n${i + 1}`));
+    if (Number.isFinite(matches) && (rarest === null || matches < rarest.matches)) rarest = { index: i, matches };
+  }
+  if (rarest === null) return E.right(null);
+  return E.right(way === 'fetch' || fetchesFrom(rarest.matches, limit, conversations !== null && Number.isFinite(conversations) ? conversations : null) ? rarest.index : null);
 };
 
 /** A list filter as core reads it: absent or empty is no filter. */
 const listFilter = (values: ReadonlyArray<string> | undefined): ReadonlyArray<string> | null => (values === undefined || values.length === 0 ? null : values);
 
-const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, commonFrom: number): Promise<E.Either<InboxQueryError, InboxPage>> => {
+const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, way: PgQueryOptions['searchWay']): Promise<E.Either<InboxQueryError, InboxPage>> => {
   const badSchema = schemaProblem(schema);
   if (badSchema !== null) return E.left(badSchema);
-  // Written into the counting statement as its LIMIT: an integer, or refused.
-  if (!Number.isSafeInteger(commonFrom) || commonFrom < 0) return E.left(invalid('commonWordFrom', 'commonWordFrom is a whole number from 0'));
+  if (way !== undefined && way !== 'walk' && way !== 'fetch') return E.left(invalid('searchWay', 'searchWay is walk or fetch'));
   const authorized = authorize('inbox', query.viewer, query.businessId);
   if (E.isLeft(authorized)) return authorized;
   // Checked here, reported after the business (core's order: business, limit, view, cursor, filters).
@@ -145,11 +155,11 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, comm
     from,
     to,
   ];
-  // R2: which words are rare enough to fetch the page from (the others are probed while walking); the
+  // R2: the word rare enough to fetch the page from, if one is (the others are probed while walking); the
   // condition takes the parameters after these.
-  const rare = refused || terms === null || terms.digits !== null ? E.right(new Set<number>()) : await rareWords(pool, schema, values[0], terms.words, query.businessId, commonFrom);
-  if (E.isLeft(rare)) return rare;
-  const search = terms === null ? null : searchCondition(schema, terms, rare.right, 'q.business_id', values.length + 1);
+  const driving = refused || terms === null || terms.digits !== null ? E.right(null) : await drivingWord(pool, schema, values[0], terms.words, limit, query.businessId, way);
+  if (E.isLeft(driving)) return driving;
+  const search = terms === null ? null : searchCondition(schema, terms, driving.right, 'q.business_id', values.length + 1);
   // One statement: the business's mode and the rows come from one snapshot, even while the runner commits.
   // V4–V7: the viewer's folder is the one core's `folderFor` gave the record for their own mark (B3 on, a
   // mark row), for someone without a mark (B3 on, none), or for the shared mark (B3 off).
@@ -209,7 +219,7 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, comm
 export const inboxPageFromPg =
   (pool: Pool, query: PgInboxQuery, options: PgQueryOptions = {}): TE.TaskEither<InboxQueryError, InboxPage> =>
   () =>
-    inboxPageOf(pool, query, options.schema ?? DEFAULT_SCHEMA, options.commonWordFrom ?? RARE_BELOW);
+    inboxPageOf(pool, query, options.schema ?? DEFAULT_SCHEMA, options.searchWay);
 
 /**
  * R1 and V9: one page of the plain inbox (view `all`, no search, no filter) as the viewer sees it, as core's
@@ -219,4 +229,4 @@ export const inboxPageFromPg =
 export const plainInboxFromPg =
   (pool: Pool, query: PlainInboxQuery, options: PgQueryOptions = {}): TE.TaskEither<InboxQueryError, InboxPage> =>
   () =>
-    inboxPageOf(pool, { viewer: query.viewer, businessId: query.businessId, cursor: query.cursor, limit: query.limit }, options.schema ?? DEFAULT_SCHEMA, RARE_BELOW);
+    inboxPageOf(pool, { viewer: query.viewer, businessId: query.businessId, cursor: query.cursor, limit: query.limit }, options.schema ?? DEFAULT_SCHEMA, undefined);

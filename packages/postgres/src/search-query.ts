@@ -12,12 +12,18 @@ import { storedText } from './stored-text.js';
 // How a word is looked for is chosen here, not left to the planner: its estimate of a prefix range outside the
 // most common words is about one row whatever the range holds (at 100,000 conversations "charged" matched
 // 16,228 and was estimated at 1), so it fetched every match of a common word and probed a second word's whole
-// range per row (1.9 s). A first statement counts each word's matches up to RARE_BELOW (`wordCountsStatement`);
-// a rare word is a set the page is fetched from (few rows, sorted), a common one a probe of each row's own
-// words while the inbox order is walked, which stops at the page.
+// range per row (1.9 s). A first statement counts each word's matches up to RARE_BELOW (`wordCountsStatement`)
+// with the business's number of conversations N. The rarest word, if fetching its m matches costs less than
+// walking the inbox to fill a page (m² < 4·(limit+1)·N: the walk visits about (limit+1)·N/m rows, 4 for the
+// filters' share), is the set the page is fetched from (few rows, sorted); every other word is a probe of each
+// row's own words once the filters passed it, on the walk in inbox order, which stops at the page.
 
-/** Up to this many matching words a word is fetched from; from it on, probed while walking the inbox order (costs meet near 2,000 at 100,000 conversations). */
+/** Matching words counted per table at most (the count costs ~0.1 ms per 1,000). */
 export const RARE_BELOW = 5_000;
+
+/** Whether a page of `limit` is fetched from a word's `matches` rather than found by walking `conversations`. */
+export const fetchesFrom = (matches: number, limit: number, conversations: number | null): boolean =>
+  matches < RARE_BELOW && (conversations === null || matches * matches < 4 * (limit + 1) * conversations);
 
 export interface SearchSql {
   /** Conditions on `c.conversation_id` that may drive the page (a rare word's matches, the numbers), or null. */
@@ -51,25 +57,25 @@ const probe = (schema: string, business: string, word: string, id: string): stri
 
 /**
  * One row, `n1`…: how many card and message words of business $1 start with each of `words` words ($2, an array), counted up
- * to `cap` per table. Null when there are no words to count.
+ * to RARE_BELOW per table, and `conversations`: the business's (null when it has none). Null when there are no words to count.
  */
-export const wordCountsStatement = (schema: string, words: number, cap: number = RARE_BELOW): string | null => {
+export const wordCountsStatement = (schema: string, words: number): string | null => {
   if (words === 0) return null;
   const capped = (table: string, word: string): string =>
-    `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', word)} LIMIT ${cap}) x)`;
+    `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', word)} LIMIT ${RARE_BELOW}) x)`;
   const counts = Array.from({ length: words }, (_, i) => {
     const word = `($2::text[])[${i + 1}]`;
     return `${capped('message_center_inbox_profile_words', word)} + ${capped('message_center_inbox_text_words', word)} AS n${i + 1}`;
   });
-  return `SELECT ${counts.join(', ')}`;
+  return `SELECT ${counts.join(', ')}, (SELECT t.conversations FROM ${qualified(schema, 'message_center_inbox_badge_totals')} t WHERE t.business_id = $1::text) AS conversations`;
 };
 
 /**
  * The business's conversations `terms` finds, as conditions on the conversation id of the walk (`c`) and of
- * its rows after the filters (`walked`); `business` is the SQL of its stored id; `rare` holds the indexes of the
- * words counted below RARE_BELOW.
+ * its rows after the filters (`walked`); `business` is the SQL of its stored id; `driving` is the index of the
+ * word the page is fetched from, or null (every word walked).
  */
-export const searchCondition = (schema: string, terms: SearchTerms, rare: ReadonlySet<number>, business: string, first: number): SearchSql => {
+export const searchCondition = (schema: string, terms: SearchTerms, driving: number | null, business: string, first: number): SearchSql => {
   const values: unknown[] = [];
   const param = (value: unknown): string => {
     values.push(value);
@@ -87,8 +93,9 @@ export const searchCondition = (schema: string, terms: SearchTerms, rare: Readon
       : `SELECT p.conversation_id FROM ${qualified(schema, 'message_center_inbox_phones')} p WHERE p.business_id = ${business} AND p.phone LIKE ${param(/^[0-9]+$/.test(terms.digits) ? `%${terms.digits}%` : '')}`;
   if (numbers === null) {
     if (words.length === 0) return { fetched: 'false', probed: null, values };
-    const fetched = words.flatMap((w, i) => (rare.has(i) ? [inSet(matching(schema, business, w))] : []));
-    const probed = words.flatMap((w, i) => (rare.has(i) ? [] : [probe(schema, business, w, inDefault('walked.conversation_id'))]));
+    // One set at most: a second as a set was joined by scanning its matches once per row of the first.
+    const fetched = words.flatMap((w, i) => (i === driving ? [inSet(matching(schema, business, w))] : []));
+    const probed = words.flatMap((w, i) => (i === driving ? [] : [probe(schema, business, w, inDefault('walked.conversation_id'))]));
     return { fetched: fetched.length === 0 ? null : fetched.join(' AND '), probed: probed.length === 0 ? null : probed.join(' AND '), values };
   }
   // Core finds the words or the digits. Digits read as words too ("1234"), and such words are rare: one set of ids.

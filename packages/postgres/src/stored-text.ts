@@ -5,15 +5,18 @@
  * lossless, plain ASCII, and its byte order is core's order (a shorter prefix first, as in JavaScript).
  */
 export const storedText = (s: string): string => {
-  let out = '';
-  for (let i = 0; i < s.length; i += 1) out += s.charCodeAt(i).toString(16).padStart(4, '0');
-  return out;
+  if (s.length === 0) return '';
+  // UTF-16 code units as written (Node's utf16le keeps lone surrogates), big-endian, in native hex: every id,
+  // word and filter value of a batch goes through here (a loop of toString(16) per unit cost ~5 % of a fold).
+  const units = Buffer.from(s, 'utf16le');
+  units.swap16();
+  return units.toString('hex');
 };
 
 /** The string `storedText` made, or null for anything it would not have written. */
 export const textFromStored = (stored: string): string | null => {
   if (stored.length % 4 !== 0 || !/^[0-9a-f]*$/.test(stored)) return null;
-  let out = '';
-  for (let i = 0; i < stored.length; i += 4) out += String.fromCharCode(Number.parseInt(stored.slice(i, i + 4), 16));
-  return out;
+  const units = Buffer.from(stored, 'hex');
+  units.swap16();
+  return units.toString('utf16le');
 };

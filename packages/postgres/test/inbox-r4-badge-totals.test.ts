@@ -30,7 +30,7 @@ const fold = async (pool: Pool, world: World, schema: string, pageSize: number):
 };
 
 interface Totals {
-  readonly businesses: ReadonlyArray<{ readonly business_id: string; readonly shared: string; readonly fresh: string }>;
+  readonly businesses: ReadonlyArray<{ readonly business_id: string; readonly shared: string; readonly fresh: string; readonly conversations: string }>;
   readonly staff: ReadonlyArray<{ readonly business_id: string; readonly staff_id: string; readonly offset: string }>;
 }
 
@@ -40,8 +40,8 @@ const rowsOf = async <R extends object>(pool: Pool, sql: string): Promise<Readon
 const runningTotals = async (pool: Pool, schema: string): Promise<Totals> => ({
   businesses: await rowsOf<Totals['businesses'][number]>(
     pool,
-    `SELECT business_id, shared_unread::text AS shared, fresh_unread::text AS fresh FROM ${qualified(schema, 'message_center_inbox_badge_totals')}
-      WHERE shared_unread <> 0 OR fresh_unread <> 0 ORDER BY business_id`,
+    `SELECT business_id, shared_unread::text AS shared, fresh_unread::text AS fresh, conversations::text AS conversations FROM ${qualified(schema, 'message_center_inbox_badge_totals')}
+      WHERE shared_unread <> 0 OR fresh_unread <> 0 OR conversations <> 0 ORDER BY business_id`,
   ),
   staff: await rowsOf<Totals['staff'][number]>(
     pool,
@@ -54,8 +54,10 @@ const runningTotals = async (pool: Pool, schema: string): Promise<Totals> => ({
 const summedTotals = async (pool: Pool, schema: string): Promise<Totals> => ({
   businesses: await rowsOf<Totals['businesses'][number]>(
     pool,
-    `SELECT business_id, sum(shared_unread)::text AS shared, sum(fresh_unread)::text AS fresh FROM ${qualified(schema, 'message_center_inbox_conversations')}
-      WHERE NOT muted GROUP BY business_id HAVING sum(shared_unread) <> 0 OR sum(fresh_unread) <> 0 ORDER BY business_id`,
+    `SELECT business_id, coalesce(sum(shared_unread) FILTER (WHERE NOT muted), 0)::text AS shared, coalesce(sum(fresh_unread) FILTER (WHERE NOT muted), 0)::text AS fresh,
+            count(*)::text AS conversations
+       FROM ${qualified(schema, 'message_center_inbox_conversations')}
+      GROUP BY business_id ORDER BY business_id`,
   ),
   staff: await rowsOf<Totals['staff'][number]>(
     pool,

@@ -54,12 +54,9 @@ describe('review: search texts with many words', () => {
     const search = Array.from({ length: 100 }, () => 'c').join(' ');
     const viewer = staffOf(B1, S1);
     const core = await world.mc.inbox({ businessId: B1, viewer, search, view: 'unread', limit: 5 })();
-    for (const commonWordFrom of [0, 5000]) {
-      const started = Date.now();
-      const pg = await inboxPageFromPg(pool, { businessId: B1, viewer, search, view: 'unread', limit: 5 }, { schema, commonWordFrom })();
-      const took = Date.now() - started;
-      expect(answerOf(pg)).toEqual(answerOf(core));
-      expect(took, `commonWordFrom ${commonWordFrom}: ${took} ms`).toBeLessThan(1000);
+    for (const searchWay of ['walk', 'fetch'] as const) {
+      const pg = await inboxPageFromPg(pool, { businessId: B1, viewer, search, view: 'unread', limit: 5 }, { schema, searchWay })();
+      expect(answerOf(pg), searchWay).toEqual(answerOf(core));
     }
   }, 120_000);
 });

@@ -21,6 +21,12 @@ describe('stored text', () => {
     expect(Buffer.compare(Buffer.from(sa), Buffer.from(sb))).toBe(core);
   });
 
+  test.prop([anyText])('is 4 lower-case hex digits per UTF-16 code unit, in order', (s) => {
+    let units = '';
+    for (let i = 0; i < s.length; i += 1) units += s.charCodeAt(i).toString(16).padStart(4, '0');
+    expect(storedText(s)).toBe(units);
+  });
+
   test.prop([fc.string()])('refuses what it would not have written', (s) => {
     const decoded = textFromStored(s);
     if (decoded !== null) expect(storedText(decoded)).toBe(s);

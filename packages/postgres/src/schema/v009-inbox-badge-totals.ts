@@ -12,10 +12,13 @@ export const v009InboxBadgeTotals: Migration = {
   sql: `
 -- Per business, over its unmuted conversations (V8): the sum of shared_unread (the badge with B3 off) and of
 -- fresh_unread (with B3 on, the badge of a viewer without any mark).
+-- And the business's conversations, muted or not: R2's search weighs walking the inbox against fetching a
+-- word's matches by it (search-query.ts).
 CREATE TABLE message_center_inbox_badge_totals (
   business_id text PRIMARY KEY,
   shared_unread bigint NOT NULL CHECK (shared_unread >= 0),
-  fresh_unread bigint NOT NULL CHECK (fresh_unread >= 0)
+  fresh_unread bigint NOT NULL CHECK (fresh_unread >= 0),
+  conversations bigint NOT NULL CHECK (conversations >= 0)
 );
 
 -- Per business and staff member, over the unmuted conversations where they have a read mark: the sum of
@@ -28,10 +31,9 @@ CREATE TABLE message_center_inbox_badge_staff (
   PRIMARY KEY (business_id, staff_id)
 );
 
-INSERT INTO message_center_inbox_badge_totals (business_id, shared_unread, fresh_unread)
-SELECT business_id, sum(shared_unread), sum(fresh_unread)
+INSERT INTO message_center_inbox_badge_totals (business_id, shared_unread, fresh_unread, conversations)
+SELECT business_id, coalesce(sum(shared_unread) FILTER (WHERE NOT muted), 0), coalesce(sum(fresh_unread) FILTER (WHERE NOT muted), 0), count(*)
   FROM message_center_inbox_conversations
- WHERE NOT muted
  GROUP BY business_id;
 
 INSERT INTO message_center_inbox_badge_staff (business_id, staff_id, unread_minus_fresh)

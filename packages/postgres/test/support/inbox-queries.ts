@@ -34,8 +34,8 @@ export const coreWalk = (world: World, q: Asked): Promise<Walk> =>
     world.mc.inbox({ businessId: q.businessId, viewer: staffOf(q.businessId, q.viewer), view: q.view, filters: q.filters, ...searchOf(q), limit: q.limit, ...(cursor === undefined ? {} : { cursor }) })(),
   );
 
-/** `commonWordFrom`: R2's choice between walking and fetching (0: every word walked; default: the package's). */
-export const pgWalk = (pool: Pool, schema: string, q: Asked, commonWordFrom?: number): Promise<Walk> =>
+/** `searchWay`: R2's way to meet the search words (default: the package's choice). */
+export const pgWalk = (pool: Pool, schema: string, q: Asked, searchWay?: 'walk' | 'fetch'): Promise<Walk> =>
   walk((cursor) =>
-    inboxPageFromPg(pool, { businessId: q.businessId, viewer: staffOf(q.businessId, q.viewer), view: q.view, filters: q.filters, ...searchOf(q), limit: q.limit, cursor }, { schema, ...(commonWordFrom === undefined ? {} : { commonWordFrom }) })(),
+    inboxPageFromPg(pool, { businessId: q.businessId, viewer: staffOf(q.businessId, q.viewer), view: q.view, filters: q.filters, ...searchOf(q), limit: q.limit, cursor }, { schema, ...(searchWay === undefined ? {} : { searchWay }) })(),
   );
