@@ -261,9 +261,14 @@ const timeQueries = async (client: ClientResult, memory: ReadModelStore, queries
     const page = await answer(`memory ${describeQuery(s.query)}`, memory.inbox(s.query));
     memoryTimes[i] = performance.now() - start;
     rows[i] = page.rows.length;
-    if (JSON.stringify(page) !== client.pages[i]) {
+    const memoryJson = JSON.stringify(page);
+    const pgJson = client.pages[i] ?? '';
+    if (memoryJson !== pgJson) {
       mismatches += 1;
-      firstMismatch ??= `${s.shape}: ${describeQuery(s.query)}`;
+      // Where they part: the first character that differs, with some context on each side.
+      let at = 0;
+      while (at < memoryJson.length && memoryJson[at] === pgJson[at]) at += 1;
+      firstMismatch ??= `${s.shape}: ${describeQuery(s.query)} — from character ${at}: memory …${memoryJson.slice(Math.max(0, at - 200), at + 200)}… PostgreSQL …${pgJson.slice(Math.max(0, at - 200), at + 200)}…`;
     }
   }
   return { pg: Float64Array.from(client.pageMs), memory: memoryTimes, rows, mismatches, firstMismatch };
