@@ -131,7 +131,8 @@ describe('R4 running badge totals on PostgreSQL', () => {
     // What the fills reached: businesses with sums, staff members whose marks move their badge.
     const filled = { businesses: 0, staff: 0 };
     await fc.assert(
-      fc.asyncProperty(inboxHistoryArb(), fc.integer({ min: 1, max: 8 }), fc.nat({ max: 100 }), async (steps, pageSize, cutAt) => {
+      // The cut from 30 % of the history on: before it, staff offsets are rare, and the fill reached none in one run in a few.
+      fc.asyncProperty(inboxHistoryArb(), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 30, max: 100 }), async (steps, pageSize, cutAt) => {
         const pool = db().pool;
         const world = newWorld();
         const fresh = await migratedSchema(pool, 'totals fresh');
