@@ -6,28 +6,20 @@ import { fc } from '@fast-check/vitest';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { INBOX_VIEWS, type InboxRow } from '@message-center/core';
-import { inboxPgProjection, startPgProjection } from '../src/index.js';
 import { migrate, migrateWith } from '../src/migrations.js';
 import { MIGRATIONS } from '../src/schema/migration-list.js';
 import { qualified } from '../src/schema-path.js';
 import { freshSchema, right } from './support/migration-fixtures.js';
 import { useFreshDatabase } from './support/fresh-database.js';
 import { BUSINESSES, NEVER_ENABLED, STAFF, inboxHistoryArb, newWorld, type World } from './support/histories.js';
-import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
+import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
 import { type Walk } from './support/inbox-walk.js';
 import { coreWalk, pgWalk, type Asked, type Filters } from './support/inbox-queries.js';
 import { HOSTILE_SEARCHES, playSearch, searchStepsArb, searchTextArb, type SearchKind, type SearchStep, type SearchText } from './support/search-histories.js';
 
 const rowsOf = (pages: Walk): ReadonlyArray<InboxRow> => (typeof pages === 'string' ? [] : pages.flatMap((page) => page.rows));
 
-const fold = async (pool: Pool, schema: string, world: World): Promise<void> => {
-  const runner = startPgProjection({ projection: inboxPgProjection, ...TEST_TIMINGS, pool, store: world.store, schema, pageSize: 7 });
-  try {
-    await caughtUp(runner);
-  } finally {
-    await runner.stop();
-  }
-};
+const fold = (pool: Pool, schema: string, world: World): Promise<void> => foldInbox(pool, world.store, schema, 7);
 
 const [B1] = BUSINESSES;
 const [S1, , S3] = STAFF;

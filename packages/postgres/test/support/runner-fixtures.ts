@@ -7,6 +7,7 @@ import { migrate } from '../../src/index.js';
 import { startPgProjection, type PgProjectionRunner, type PgProjectionRunnerOptions } from '../../src/projection-runner.js';
 import { qualified } from '../../src/schema-path.js';
 import { usagePgProjection } from '../../src/usage-projection.js';
+import { inboxPgProjection } from '../../src/inbox-projection.js';
 import { freshSchema, right } from './migration-fixtures.js';
 
 /** A schema of its own with the package's migrations applied: one per property run, so runs never meet. */
@@ -128,5 +129,15 @@ export const playInTwoParts = async <S>(options: {
     }
   } finally {
     await liveRunner?.stop();
+  }
+};
+
+/** The inbox projection folded from `store` into `schema` up to the log's end, in pages of `pageSize`; the runner stopped after. */
+export const foldInbox = async (pool: Pool, store: PgProjectionRunnerOptions['store'], schema: string, pageSize: number): Promise<void> => {
+  const runner = startPgProjection({ projection: inboxPgProjection, ...TEST_TIMINGS, pool, store, schema, pageSize });
+  try {
+    await caughtUp(runner);
+  } finally {
+    await runner.stop();
   }
 };

@@ -1,0 +1,40 @@
+// Review 2: a search of many *distinct* words. The counting statement (`wordCountsStatement`) selects one column
+// per word, and PostgreSQL refuses a target list of more than 1,664 entries, so from 1,664 distinct words on the
+// default way and 'fetch' answer a database-error where core's inboxPage answers a page ("No refusal comes from
+// the text", README R2; search-long-texts.test.ts: "a search text of any length answers as core's").
+import { fc } from '@fast-check/vitest';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { createInMemoryReadModelStore } from '@message-center/core';
+import { inboxPageFromPg } from '../src/index.js';
+import { useFreshDatabase } from './support/fresh-database.js';
+import { BUSINESSES, STAFF, inboxHistoryArb, newWorld, staffOf } from './support/histories.js';
+import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
+
+const [B1] = BUSINESSES;
+const [S1] = STAFF;
+if (B1 === undefined || S1 === undefined) throw new Error('fixtures missing');
+
+const answerOf = (e: E.Either<{ readonly code: string; readonly message?: string }, unknown>): unknown => (E.isRight(e) ? e.right : `${e.left.code}: ${e.left.message ?? ''}`);
+
+describe('review2: R2 search of many distinct words', () => {
+  const db = useFreshDatabase('review2 distinct words');
+
+  for (const searchWay of [undefined, 'fetch', 'walk'] as const)
+    it(`R2 a search of 1,700 distinct words answers as core's inboxPage (searchWay ${searchWay ?? 'default'})`, async () => {
+      const pool = db().pool;
+      const schema = await migratedSchema(pool, `distinct ${searchWay ?? 'default'}`);
+      const world = newWorld();
+      const [steps] = fc.sample(inboxHistoryArb(30), { numRuns: 1, seed: 7 });
+      await world.play(steps ?? []);
+      await foldInbox(pool, world.store, schema, 50);
+      // "client" (every card has it) and 1,699 other distinct words; "c" alone would find them all.
+      const search = ['c', ...Array.from({ length: 1_699 }, (_, i) => `c${i}`)].join(' ');
+      const viewer = staffOf(B1, S1);
+      // The facade refuses a text over 200 characters; core's inboxPage (the in-memory ReadModelStore) answers it.
+      const core = await createInMemoryReadModelStore({ store: world.store }).inbox({ businessId: B1, viewer, search, limit: 5 })();
+      expect(E.isRight(core)).toBe(true);
+      const pg = await inboxPageFromPg(pool, { businessId: B1, viewer, search, limit: 5 }, { schema, ...(searchWay === undefined ? {} : { searchWay }) })();
+      expect(answerOf(pg)).toEqual(answerOf(core));
+    }, 180_000);
+});
