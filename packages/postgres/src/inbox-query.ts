@@ -94,18 +94,17 @@ const drivingWord = async (
   businessId: string,
   way: PgQueryOptions['searchWay'],
 ): Promise<E.Either<DatabaseFailure, number | null>> => {
-  const sql = wordCountsStatement(schema, words.length);
-  if (sql === null || way === 'walk') return E.right(null);
-  const counted = await rowsOf(pool, sql, [business, words.map(storedText)], `searching the inbox of ${businessId}`);
+  if (words.length === 0 || way === 'walk') return E.right(null);
+  const counted = await rowsOf(pool, wordCountsStatement(schema), [business, words.map(storedText)], `searching the inbox of ${businessId}`);
   if (E.isLeft(counted)) return counted;
-  const row = counted.right[0];
-  // count(*) and bigint come back as strings; an unreadable count is taken as common (walked: right, maybe slower).
-  const total = columnOf(row, 'conversations');
+  // count(*), bigint and the ordinal come back as strings; an unreadable count is taken as common (walked: right, maybe slower).
+  const total = columnOf(counted.right[0], 'conversations');
   const conversations = total === null ? null : Number(total);
   let rarest: { readonly index: number; readonly matches: number } | null = null;
-  for (let i = 0; i < words.length; i += 1) {
-    const matches = Number(columnOf(row, `n${i + 1}`));
-    if (Number.isFinite(matches) && (rarest === null || matches < rarest.matches)) rarest = { index: i, matches };
+  for (const row of counted.right) {
+    const index = Number(columnOf(row, 'i')) - 1;
+    const matches = Number(columnOf(row, 'n'));
+    if (Number.isSafeInteger(index) && index >= 0 && index < words.length && Number.isFinite(matches) && (rarest === null || matches < rarest.matches)) rarest = { index, matches };
   }
   if (rarest === null) return E.right(null);
   return E.right(way === 'fetch' || fetchesFrom(rarest.matches, limit, conversations !== null && Number.isFinite(conversations) ? conversations : null) ? rarest.index : null);

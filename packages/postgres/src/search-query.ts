@@ -56,18 +56,16 @@ const probe = (schema: string, business: string, word: string, id: string): stri
            SELECT 1 FROM ${qualified(schema, 'message_center_inbox_text_words')} w WHERE w.conversation_id = ${id} AND ${inRange(business, word)})`;
 
 /**
- * One row, `n1`…: how many card and message words of business $1 start with each of `words` words ($2, an array), counted up
- * to RARE_BELOW per table, and `conversations`: the business's (null when it has none). Null when there are no words to count.
+ * A row per word of `words` ($2, an array): its place `i` (from 1) and `n`, how many card and message words of
+ * business $1 start with it, counted up to RARE_BELOW per table; and on each, `conversations`: the business's
+ * (null when it has none). Rows, not a column per word: a text may hold more words than a row may have columns.
  */
-export const wordCountsStatement = (schema: string, words: number): string | null => {
-  if (words === 0) return null;
-  const capped = (table: string, word: string): string =>
-    `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', word)} LIMIT ${RARE_BELOW}) x)`;
-  const counts = Array.from({ length: words }, (_, i) => {
-    const word = `($2::text[])[${i + 1}]`;
-    return `${capped('message_center_inbox_profile_words', word)} + ${capped('message_center_inbox_text_words', word)} AS n${i + 1}`;
-  });
-  return `SELECT ${counts.join(', ')}, (SELECT t.conversations FROM ${qualified(schema, 'message_center_inbox_badge_totals')} t WHERE t.business_id = $1::text) AS conversations`;
+export const wordCountsStatement = (schema: string): string => {
+  const capped = (table: string): string =>
+    `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', 'u.word')} LIMIT ${RARE_BELOW}) x)`;
+  return `SELECT u.i, ${capped('message_center_inbox_profile_words')} + ${capped('message_center_inbox_text_words')} AS n,
+                 (SELECT t.conversations FROM ${qualified(schema, 'message_center_inbox_badge_totals')} t WHERE t.business_id = $1::text) AS conversations
+            FROM unnest($2::text[]) WITH ORDINALITY AS u(word, i)`;
 };
 
 /**
