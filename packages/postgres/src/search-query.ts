@@ -18,6 +18,9 @@ import { storedText } from './stored-text.js';
 // filters' share), is the set the page is fetched from (few rows, sorted); every other word is a probe of each
 // row's own words once the filters passed it, on the walk in inbox order, which stops at the page.
 
+/** Up to this many probed words, a condition each; past it, one condition over them as an array. */
+const PROBES_EACH = 8;
+
 /** Matching words counted per table at most (the count costs ~0.1 ms per 1,000). */
 export const RARE_BELOW = 5_000;
 
@@ -81,22 +84,35 @@ export const searchCondition = (schema: string, terms: SearchTerms, driving: num
   };
   // The set's ids are turned to the conversations' collation ("C"), so each is one probe of their primary key.
   const inSet = (set: string): string => `c.conversation_id IN (SELECT s.id COLLATE "C" FROM (${set}) s(id))`;
-  // The words as one array parameter (one per word would pass PostgreSQL's 65,535 for a long enough text).
-  const list = terms.words.length === 0 ? '' : param(terms.words.map(storedText));
-  const words = terms.words.map((_, i) => `(${list}::text[])[${i + 1}]`);
+  // A word as a parameter of its own; the others as one array (one each would pass PostgreSQL's 65,535
+  // parameters for a long enough text). A parameter is made only where the statement uses it: PostgreSQL refuses
+  // one it cannot type.
+  const wordParam = (word: string): string => `${param(storedText(word))}::text`;
   // phoneQueryDigits answers ASCII digits only; anything else would be a pattern, so it finds nothing.
   const numbers =
     terms.digits === null
       ? null
       : `SELECT p.conversation_id FROM ${qualified(schema, 'message_center_inbox_phones')} p WHERE p.business_id = ${business} AND p.phone LIKE ${param(/^[0-9]+$/.test(terms.digits) ? `%${terms.digits}%` : '')}`;
   if (numbers === null) {
-    if (words.length === 0) return { fetched: 'false', probed: null, values };
+    if (terms.words.length === 0) return { fetched: 'false', probed: null, values };
     // One set at most: a second as a set was joined by scanning its matches once per row of the first.
-    const fetched = words.flatMap((w, i) => (i === driving ? [inSet(matching(schema, business, w))] : []));
-    const probed = words.flatMap((w, i) => (i === driving ? [] : [probe(schema, business, w, inDefault('walked.conversation_id'))]));
-    return { fetched: fetched.length === 0 ? null : fetched.join(' AND '), probed: probed.length === 0 ? null : probed.join(' AND '), values };
+    const drivingWord = driving === null ? undefined : terms.words[driving];
+    const fetched = drivingWord === undefined ? [] : [inSet(matching(schema, business, wordParam(drivingWord)))];
+    // The other words probed on each row: a condition each for a few (a direct index probe), past that one
+    // condition over them as an array (no word of them without a match): a condition per word made the statement
+    // grow with the text, and thousands of words took gigabytes to plan. The array's loop costs ~2× per row.
+    const others = terms.words.filter((_, i) => i !== driving);
+    const walkedId = inDefault('walked.conversation_id');
+    const probed =
+      others.length === 0
+        ? null
+        : others.length <= PROBES_EACH
+          ? others.map((w) => probe(schema, business, wordParam(w), walkedId)).join(' AND ')
+          : `NOT EXISTS (SELECT 1 FROM unnest(${param(others.map(storedText))}::text[]) AS o(word) WHERE NOT ${probe(schema, business, 'o.word', walkedId)})`;
+    return { fetched: fetched.length === 0 ? null : fetched.join(' AND '), probed, values };
   }
-  // Core finds the words or the digits. Digits read as words too ("1234"), and such words are rare: one set of ids.
-  const wordSet = words.map((w) => `(${matching(schema, business, w)})`).join(' INTERSECT ');
-  return { fetched: inSet(words.length === 0 ? numbers : `${numbers} UNION (${wordSet})`), probed: null, values };
+  // Core finds the words or the digits. Digits read as words too ("1234"), and such words are rare: one set of
+  // ids (a text with digits has one word at most).
+  const wordSet = terms.words.map((w) => `(${matching(schema, business, wordParam(w))})`).join(' INTERSECT ');
+  return { fetched: inSet(terms.words.length === 0 ? numbers : `${numbers} UNION (${wordSet})`), probed: null, values };
 };

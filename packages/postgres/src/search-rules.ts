@@ -25,8 +25,11 @@ export interface SearchTerms {
 
 /** What core's search looks for in `search` (its `searchEntries`), or null when it looks for nothing (blank, punctuation only): no search. */
 export const searchTermsOf = (search: string): SearchTerms | null => {
-  // Every word must match: a repeated one asks nothing more (and each is a condition of the statement).
-  const words = isFormattedPhoneQuery(search) ? [] : [...new Set(queryWords(search))];
+  // Every word must match: a repeated one asks nothing more, nor one that starts another (a word starting with
+  // `jan` starts with `ja`); each left is counted or probed by the statement.
+  // In code-unit order a word's extensions follow it at once, so the next word tells.
+  const sorted = isFormattedPhoneQuery(search) ? [] : [...new Set(queryWords(search))].sort();
+  const words = sorted.filter((w, i) => !(sorted[i + 1]?.startsWith(w) ?? false));
   const digits = phoneQueryDigits(search);
   return words.length === 0 && digits === null ? null : { words, digits };
 };

@@ -1,7 +1,6 @@
-// Review 2: a search of many *distinct* words. The counting statement (`wordCountsStatement`) selects one column
-// per word, and PostgreSQL refuses a target list of more than 1,664 entries, so from 1,664 distinct words on the
-// default way and 'fetch' answer a database-error where core's inboxPage answers a page ("No refusal comes from
-// the text", README R2; search-long-texts.test.ts: "a search text of any length answers as core's").
+// R2: a search of many *distinct* words answers as core's inboxPage. The counting statement once selected a
+// column per word, and PostgreSQL refuses a target list of more than 1,664 entries: from 1,664 distinct words
+// the page answered database-error (found by review; now a row per word).
 import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
@@ -17,8 +16,8 @@ if (B1 === undefined || S1 === undefined) throw new Error('fixtures missing');
 
 const answerOf = (e: E.Either<{ readonly code: string; readonly message?: string }, unknown>): unknown => (E.isRight(e) ? e.right : `${e.left.code}: ${e.left.message ?? ''}`);
 
-describe('review2: R2 search of many distinct words', () => {
-  const db = useFreshDatabase('review2 distinct words');
+describe('R2 search of many distinct words', () => {
+  const db = useFreshDatabase('search distinct words');
 
   for (const searchWay of [undefined, 'fetch', 'walk'] as const)
     it(`R2 a search of 1,700 distinct words answers as core's inboxPage (searchWay ${searchWay ?? 'default'})`, async () => {
