@@ -21,7 +21,7 @@ import { storedText } from './stored-text.js';
 /** Up to this many probed words, a condition each; past it, one condition over them as an array. */
 const PROBES_EACH = 8;
 
-/** Matching words counted per table at most (the count costs ~0.1 ms per 1,000). */
+/** Matching words counted per table at most (counting costs ~0.5 ms per 1,000 at 100,000 conversations). */
 export const RARE_BELOW = 5_000;
 
 /** Whether a page of `limit` is fetched from a word's `matches` rather than found by walking `conversations`. */
