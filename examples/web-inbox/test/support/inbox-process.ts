@@ -5,9 +5,10 @@
  * tsx runs main.ts in a child process of its own, so killing the tsx process alone can leave main.ts
  * running. Each inbox therefore gets a process group (`detached`), and whatever is left of a group is
  * killed with it: by `stop`, by `killAll` (an afterEach, for a test that timed out before its `finally`),
- * and when the test process exits.
+ * when the test process exits, and, by a watchdog shell per group, when it is killed by a signal.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Socket } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const TSX = new URL('../../../../node_modules/.bin/tsx', import.meta.url).pathname;
@@ -38,7 +39,27 @@ export interface InboxProcess {
   readonly stop: () => Promise<InboxExit>;
 }
 
-const groups = new Set<number>();
+/** Each running group, and its watchdog (below). */
+const groups = new Map<number, ChildProcess>();
+
+// A test process killed by a signal runs no `exit` handler: a shell per group waits for the end of a pipe from
+// this process (the kernel closes it whatever kills us), then kills the group. A group stopped normally has its
+// watchdog stopped first, so a process-group id reused later is never signalled.
+const WATCHDOG = 'while read -r _; do :; done; kill -KILL -- "-$1" 2>/dev/null';
+
+const startWatchdog = (pgid: number): ChildProcess => {
+  const watchdog = spawn('sh', ['-c', WATCHDOG, 'mc-web-inbox-watchdog', String(pgid)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  // Neither the shell nor its pipe keeps the test run alive.
+  watchdog.unref();
+  if (watchdog.stdin instanceof Socket) watchdog.stdin.unref();
+  return watchdog;
+};
+
+/** The group is done with: its watchdog goes (before anything could reuse the id), and it is forgotten. */
+const forget = (pgid: number): void => {
+  groups.get(pgid)?.kill('SIGKILL');
+  groups.delete(pgid);
+};
 
 /**
  * Whether a process of the group still runs. Read from /proc (Linux, as the browser tests): a member that
@@ -79,8 +100,10 @@ const killGroup = (pgid: number): void => {
 
 /** Kills every inbox group still running (for an afterEach: a test that timed out never ran its `finally`). */
 export const killAll = (): void => {
-  for (const pgid of groups) killGroup(pgid);
-  groups.clear();
+  for (const pgid of [...groups.keys()]) {
+    killGroup(pgid);
+    forget(pgid);
+  }
 };
 process.on('exit', killAll);
 
@@ -99,7 +122,7 @@ export const startInboxProcess = (name: string, env: Readonly<Record<string, str
   });
   const pgid = child.pid;
   if (pgid === undefined) return Promise.reject(new Error(`${name}: could not start ${TSX}`));
-  groups.add(pgid);
+  groups.set(pgid, startWatchdog(pgid));
 
   let stdout = '';
   let stderr = '';
@@ -131,7 +154,7 @@ export const startInboxProcess = (name: string, env: Readonly<Record<string, str
     // esbuild's service process (tsx's and the page bundler's) ends when its parent's pipe closes: soon after.
     const strays = !(await groupEnds(pgid, STRAY_GRACE_MS));
     if (strays) killGroup(pgid);
-    groups.delete(pgid);
+    forget(pgid);
     return { code, signal, forced, strays };
   };
 
@@ -139,6 +162,7 @@ export const startInboxProcess = (name: string, env: Readonly<Record<string, str
     const give = (problem: string): void => {
       clearInterval(watch);
       killGroup(pgid);
+      forget(pgid);
       reject(new Error(`${name}: ${problem}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
     };
     const deadline = Date.now() + START_TIMEOUT_MS;
