@@ -3,7 +3,6 @@
  * target. `BENCH_SCALE=small` runs every goal on smaller inputs in under a minute, so a change can be
  * checked quickly; the full scale is the one the targets are about.
  */
-import { arch, cpus, loadavg, totalmem } from 'node:os';
 import { ConversationEvent, conversationDecider, encodeEvent, makeEventDecoder, type RecordedEvent } from '@message-center/core/internals';
 import { commandCostGoal } from './goals-command-cost.js';
 import { facadeOverheadGoal } from './goals-facade-overhead.js';
@@ -11,7 +10,7 @@ import { rebuildGoals } from './goals-rebuild.js';
 import { webhookGoals } from './goals-webhook.js';
 import { generateWorkload } from './workload.js';
 import { mutableFold } from './mutable-fold.js';
-import { fmt, gc } from './report.js';
+import { fmt, gc, loadLine, machineLine } from './report.js';
 
 export const SMALL = process.env['BENCH_SCALE'] === 'small';
 
@@ -120,14 +119,8 @@ const decodeGoal = (): GoalResult => {
   };
 };
 
-const machine = (): string => {
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
-  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} ${arch()}, load ${load}, ${new Date().toISOString()}`;
-};
-
 export const goalsBench = async (): Promise<void> => {
-  console.log(`\nIssue 14 goals (${SMALL ? 'BENCH_SCALE=small' : 'full scale'}) — ${machine()}`);
+  console.log(`\nIssue 14 goals (${SMALL ? 'BENCH_SCALE=small' : 'full scale'}) — ${machineLine()}`);
   const results: GoalResult[] = [];
   const record = (r: GoalResult): void => {
     results.push(r);
@@ -150,5 +143,5 @@ export const goalsBench = async (): Promise<void> => {
   if (wanted(6)) for (const r of await rebuildGoals()) record(r);
   console.log(`\n  | goal | ratio | target | held | measured |\n  | --- | ---: | --- | --- | --- |`);
   for (const r of results) console.log(`  | ${r.goal} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.held ? 'yes' : '**no**'} | ${r.measured} |`);
-  console.log(`  load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`  load after: ${loadLine()}`);
 };

@@ -38,6 +38,15 @@ const must = async <A>(what: string, task: () => Promise<Answer<A>>): Promise<A>
   return r.right;
 };
 
+const isClientJob = (u: unknown): u is ClientJob =>
+  typeof u === 'object' &&
+  u !== null &&
+  typeof Reflect.get(u, 'url') === 'string' &&
+  typeof Reflect.get(u, 'schema') === 'string' &&
+  [Reflect.get(u, 'warmUp'), Reflect.get(u, 'pages'), Reflect.get(u, 'badges')].every(Array.isArray) &&
+  typeof Reflect.get(u, 'badgeCalls') === 'number' &&
+  typeof Reflect.get(u, 'firstTries') === 'number';
+
 const clientJob = async (job: ClientJob): Promise<ClientResult> => {
   const pool = newPool({ connectionString: job.url, max: 8, application_name: 'mc-bench-client' });
   try {
@@ -103,9 +112,10 @@ export const runClientJob = (job: ClientJob): Promise<ClientResult> =>
 
 if (!isMainThread && parentPort !== null) {
   const port = parentPort;
-  // workerData is the job runClientJob sent (structured clone of plain data).
-  const job: ClientJob = workerData;
-  clientJob(job).then(
+  // workerData is the job runClientJob sent (a structured clone of plain data); its shape is checked, not assumed.
+  const data: unknown = workerData;
+  if (!isClientJob(data)) throw new Error("the bench's client worker was started without a job");
+  clientJob(data).then(
     (result) => port.postMessage(result),
     (error: unknown) => {
       throw error;

@@ -24,9 +24,7 @@
  * `usage,inbox`, `usage` or `0`), `BENCH_PG_PAGE` (the runners' page size), `BENCH_PG_EXPLAIN` (`missed`,
  * `all` or `0`), `BENCH_PG_STATEMENTS=1` (the inbox runner's statements alone, as the server timed them) and
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { arch, cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import {
@@ -54,7 +52,7 @@ import { BUSINESS, STAFF, actorOf, chance, describeQuery, generateWorld, latency
 import { runClientJob, type ClientResult } from './postgres-client.js';
 import { fillStore } from './postgres-log.js';
 import { benchDatabase, cpuBetween, newPool, serverCpu, type Pool } from './postgres-server.js';
-import { fmt, gc, heapMiB } from './report.js';
+import { commitOf, fmt, gc, heapMiB, loadLine, machineLine } from './report.js';
 
 const SMALL = process.env['BENCH_SCALE'] === 'small';
 const CONVERSATIONS = SMALL ? 5_000 : 100_000;
@@ -91,17 +89,6 @@ interface Result {
 
 const msOf = (x: number): string => x.toFixed(x < 1 ? 3 : x < 100 ? 2 : 0);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
-const commit = (): string => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'unknown';
-  }
-};
-const machine = (): string =>
-  `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} ${arch()}, load ${load()}, ${new Date().toISOString()}, commit ${commit()}`;
-
 const answer = async <A>(what: string, task: () => Promise<{ readonly _tag: 'Left'; readonly left: { readonly code: string; readonly message: string } } | { readonly _tag: 'Right'; readonly right: A }>): Promise<A> => {
   const r = await task();
   if (r._tag === 'Left') throw new Error(`${what}: ${r.left.code} ${r.left.message}`);
@@ -370,7 +357,7 @@ const statementSummary = (logs: ReadonlyArray<string>, offsets: ReadonlyMap<stri
 const heapLimitMiB = (): number => getHeapStatistics().heap_size_limit / 2 ** 20;
 
 export const postgresBench = async (): Promise<void> => {
-  console.log(`\nRead models on PostgreSQL (issue 15, item 6; ${SMALL ? 'BENCH_SCALE=small' : 'full scale'}) — ${machine()}`);
+  console.log(`\nRead models on PostgreSQL (issue 15, item 6; ${SMALL ? 'BENCH_SCALE=small' : 'full scale'}) — ${machineLine()}, commit ${commitOf()}`);
   // The store keeps the whole log on the heap (~0.9 KiB an event), beside the in-memory read models.
   if (!SMALL && heapLimitMiB() < 6_000)
     console.log(`  note: heap limit ${fmt(heapLimitMiB())} MiB; the full scale holds ~3 GB of log and read models: NODE_OPTIONS=--max-old-space-size=8192 is safer`);
@@ -404,7 +391,7 @@ export const postgresBench = async (): Promise<void> => {
       const schema = 'bench_read_models';
       const both = await runProjections(pool, db.postmasterPid, store, schema, [inboxPgProjection, usagePgProjection], 'inbox + usage together');
       console.log(
-        `    ${both.label.padEnd(24)} ${fmt(rate(both.ms)).padStart(8)} events/s (${seconds(both.ms)}; ${both.runners.map((r) => `${r.name} caught up after ${seconds(r.ms)}, ${fmt(rate(r.ms))}/s`).join(', ')}; ${cpuNote(both)}; load ${load()})`,
+        `    ${both.label.padEnd(24)} ${fmt(rate(both.ms)).padStart(8)} events/s (${seconds(both.ms)}; ${both.runners.map((r) => `${r.name} caught up after ${seconds(r.ms)}, ${fmt(rate(r.ms))}/s`).join(', ')}; ${cpuNote(both)}; load ${loadLine()})`,
       );
       start = performance.now();
       // What autovacuum would have done by the time a host queries: visibility map and statistics.
@@ -451,7 +438,7 @@ export const postgresBench = async (): Promise<void> => {
       const allPages = lineOf('all pages', queries.map((_, i) => i), timed);
       console.log(
         `  (b) inbox pages of ${PAGE} at the business (${fmt(world.clients.length)} conversations), each timed alone (ms), ${fmt(queries.length)} pages in one shuffled order after ${fmt(warmUp.length)} warm-up pages ` +
-          `(${seconds(performance.now() - start)}; load ${load()}); answers equal to the in-memory side's: ${fmt(queries.length - timed.mismatches)} of ${fmt(queries.length)}` +
+          `(${seconds(performance.now() - start)}; load ${loadLine()}); answers equal to the in-memory side's: ${fmt(queries.length - timed.mismatches)} of ${fmt(queries.length)}` +
           (timed.firstMismatch === null ? '' : ` (first difference: ${timed.firstMismatch})`),
       );
       for (const l of lines) printLine(l);
@@ -576,7 +563,7 @@ export const postgresBench = async (): Promise<void> => {
             statementSummary(db.serverLogs(), logOffsets);
           }
           alone.push(run);
-          console.log(`    ${run.label.padEnd(24)} ${fmt(rate(run.ms)).padStart(8)} events/s (${seconds(run.ms)}; ${fmt(run.runners[0]?.applied ?? 0)} events applied; ${cpuNote(run)}; load ${load()})`);
+          console.log(`    ${run.label.padEnd(24)} ${fmt(rate(run.ms)).padStart(8)} events/s (${seconds(run.ms)}; ${fmt(run.runners[0]?.applied ?? 0)} events applied; ${cpuNote(run)}; load ${loadLine()})`);
         }
       const inboxAlone = alone.find((r) => r.label.startsWith('inbox'));
       const usageAlone = alone.find((r) => r.label.startsWith('usage'));
@@ -601,5 +588,5 @@ export const postgresBench = async (): Promise<void> => {
   }
   console.log(`\n  | goal | ratio | target | held | measured |\n  | --- | ---: | --- | --- | --- |`);
   for (const r of results) console.log(`  | ${r.goal} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.held ? 'yes' : '**no**'} | ${r.measured} |`);
-  console.log(`  load after: ${load()}; ${new Date().toISOString()}`);
+  console.log(`  load after: ${loadLine()}; ${new Date().toISOString()}`);
 };

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { arch, cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 export const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -7,6 +9,22 @@ export const gc = (): void => {
 };
 export const heapMiB = (): number => process.memoryUsage().heapUsed / 2 ** 20;
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** The load averages (1, 5, 15 minutes), as each figure is recorded with. */
+export const loadLine = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/** The machine, its load and the time, printed above each section's figures. */
+export const machineLine = (): string =>
+  `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} ${arch()}, load ${loadLine()}, ${new Date().toISOString()}`;
+
+/** The commit measured (short), or `unknown` outside a git checkout. */
+export const commitOf = (): string => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+};
 
 /** Median (and best) of several rounds after a warm-up round, in operations per second. */
 export const measure = (name: string, operations: number, run: () => unknown, unit = 'events/s'): number => {
