@@ -34,7 +34,6 @@ export interface BadgeDeltas {
   readonly staff: ReadonlyArray<StaffDelta>;
 }
 
-
 interface Contribution {
   readonly shared: number;
   readonly fresh: number;

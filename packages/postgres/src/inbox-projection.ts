@@ -58,7 +58,6 @@ interface BusinessChange {
 // Any string may be an id (NUL included): the pair is written so that no two pairs share a key.
 const keyOf = (businessId: string, conversationId: string): string => JSON.stringify([businessId, conversationId]);
 
-
 /** What core's fold keeps of one event alone (a ConversationStarted's record, a ClientProfileRecorded's card and its words). */
 const foldedBusiness = (envelope: EventEnvelope, businessId: BusinessId): BusinessInbox | undefined => foldInbox(emptyInbox, [envelope]).businesses.get(businessId);
 

@@ -97,19 +97,19 @@ const drivingWord = async (
   if (words.length === 0 || way === 'walk') return E.right(null);
   // The longest words (likelier rare) are counted, at most COUNTED_WORDS of them: counting costs up to
   // RARE_BELOW index entries a word, and a text may hold thousands.
-  const counted = await rowsOf(pool, wordCountsStatement(schema), [business, countedWords(words).map(storedText)], `searching the inbox of ${businessId}`);
+  const candidates = countedWords(words);
+  const counted = await rowsOf(pool, wordCountsStatement(schema), [business, candidates.map(storedText)], `searching the inbox of ${businessId}`);
   if (E.isLeft(counted)) return counted;
   // count(*), bigint and the ordinal come back as strings; an unreadable count is taken as common (walked: right, maybe slower).
   const total = columnOf(counted.right[0], 'conversations');
   const conversations = total === null ? null : Number(total);
   let rarest: { readonly index: number; readonly matches: number } | null = null;
-  const candidates = countedWords(words);
   for (const row of counted.right) {
     const place = Number(columnOf(row, 'i')) - 1;
     const word = Number.isSafeInteger(place) ? candidates[place] : undefined;
     const index = word === undefined ? -1 : words.indexOf(word);
     const matches = Number(columnOf(row, 'n'));
-    if (Number.isSafeInteger(index) && index >= 0 && index < words.length && Number.isFinite(matches) && (rarest === null || matches < rarest.matches)) rarest = { index, matches };
+    if (index >= 0 && Number.isFinite(matches) && (rarest === null || matches < rarest.matches)) rarest = { index, matches };
   }
   if (rarest === null) return E.right(null);
   return E.right(way === 'fetch' || fetchesFrom(rarest.matches, limit, conversations !== null && Number.isFinite(conversations) ? conversations : null) ? rarest.index : null);
