@@ -1,14 +1,13 @@
 // R2: a search of many *distinct* words answers as core's inboxPage. The counting statement once selected a
 // column per word, and PostgreSQL refuses a target list of more than 1,664 entries: from 1,664 distinct words
 // the page answered database-error (found by review; now a row per word).
-import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { createInMemoryReadModelStore } from '@message-center/core';
 import { inboxPageFromPg } from '../src/index.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, STAFF, inboxHistoryArb, newWorld, staffOf } from './support/histories.js';
-import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
+import { BUSINESSES, STAFF, staffOf } from './support/histories.js';
+import { foldedHistory } from './support/folded-history.js';
 
 const [B1] = BUSINESSES;
 const [S1] = STAFF;
@@ -22,11 +21,7 @@ describe('R2 search of many distinct words', () => {
   for (const searchWay of [undefined, 'fetch', 'walk'] as const)
     it(`R2 a search of 1,700 distinct words answers as core's inboxPage (searchWay ${searchWay ?? 'default'})`, async () => {
       const pool = db().pool;
-      const schema = await migratedSchema(pool, `distinct ${searchWay ?? 'default'}`);
-      const world = newWorld();
-      const [steps] = fc.sample(inboxHistoryArb(30), { numRuns: 1, seed: 7 });
-      await world.play(steps ?? []);
-      await foldInbox(pool, world.store, schema, 50);
+      const { schema, world } = await foldedHistory(pool, `distinct ${searchWay ?? 'default'}`);
       // "client" (every card has it) and 1,699 other distinct words; "c" alone would find them all.
       const search = ['c', ...Array.from({ length: 1_699 }, (_, i) => `c${i}`)].join(' ');
       const viewer = staffOf(B1, S1);

@@ -1,19 +1,15 @@
 // R2: a search text of any length answers as core's: the words are bound as one array parameter (one
 // parameter per word passed PostgreSQL's 65,535 for a long text) and a repeated word is asked once.
-import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { inboxPageFromPg } from '../src/index.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, STAFF, inboxHistoryArb, newWorld, staffOf, type World } from './support/histories.js';
-import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
+import { BUSINESSES, STAFF, staffOf } from './support/histories.js';
+import { foldedHistory } from './support/folded-history.js';
 
 const [B1] = BUSINESSES;
 const [S1] = STAFF;
 if (B1 === undefined || S1 === undefined) throw new Error('fixtures missing');
-
-const fold = (pool: Pool, schema: string, world: World): Promise<void> => foldInbox(pool, world.store, schema, 50);
 
 const answerOf = (e: E.Either<{ readonly code: string }, unknown>): unknown => (E.isRight(e) ? e.right : e.left.code);
 
@@ -22,11 +18,7 @@ describe('R2 search texts with many words', () => {
 
   it('R2 a search of 70,000 words (core\'s inboxPage answers it as one) is answered, not a database-error', async () => {
     const pool = db().pool;
-    const schema = await migratedSchema(pool, 'many words');
-    const world = newWorld();
-    const [steps] = fc.sample(inboxHistoryArb(30), { numRuns: 1, seed: 7 });
-    await world.play(steps ?? []);
-    await fold(pool, schema, world);
+    const { schema, world } = await foldedHistory(pool, 'many words');
     const search = Array.from({ length: 70_000 }, () => 'client').join(' ');
     const viewer = staffOf(B1, S1);
     // The facade refuses a text over 200 characters before core's inboxPage reads it; core's inboxPage itself
@@ -39,11 +31,7 @@ describe('R2 search texts with many words', () => {
 
   it('R2 a facade-sized search (200 characters: 100 words) in a folder view answers as core, walked or fetched', async () => {
     const pool = db().pool;
-    const schema = await migratedSchema(pool, 'hundred words');
-    const world = newWorld();
-    const [steps] = fc.sample(inboxHistoryArb(30), { numRuns: 1, seed: 7 });
-    await world.play(steps ?? []);
-    await fold(pool, schema, world);
+    const { schema, world } = await foldedHistory(pool, 'hundred words');
     const search = Array.from({ length: 100 }, () => 'c').join(' ');
     const viewer = staffOf(B1, S1);
     const core = await world.mc.inbox({ businessId: B1, viewer, search, view: 'unread', limit: 5 })();

@@ -3,14 +3,13 @@
 // times in a folder view: at 20,000 words planning it grew a backend to 23 GB until the kernel ended it and the
 // server went into recovery (found by review). The page is asked with a statement_timeout, so that a regression
 // fails this test by a refused statement rather than by taking the server down.
-import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { createInMemoryReadModelStore } from '@message-center/core';
 import { inboxPageFromPg } from '../src/index.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, STAFF, inboxHistoryArb, newWorld, staffOf } from './support/histories.js';
-import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
+import { BUSINESSES, STAFF, staffOf } from './support/histories.js';
+import { foldedHistory } from './support/folded-history.js';
 
 const [B1] = BUSINESSES;
 const [S1] = STAFF;
@@ -29,11 +28,7 @@ describe('R2 search of thousands of distinct words', () => {
       const pool = db().pool;
       // The page is asked on connections with a statement_timeout.
       const guarded = db().newPool({ options: `-c statement_timeout=${TIMEOUT}` });
-      const schema = await migratedSchema(pool, `huge ${searchWay ?? 'default'}`);
-      const world = newWorld();
-      const [steps] = fc.sample(inboxHistoryArb(30), { numRuns: 1, seed: 7 });
-      await world.play(steps ?? []);
-      await foldInbox(pool, world.store, schema, 50);
+      const { schema, world } = await foldedHistory(pool, `huge ${searchWay ?? 'default'}`);
       const search = ['c', ...Array.from({ length: WORDS - 1 }, (_, i) => `c${i}`)].join(' ');
       const viewer = staffOf(B1, S1);
       const core = await createInMemoryReadModelStore({ store: world.store }).inbox({ businessId: B1, viewer, search, view: 'unread', limit: 5 })();
