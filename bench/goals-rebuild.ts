@@ -60,7 +60,7 @@ import {
   type Probe,
   type World,
 } from './inbox.js';
-import { fmt, gc, heapMiB } from './report.js';
+import { fmt, gc, heapMiB, seconds } from './report.js';
 
 /** As bench/inbox.ts: 10 messages a conversation (100k conversations, 1M messages, ~3.2M events). */
 const MESSAGES_PER_CONVERSATION = 10;
@@ -76,7 +76,6 @@ const LIVE_WARM_UP = 20;
 /** Filter-and-search pages (view all); a quarter as many again with each folder view, half as many plain-inbox and folder pages. */
 const QUERIES = 2_000;
 
-const seconds = (msAt: number): string => `${(msAt / 1000).toFixed(1)} s`;
 const rateOf = (pass: Pass): number => pass.census.events / (pass.foldMs / 1000);
 const conversationsOf = (state: ReadModels): number => state.inbox.businesses.get(BUSINESS)?.order.size ?? 0;
 /** Lets the collector's background sweeping end before something is timed (as bench/inbox.ts's pages). */

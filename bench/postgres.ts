@@ -52,7 +52,7 @@ import { BUSINESS, STAFF, actorOf, chance, describeQuery, generateWorld, latency
 import { runClientJob, type ClientResult } from './postgres-client.js';
 import { fillStore } from './postgres-log.js';
 import { benchDatabase, cpuBetween, newPool, serverCpu, type Pool } from './postgres-server.js';
-import { commitOf, fmt, gc, heapMiB, loadLine, machineLine } from './report.js';
+import { commitOf, fmt, gc, heapMiB, loadLine, machineLine, seconds } from './report.js';
 
 const SMALL = process.env['BENCH_SCALE'] === 'small';
 const CONVERSATIONS = SMALL ? 5_000 : 100_000;
@@ -88,7 +88,6 @@ interface Result {
 }
 
 const msOf = (x: number): string => x.toFixed(x < 1 ? 3 : x < 100 ? 2 : 0);
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const answer = async <A>(what: string, task: () => Promise<{ readonly _tag: 'Left'; readonly left: { readonly code: string; readonly message: string } } | { readonly _tag: 'Right'; readonly right: A }>): Promise<A> => {
   const r = await task();
   if (r._tag === 'Left') throw new Error(`${what}: ${r.left.code} ${r.left.message}`);

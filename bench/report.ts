@@ -10,6 +10,9 @@ export const gc = (): void => {
 export const heapMiB = (): number => process.memoryUsage().heapUsed / 2 ** 20;
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/** A duration in milliseconds as seconds, one decimal. */
+export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
 /** The load averages (1, 5, 15 minutes), as each figure is recorded with. */
 export const loadLine = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
