@@ -11,11 +11,11 @@ import { MIGRATIONS } from '../src/schema/migration-list.js';
 import { qualified } from '../src/schema-path.js';
 import { freshSchema, right } from './support/migration-fixtures.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, NEVER_ENABLED, STAFF, inboxHistoryArb, newWorld, type World } from './support/histories.js';
+import { BUSINESSES, NEVER_ENABLED, STAFF, inboxHistoryArb, newWorld, type HistoryStep, type World } from './support/histories.js';
 import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
 import { type Walk } from './support/inbox-walk.js';
 import { coreWalk, pgWalk, type Asked, type Filters } from './support/inbox-queries.js';
-import { HOSTILE_SEARCHES, playSearch, searchStepsArb, searchTextArb, type SearchKind, type SearchStep, type SearchText } from './support/search-histories.js';
+import { HOSTILE_SEARCHES, SEARCH_CLIENTS, playSearch, searchStepsArb, searchTextArb, type SearchKind, type SearchStep, type SearchText } from './support/search-histories.js';
 
 const rowsOf = (pages: Walk): ReadonlyArray<InboxRow> => (typeof pages === 'string' ? [] : pages.flatMap((page) => page.rows));
 
@@ -29,6 +29,43 @@ const VIEWERS = [S1, S3];
 
 /** R3 lists that pick some of the clients of histories.ts (the search clients have no type, group or location). */
 const LIST_FILTERS: ReadonlyArray<Filters> = [{ clientTypes: ['member'] }, { groups: ['vip', 'pilates'] }, { homeLocations: ['Uptown'], clientTypes: ['member', 'prospect'] }];
+
+/**
+ * One case that surely reaches every way of finding and every shape the property counts: in b1 (B3 on) c1
+ * pinned, c2 read by s1, c-3 a member with a message, Zoë writing from her number and answered; b-2 with a
+ * conversation of its own; searches for Zoë by name, by several words of it, by a word of her message, by her
+ * number written nationally and by its last four digits, and one that finds nothing.
+ */
+const EVERY_FIND: readonly [ReadonlyArray<HistoryStep>, ReadonlyArray<SearchStep>, ReadonlyArray<SearchText>] = [
+  [
+    { kind: 'enable', business: 0, limit: 1000, overage: 'allow' },
+    { kind: 'enable', business: 1, limit: 1000, overage: 'allow' },
+    { kind: 'mode', business: 0, individual: true },
+    { kind: 'client', business: 0, client: 0, phone: 0, profile: 0 },
+    { kind: 'client', business: 0, client: 1, phone: 1, profile: 1 },
+    { kind: 'client', business: 0, client: 2, phone: 2, profile: 2 },
+    { kind: 'inbound', business: 0, phone: 0, body: 0 },
+    { kind: 'flag', business: 0, action: 'pin', conversation: 0 },
+    { kind: 'inbound', business: 0, phone: 1, body: 1 },
+    { kind: 'read', business: 0, staff: 0, conversation: 1 },
+    { kind: 'inbound', business: 0, phone: 2, body: 6 },
+    { kind: 'inbound', business: 1, phone: 0, body: 0 },
+  ],
+  [
+    ...SEARCH_CLIENTS.map((_, client): SearchStep => ({ kind: 'profile', business: 0, client, profile: client })),
+    { kind: 'inbound', business: 0, phone: 0, body: 1 },
+    { kind: 'send', business: 0, client: 0, body: 0 },
+    { kind: 'inbound', business: 1, phone: 2, body: 1 },
+  ],
+  [
+    { kind: 'profile', text: 'Zoë' },
+    { kind: 'words', text: 'orsted ZOE' },
+    { kind: 'message', text: 'café' },
+    { kind: 'phone', text: '07400 123456' },
+    { kind: 'last-four', text: '3456' },
+    { kind: 'profile', text: 'nobody' },
+  ],
+];
 
 describe('R2 search of the inbox on PostgreSQL', () => {
   const db = useFreshDatabase('inbox search');
@@ -110,7 +147,10 @@ describe('R2 search of the inbox on PostgreSQL', () => {
           }
         },
       ),
-      { numRuns: 15 },
+      // Several words found nothing in about 4 runs in 5 (and no pinned row showed in 7 in 10), so 15 runs failed
+      // the check about once in 20. One case that surely finds through every way and reaches every shape counted
+      // makes it hold on every run (the example counts as one of the runs).
+      { numRuns: 16, examples: [[...EVERY_FIND, LIST_FILTERS[0] ?? {}, 1, 50]] },
     );
     expect(walks).toBeGreaterThan(1000);
     // Junk finds nothing by design; hostile texts find rows rarely here (their own test below makes sure they do).

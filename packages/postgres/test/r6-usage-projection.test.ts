@@ -5,8 +5,25 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { usageFromPg } from '../src/index.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, NEVER_ENABLED, coreUsage, headOf, historyArb, newWorld, usageAnswer } from './support/histories.js';
+import { BUSINESSES, NEVER_ENABLED, coreUsage, headOf, historyArb, newWorld, usageAnswer, type HistoryStep } from './support/histories.js';
 import { caughtUp, checkpointIn, migratedSchema, startUsageRunner } from './support/runner-fixtures.js';
+
+/**
+ * One history that surely reaches every count the property checks: b1 on a plan of one message with overage
+ * allowed, and in each of 22 billing periods (31 days apart) a message in and two sends against that plan
+ * of one: more periods with messages than the check below asks of all the runs together.
+ */
+const EVERY_COUNT: ReadonlyArray<HistoryStep> = [
+  { kind: 'enable', business: 0, limit: 1, overage: 'allow' },
+  { kind: 'client', business: 0, client: 0, phone: 0 },
+  { kind: 'client', business: 0, client: 1, phone: 1 },
+  ...Array.from({ length: 22 }, (): ReadonlyArray<HistoryStep> => [
+    { kind: 'inbound', business: 0, phone: 0, body: 0 },
+    { kind: 'send', business: 0, client: 0, body: 0 },
+    { kind: 'send', business: 0, client: 1, body: 6 },
+    { kind: 'later', hours: 31 * 24 },
+  ]).flat(),
+];
 
 describe('R6 usage on PostgreSQL', () => {
   const db = useFreshDatabase('r6 usage');
@@ -44,7 +61,9 @@ describe('R6 usage on PostgreSQL', () => {
           }
         }
       }),
-      { numRuns: 20 },
+      // One history that surely reaches every count (22 periods with messages, overage, beyond the plan), so
+      // that the checks hold on every run (the example counts as one of the runs).
+      { numRuns: 21, examples: [[EVERY_COUNT, 3, false]] },
     );
     expect(Object.entries(seen).filter(([, n]) => n === 0).map(([what]) => what)).toEqual([]);
     expect(seen.periodsWithMessages).toBeGreaterThan(20);

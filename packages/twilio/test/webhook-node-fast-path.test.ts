@@ -213,6 +213,18 @@ const caseArb: fc.Arbitrary<Case> = fc
     chunked: rest.chunked && (method === 'POST' || method === 'PUT'),
   }));
 
+/** A genuine signed inbound SMS whose sender ends in 1: the target answers store-unavailable, the handler 500. */
+const FAILING_TARGET: Case = {
+  behindProxy: false,
+  method: 'POST',
+  path: '/twilio/sms',
+  params: inboundParams({ sid: 'SM0123456789abcdef0123456789abcdef', from: '+14155552671', to: '+14155550100', body: 'Hello' }),
+  signing: 'valid',
+  contentTypes: [FORM],
+  bodyKind: 'form',
+  chunked: false,
+};
+
 /** The bytes of a case for one server: the signature covers that server's URL (its origin, or the public URL). */
 const outgoing = (c: Case, origin: string): Outgoing => {
   const base = c.behindProxy ? PUBLIC : origin;
@@ -264,7 +276,10 @@ describe('toNodeListener fast path: the same answers as the web handler', () => 
           expect(normalised(p.fastSeen, p.fast.origin)).toEqual(normalised(p.webSeen, p.slow.origin));
           statuses.add(fast.status);
         }),
-        { numRuns: Math.max(300, fc.readConfigureGlobal().numRuns ?? 0) },
+        // The rarest answer, a 500 (a target that fails or throws), comes up in about 3 % of the generated
+        // requests: 300 of them held none about once in 12,000 runs. One genuine signed request whose target
+        // fails makes it come up on every run (the example counts as one of the runs).
+        { numRuns: Math.max(300, fc.readConfigureGlobal().numRuns ?? 0) + 1, examples: [[FAILING_TARGET]] },
       );
       // The generator reaches every kind of answer, or the equality above proves less than it says.
       expect([...statuses].sort()).toEqual([200, 400, 403, 404, 405, 413, 500]);
