@@ -84,6 +84,27 @@ const PINNED_MEMBER: ReadonlyArray<HistoryStep> = [
   { kind: 'read', business: 0, staff: 0, conversation: 2 },
 ];
 
+/**
+ * B3 on in b1 and off in b2, so both kinds of folder view list rows; three texts in b1, c2's read by s1 only (s1's
+ * folder is read, s2's unread), c-3's archived; one text in b2.
+ */
+const EVERY_FOLDER: ReadonlyArray<HistoryStep> = [
+  { kind: 'enable', business: 0, limit: 1000, overage: 'allow' },
+  { kind: 'enable', business: 1, limit: 1000, overage: 'allow' },
+  { kind: 'mode', business: 0, individual: true },
+  { kind: 'mode', business: 1, individual: false },
+  { kind: 'client', business: 0, client: 0, phone: 0, profile: 0 },
+  { kind: 'client', business: 0, client: 1, phone: 1, profile: 1 },
+  { kind: 'client', business: 0, client: 2, phone: 2, profile: 2 },
+  { kind: 'client', business: 1, client: 0, phone: 3, profile: 3 },
+  { kind: 'inbound', business: 0, phone: 0, body: 0 },
+  { kind: 'inbound', business: 0, phone: 1, body: 1 },
+  { kind: 'inbound', business: 0, phone: 2, body: 6 },
+  { kind: 'read', business: 0, staff: 0, conversation: 1 },
+  { kind: 'flag', business: 0, action: 'archive', conversation: 2 },
+  { kind: 'inbound', business: 1, phone: 3, body: 0 },
+];
+
 const FOLDER_ROWS = { unread: 'unreadRows', read: 'readRows', replied: 'repliedRows', archived: 'archivedRows' } as const;
 
 const rowsOf = (pages: Walk): ReadonlyArray<InboxRow> => (typeof pages === 'string' ? [] : pages.flatMap((page) => page.rows));
@@ -213,10 +234,18 @@ describe('R1 R3 V4–V7 V9 (folder views and filters of the inbox) on PostgreSQL
           await compare();
         }
       }),
-      // One history that surely pins a row the fixed filter lets through (c1 is a member of vip, Downtown), so that
-      // V9 under a filter is exercised on every run, not only when the generated histories happen to pin one (the
-      // example counts as one of the runs).
-      { numRuns: 21, examples: [[PINNED_MEMBER, 2, [{ groups: ['vip'] }, {}, { clientTypes: ['member'] }, { homeLocations: ['Downtown'] }], 50]] },
+      // Two histories that surely reach what the check below counts, so that it holds on every run, not only when
+      // the generated histories happen to (each example counts as one of the runs): one pins a row the fixed
+      // filter lets through (c1 is a member of vip, Downtown: V9 under a filter, which 20 generated histories once
+      // missed); one has every folder, viewers whose folders part, and both B3 modes (archived rows were missing
+      // from about 1 run in 600).
+      {
+        numRuns: 22,
+        examples: [
+          [PINNED_MEMBER, 2, [{ groups: ['vip'] }, {}, { clientTypes: ['member'] }, { homeLocations: ['Downtown'] }], 50],
+          [EVERY_FOLDER, 1, [{ groups: ['yoga'] }, {}, { homeLocations: ['Uptown'] }, { clientTypes: ['prospect'] }], 100],
+        ],
+      },
     );
     expect(walks).toBeGreaterThan(1000);
     expect(Object.entries(seen).filter(([, n]) => n <= 0).map(([what]) => what)).toEqual([]);
