@@ -1,4 +1,5 @@
 import { qualified } from './schema-path.js';
+import { ONCE_TABLE } from './search-query.js';
 
 // The statement of one inbox page (`inbox-query.ts`), shaped so that PostgreSQL walks an index in inbox order
 // and stops at the page: the plain inbox walks the order of the business's conversations; a folder view walks,
@@ -20,7 +21,7 @@ export interface PageShape {
   readonly cursorSegment: 0 | 1 | null;
   readonly filters: { readonly clientTypes: boolean; readonly groups: boolean; readonly homeLocations: boolean; readonly from: boolean; readonly to: boolean };
   /** R2's conditions (`search-query.ts`): on `c.conversation_id` in the walk, and on `walked.conversation_id` after the filters. */
-  readonly search: { readonly fetched: string | null; readonly probed: string | null } | null;
+  readonly search: { readonly fetched: string | null; readonly probed: string | null; readonly once: string | null } | null;
 }
 
 const COLUMNS = 'c.segment, c.last_activity_ms, c.conversation_id, c.record, cl.card';
@@ -126,7 +127,8 @@ const folderRows = (shape: PageShape): string => {
 
 /** One statement: the business's row (B1, B3) and, when it is enabled, up to $5 rows of the page in inbox order. */
 export const pageStatement = (shape: PageShape): string =>
-  `SELECT b.enabled, b.individual, p.segment, p.record, p.card
+  `${shape.search?.once == null ? '' : `WITH ${ONCE_TABLE} AS MATERIALIZED (${shape.search.once})`}
+   SELECT b.enabled, b.individual, p.segment, p.record, p.card
      FROM (SELECT $1::text AS business_id, $2::smallint, $3::bigint, $4::text, $5::integer, $6::text, $7::text, $8::boolean,
                   $9::text[], $10::text[], $11::text[], $12::bigint, $13::bigint) q
      LEFT JOIN ${qualified(shape.schema, 'message_center_inbox_businesses')} b ON b.business_id = q.business_id

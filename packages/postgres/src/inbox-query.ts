@@ -12,7 +12,7 @@ import { columnOf } from './rows.js';
 import type { DatabaseFailure } from './runner-errors.js';
 import { qualified, schemaNameProblem } from './schema-path.js';
 import { pageStatement } from './inbox-page-sql.js';
-import { fetchesFrom, searchCondition, wordCountsStatement } from './search-query.js';
+import { COUNTED_UNDER_FILTER, FILTER_COUNTED, RARE_BELOW, WALK, searchCondition, searchWayOf, wordCountsStatement, type ListFilterKind, type SearchWay } from './search-query.js';
 import { searchTermsOf } from './search-rules.js';
 
 // R1 (the inbox: the plain view and the folder views V4–V7) and R3 (the filters) read from the inbox
@@ -48,12 +48,13 @@ export interface PgQueryOptions {
   /** The schema `migrate` put the tables in (default `public`). */
   readonly schema?: string;
   /**
-   * R2: how a page meets its search words. By default the rarest word is the set the page is fetched from when
-   * that costs less than walking the inbox (`search-query.ts`), and the others are probed on the walk. `walk`
-   * probes every word, `fetch` always fetches from the rarest: both answer the same, and the tests hold each
-   * to core's answers.
+   * R2: how a page meets its search words. By default the cheapest by counts (`search-query.ts`): walk the inbox
+   * probing each row's words, fetch the rarest word's matches, or start from a list filter's clients that have
+   * the rarest word. `walk` probes every word, `fetch` always fetches from the rarest, `filter` always starts
+   * from the list filter with the fewest clients when there is one: each answers the same, and the tests hold
+   * each to core's answers.
    */
-  readonly searchWay?: 'walk' | 'fetch';
+  readonly searchWay?: 'walk' | 'fetch' | 'filter';
 }
 
 const invalid = (field: string, message: string): DomainError => ({ code: 'invalid-input', message, problems: [field] });
@@ -84,35 +85,56 @@ export const businessOf = (row: unknown): E.Either<InboxQueryError, { readonly i
 
 // ------------------------------------------------------------------------------------------------ R1, R2, R3
 
-/** The search word the page is fetched from (`search-query.ts`), or null: every word probed on the walk. */
-const drivingWord = async (
+/** A list filter of the page: its kind and its values (stored text). */
+interface ListFilter {
+  readonly kind: ListFilterKind;
+  readonly values: ReadonlyArray<string>;
+}
+
+/** How the page meets its search words (`search-query.ts`): counted, then the cheapest way, unless `way` forces one. */
+const searchWayFor = async (
   pool: Pool,
   schema: string,
   business: unknown,
   words: ReadonlyArray<string>,
+  filters: ReadonlyArray<ListFilter>,
   limit: number,
   businessId: string,
   way: PgQueryOptions['searchWay'],
-): Promise<E.Either<DatabaseFailure, number | null>> => {
-  if (words.length === 0 || way === 'walk') return E.right(null);
+): Promise<E.Either<DatabaseFailure, SearchWay>> => {
+  if (words.length === 0 || way === 'walk') return E.right(WALK);
   // The longest words (likelier rare) are counted, at most COUNTED_WORDS of them: counting costs up to
   // RARE_BELOW index entries a word, and a text may hold thousands.
   const candidates = countedWords(words);
-  const counted = await rowsOf(pool, wordCountsStatement(schema), [business, candidates.map(storedText)], `searching the inbox of ${businessId}`);
+  const valuesOf = (kind: ListFilterKind): ReadonlyArray<string> | null => filters.find((f) => f.kind === kind)?.values ?? null;
+  const counted = await rowsOf(
+    pool,
+    wordCountsStatement(schema),
+    [business, candidates.map(storedText), valuesOf('client_type'), valuesOf('group'), valuesOf('home_location'), filters.length === 0 ? RARE_BELOW : COUNTED_UNDER_FILTER],
+    `searching the inbox of ${businessId}`,
+  );
   if (E.isLeft(counted)) return counted;
   // count(*), bigint and the ordinal come back as strings; an unreadable count is taken as common (walked: right, maybe slower).
-  const total = columnOf(counted.right[0], 'conversations');
-  const conversations = total === null ? null : Number(total);
-  let rarest: { readonly index: number; readonly matches: number } | null = null;
+  const countOf = (row: unknown, column: string): number | null => {
+    const value = columnOf(row, column);
+    const n = value === null ? Number.NaN : Number(value);
+    return Number.isFinite(n) ? n : null;
+  };
+  const first = counted.right[0];
+  let rarest: { readonly index: number; readonly matches: number; readonly whole: boolean } | null = null;
   for (const row of counted.right) {
-    const place = Number(columnOf(row, 'i')) - 1;
+    const place = (countOf(row, 'i') ?? 0) - 1;
     const word = Number.isSafeInteger(place) ? candidates[place] : undefined;
     const index = word === undefined ? -1 : words.indexOf(word);
-    const matches = Number(columnOf(row, 'n'));
-    if (index >= 0 && Number.isFinite(matches) && (rarest === null || matches < rarest.matches)) rarest = { index, matches };
+    const matches = countOf(row, 'n');
+    if (index >= 0 && matches !== null && (rarest === null || matches < rarest.matches)) rarest = { index, matches, whole: columnOf(row, 'whole') === true };
   }
-  if (rarest === null) return E.right(null);
-  return E.right(way === 'fetch' || fetchesFrom(rarest.matches, limit, conversations !== null && Number.isFinite(conversations) ? conversations : null) ? rarest.index : null);
+  if (rarest === null) return E.right(WALK);
+  const counts = filters.map((f) => ({ kind: f.kind, clients: countOf(first, f.kind) ?? FILTER_COUNTED }));
+  if (way === 'fetch') return E.right({ kind: 'word', word: rarest.index });
+  const smallest = counts.reduce<(typeof counts)[number] | null>((a, f) => (a === null || f.clients < a.clients ? f : a), null);
+  if (way === 'filter' && smallest !== null) return E.right({ kind: 'filter', word: rarest.index, filter: smallest.kind });
+  return E.right(searchWayOf({ rarest, filters: counts, conversations: countOf(first, 'conversations'), limit }));
 };
 
 /** Words a search counts before choosing its way, at most. */
@@ -121,13 +143,19 @@ const COUNTED_WORDS = 16;
 /** The words counted: the longest COUNTED_WORDS (a longer prefix matches fewer words). */
 const countedWords = (words: ReadonlyArray<string>): ReadonlyArray<string> => [...words].sort((a, b) => b.length - a.length).slice(0, COUNTED_WORDS);
 
+/** The page statement's parameter holding the business (`inbox-page-sql.ts`: $1), usable anywhere in it. */
+const BUSINESS = '$1::text';
+
+/** The page statement's parameters holding each list filter's values (`inbox-page-sql.ts`: $9–$11). */
+const FILTER_VALUES: Readonly<Record<ListFilterKind, string>> = { client_type: '$9::text[]', group: '$10::text[]', home_location: '$11::text[]' };
+
 /** A list filter as core reads it: absent or empty is no filter. */
 const listFilter = (values: ReadonlyArray<string> | undefined): ReadonlyArray<string> | null => (values === undefined || values.length === 0 ? null : values);
 
 const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, way: PgQueryOptions['searchWay']): Promise<E.Either<InboxQueryError, InboxPage>> => {
   const badSchema = schemaProblem(schema);
   if (badSchema !== null) return E.left(badSchema);
-  if (way !== undefined && way !== 'walk' && way !== 'fetch') return E.left(invalid('searchWay', 'searchWay is walk or fetch'));
+  if (way !== undefined && way !== 'walk' && way !== 'fetch' && way !== 'filter') return E.left(invalid('searchWay', 'searchWay is walk, fetch or filter'));
   const authorized = authorize('inbox', query.viewer, query.businessId);
   if (E.isLeft(authorized)) return authorized;
   // Checked here, reported after the business (core's order: business, limit, view, cursor, filters).
@@ -165,11 +193,17 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, way:
     from,
     to,
   ];
-  // R2: the word rare enough to fetch the page from, if one is (the others are probed while walking); the
-  // condition takes the parameters after these.
-  const driving = refused || terms === null || terms.digits !== null ? E.right(null) : await drivingWord(pool, schema, values[0], terms.words, limit, query.businessId, way);
-  if (E.isLeft(driving)) return driving;
-  const search = terms === null ? null : searchCondition(schema, terms, driving.right, 'q.business_id', values.length + 1);
+  // R2: the word (and list filter) the page starts from, if any (the other words are probed while walking);
+  // the condition takes the parameters after these.
+  const listFilters: ReadonlyArray<ListFilter> = [
+    ...(clientTypes === null ? [] : [{ kind: 'client_type' as const, values: clientTypes.map(storedText) }]),
+    ...(groups === null ? [] : [{ kind: 'group' as const, values: groups.map(storedText) }]),
+    ...(homeLocations === null ? [] : [{ kind: 'home_location' as const, values: homeLocations.map(storedText) }]),
+  ];
+  const searchWay =
+    refused || terms === null || terms.digits !== null ? E.right(WALK) : await searchWayFor(pool, schema, values[0], terms.words, listFilters, limit, query.businessId, way);
+  if (E.isLeft(searchWay)) return searchWay;
+  const search = terms === null ? null : searchCondition(schema, terms, searchWay.right, BUSINESS, values.length + 1, FILTER_VALUES);
   // One statement: the business's mode and the rows come from one snapshot, even while the runner commits.
   // V4–V7: the viewer's folder is the one core's `folderFor` gave the record for their own mark (B3 on, a
   // mark row), for someone without a mark (B3 on, none), or for the shared mark (B3 off).

@@ -12,30 +12,89 @@ import { storedText } from './stored-text.js';
 // How a word is looked for is chosen here, not left to the planner: its estimate of a prefix range outside the
 // most common words is about one row whatever the range holds (at 100,000 conversations "charged" matched
 // 16,228 and was estimated at 1), so it fetched every match of a common word and probed a second word's whole
-// range per row (1.9 s). A first statement counts each word's matches up to RARE_BELOW (`wordCountsStatement`)
-// with the business's number of conversations N. The rarest word, if fetching its m matches costs less than
-// walking the inbox to fill a page (m² < 4·(limit+1)·N: the walk visits about (limit+1)·N/m rows, 4 for the
-// filters' share), is the set the page is fetched from (few rows, sorted); every other word is a probe of each
-// row's own words once the filters passed it, on the walk in inbox order, which stops at the page.
+// range per row (1.9 s). A first statement counts each word's matches up to RARE_BELOW (`wordCountsStatement`),
+// the clients of each list filter (R3) up to FILTER_COUNTED, and reads the business's number of conversations N.
+// Then the cheapest of three ways (`searchWayOf`): walk the inbox in inbox order, probing each row's words once
+// the filters passed it (the walk stops at the page); fetch the rarest word's matches and sort them; or, under a
+// list filter, start from that filter's clients that have the rarest word (a common word under a rare filter:
+// the walk would visit most of the business to find the few rows that pass both).
 
 /** Up to this many probed words, a condition each; past it, one condition over them as an array. */
 const PROBES_EACH = 8;
 
-/** Matching words counted per table at most (counting costs ~0.5 ms per 1,000 at 100,000 conversations). */
+/** Matching words counted per table at most (counting costs ~0.2 ms per 1,000 at 100,000 conversations). */
 export const RARE_BELOW = 5_000;
 
-/** Whether a page of `limit` is fetched from a word's `matches` rather than found by walking `conversations`. */
-export const fetchesFrom = (matches: number, limit: number, conversations: number | null): boolean =>
-  matches < RARE_BELOW && (conversations === null || matches * matches < 4 * (limit + 1) * conversations);
+/**
+ * Under a list filter, words are counted further: a word of 5,000 to 20,000 matches under a filter of a few
+ * thousand clients is cheaper intersected than walked (`searchWayOf`), but only a whole count says so.
+ */
+export const COUNTED_UNDER_FILTER = 20_000;
+
+/** A list filter's clients counted at most (an index-only range, ~0.2 ms per 1,000 at 100,000 conversations). */
+export const FILTER_COUNTED = 10_000;
+
+/** R3's list filters as migration 11 names their rows. */
+export type ListFilterKind = 'client_type' | 'group' | 'home_location';
+
+/** How a search page meets its words: `word` and `filter` name the rarest word (an index into the words). */
+export type SearchWay =
+  | { readonly kind: 'walk' }
+  | { readonly kind: 'word'; readonly word: number }
+  | { readonly kind: 'filter'; readonly word: number; readonly filter: ListFilterKind };
+
+export const WALK: SearchWay = { kind: 'walk' };
+
+export interface SearchCounts {
+  /** The word with the fewest matches, and whether they were counted whole (under the cap), or null when none was counted. */
+  readonly rarest: { readonly index: number; readonly matches: number; readonly whole: boolean } | null;
+  /** Each list filter of the page and its clients (counted up to FILTER_COUNTED). */
+  readonly filters: ReadonlyArray<{ readonly kind: ListFilterKind; readonly clients: number }>;
+  /** The business's conversations, or null when unknown. */
+  readonly conversations: number | null;
+  readonly limit: number;
+}
+
+/** A row walked or fetched costs about eight index entries read in order (the conversation, its card, the filters, the probes). */
+const ROW = 8;
+
+/**
+ * The cheapest way by the counts, in index entries read in order. Walking visits about 4·(limit+1)·N/m rows to
+ * fill a page (4 for the shares of the filters not counted), N/f times more under a list filter of f clients;
+ * fetching the rarest word reads its m rows; starting from a filter reads its f clients and the word's m
+ * matches (intersected), then the f·m/N rows that have both. A count at its cap is only a lower bound: a way
+ * that reads a set not counted whole is not taken (the intersection of a common word read its 63,000 matches).
+ */
+export const searchWayOf = ({ rarest, filters, conversations, limit }: SearchCounts): SearchWay => {
+  if (rarest === null) return WALK;
+  const m = Math.max(1, rarest.matches);
+  const whole = rarest.whole;
+  const smallest = filters.reduce<{ readonly kind: ListFilterKind; readonly clients: number } | null>((a, f) => (a === null || f.clients < a.clients ? f : a), null);
+  const n = conversations;
+  const f = smallest === null ? n : Math.max(1, smallest.clients);
+  const walk = n === null || f === null ? Number.POSITIVE_INFINITY : ROW * ((4 * (limit + 1) * n) / m) * (n / f);
+  const word = whole && rarest.matches < RARE_BELOW ? ROW * m : Number.POSITIVE_INFINITY;
+  const filter = whole && smallest !== null && smallest.clients < FILTER_COUNTED ? smallest.clients + m + ROW * ((smallest.clients * m) / (n ?? 1)) : Number.POSITIVE_INFINITY;
+  if (smallest !== null && filter < walk && filter < word) return { kind: 'filter', word: rarest.index, filter: smallest.kind };
+  return word < walk ? { kind: 'word', word: rarest.index } : WALK;
+};
 
 export interface SearchSql {
   /** Conditions on `c.conversation_id` that may drive the page (a rare word's matches, the numbers), or null. */
   readonly fetched: string | null;
   /** Conditions on `walked.conversation_id` checked on each row of the walk in inbox order, after the filters (a common word's probe), or null. */
   readonly probed: string | null;
+  /**
+   * A statement of one row, `ids`, that `fetched` reads as ONCE_TABLE: the statement computes it once (a
+   * folder view has three branches, and each computed a set of its own, even a branch its mode leaves out).
+   */
+  readonly once: string | null;
   /** Their parameters, numbered from the `first` it was given. */
   readonly values: ReadonlyArray<unknown>;
 }
+
+/** The name under which the page statement holds `SearchSql.once`. */
+export const ONCE_TABLE = 'search_once';
 
 /** Greater than every hex digit: `w || 'g'` is the end of the range of words starting with `w`. */
 const PAST_HEX = 'g';
@@ -52,31 +111,70 @@ const matching = (schema: string, business: string, word: string): string =>
    UNION ALL
    SELECT w.conversation_id FROM ${qualified(schema, 'message_center_inbox_text_words')} w WHERE ${inRange(business, word)}`;
 
-/** Whether the row's own card or messages have a word starting with `word`: one probe of each table's (business, conversation, word) index. */
+/**
+ * Whether the row's own card or messages have a word starting with `word`: one probe of the (business,
+ * conversation, word) index of each table. A card's few words are read whole and compared by `left`, which no
+ * index can use: with a range on the word, the planner (estimating any range at one row) once took the words'
+ * own index and scanned the whole range for every row probed (3 s for a name prefix under a filter of 9,000
+ * clients). A conversation's messages may hold hundreds of words, so theirs keep the range.
+ */
 const probe = (schema: string, business: string, word: string, id: string): string =>
-  `EXISTS (SELECT 1 FROM ${qualified(schema, 'message_center_inbox_profile_words')} w WHERE w.client_id = ${id} AND ${inRange(business, word)}
+  `EXISTS (SELECT 1 FROM ${qualified(schema, 'message_center_inbox_profile_words')} w
+            WHERE w.business_id = ${business} AND w.client_id = ${id} AND left(w.word, length(${word}::text)) = (${word}::text COLLATE "C")
            UNION ALL
            SELECT 1 FROM ${qualified(schema, 'message_center_inbox_text_words')} w WHERE w.conversation_id = ${id} AND ${inRange(business, word)})`;
 
 /**
- * A row per word of `words` ($2, an array): its place `i` (from 1) and `n`, how many card and message words of
- * business $1 start with it, counted up to RARE_BELOW per table; and on each, `conversations`: the business's
- * (null when it has none). Rows, not a column per word: a text may hold more words than a row may have columns.
+ * The filter's clients (`kind`, any of `values`) with a word starting with `word`, as an array of ids: the two
+ * sets intersected (hashed: each read once, a range of an index). Probing each of the filter's clients for the
+ * word instead cost ~15 µs a client.
+ */
+const fromFilter = (schema: string, business: string, kind: ListFilterKind, values: string, word: string): string =>
+  `SELECT ARRAY(SELECT x.id COLLATE "C" FROM (
+     SELECT f.client_id FROM ${qualified(schema, 'message_center_inbox_client_filters')} f WHERE f.business_id = ${business} AND f.kind = '${kind}' AND f.value = ANY(${values})
+     INTERSECT
+     (${matching(schema, business, word)})) x(id)) AS ids`;
+
+/** The ids of ONCE_TABLE, each a primary-key probe (as a set, the planner joined it with every conversation of the business). */
+const IN_ONCE = `c.conversation_id = ANY((SELECT o.ids FROM ${ONCE_TABLE} o)::text[])`;
+
+const FILTER_KINDS: ReadonlyArray<ListFilterKind> = ['client_type', 'group', 'home_location'];
+
+/**
+ * A row per word of `words` ($2, an array): its place `i` (from 1), `n`, how many card and message words of
+ * business $1 start with it, counted up to $6 per table, and `whole`, whether neither count reached $6; and on
+ * each, `conversations`: the business's
+ * (null when it has none), and per list filter (`client_type`, `group`, `home_location`: $3–$5, arrays of
+ * values, null for no such filter) how many of its clients have one of the values, up to FILTER_COUNTED. Rows,
+ * not a column per word: a text may hold more words than a row may have columns.
  */
 export const wordCountsStatement = (schema: string): string => {
   const capped = (table: string): string =>
-    `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', 'u.word')} LIMIT ${RARE_BELOW}) x)`;
-  return `SELECT u.i, ${capped('message_center_inbox_profile_words')} + ${capped('message_center_inbox_text_words')} AS n,
-                 (SELECT t.conversations FROM ${qualified(schema, 'message_center_inbox_badge_totals')} t WHERE t.business_id = $1::text) AS conversations
-            FROM unnest($2::text[]) WITH ORDINALITY AS u(word, i)`;
+    `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', 'u.word')} LIMIT $6::integer) x)`;
+  const clients = (kind: ListFilterKind, values: string): string =>
+    `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, 'message_center_inbox_client_filters')} f
+       WHERE f.business_id = $1::text AND f.kind = '${kind}' AND f.value = ANY(${values}::text[]) LIMIT ${FILTER_COUNTED}) x) AS ${kind}`;
+  return `SELECT u.i, p.n + t.n AS n, p.n < $6::integer AND t.n < $6::integer AS whole,
+                 (SELECT t.conversations FROM ${qualified(schema, 'message_center_inbox_badge_totals')} t WHERE t.business_id = $1::text) AS conversations,
+                 ${FILTER_KINDS.map((kind, i) => clients(kind, `$${i + 3}`)).join(', ')}
+            FROM unnest($2::text[]) WITH ORDINALITY AS u(word, i)
+           CROSS JOIN LATERAL ${capped('message_center_inbox_profile_words')} AS p(n)
+           CROSS JOIN LATERAL ${capped('message_center_inbox_text_words')} AS t(n)`;
 };
 
 /**
  * The business's conversations `terms` finds, as conditions on the conversation id of the walk (`c`) and of
- * its rows after the filters (`walked`); `business` is the SQL of its stored id; `driving` is the index of the
- * word the page is fetched from, or null (every word walked).
+ * its rows after the filters (`walked`); `business` is the SQL of its stored id; `way` says which word (and
+ * filter) the page starts from (`searchWayOf`); `filterValues` is the SQL of the values of each list filter.
  */
-export const searchCondition = (schema: string, terms: SearchTerms, driving: number | null, business: string, first: number): SearchSql => {
+export const searchCondition = (
+  schema: string,
+  terms: SearchTerms,
+  way: SearchWay,
+  business: string,
+  first: number,
+  filterValues: Readonly<Record<ListFilterKind, string>>,
+): SearchSql => {
   const values: unknown[] = [];
   const param = (value: unknown): string => {
     values.push(value);
@@ -94,10 +192,12 @@ export const searchCondition = (schema: string, terms: SearchTerms, driving: num
       ? null
       : `SELECT p.conversation_id FROM ${qualified(schema, 'message_center_inbox_phones')} p WHERE p.business_id = ${business} AND p.phone LIKE ${param(/^[0-9]+$/.test(terms.digits) ? `%${terms.digits}%` : '')}`;
   if (numbers === null) {
-    if (terms.words.length === 0) return { fetched: 'false', probed: null, values };
+    if (terms.words.length === 0) return { fetched: 'false', probed: null, once: null, values };
     // One set at most: a second as a set was joined by scanning its matches once per row of the first.
+    const driving = way.kind === 'walk' ? null : way.word;
     const drivingWord = driving === null ? undefined : terms.words[driving];
-    const fetched = drivingWord === undefined ? [] : [inSet(matching(schema, business, wordParam(drivingWord)))];
+    const fetched = drivingWord === undefined || way.kind === 'walk' ? null : way.kind === 'word' ? inSet(matching(schema, business, wordParam(drivingWord))) : IN_ONCE;
+    const once = drivingWord === undefined || way.kind !== 'filter' ? null : fromFilter(schema, business, way.filter, filterValues[way.filter], wordParam(drivingWord));
     // The other words probed on each row: a condition each for a few (a direct index probe), past that one
     // condition over them as an array (no word of them without a match): a condition per word made the statement
     // grow with the text, and thousands of words took gigabytes to plan. The array's loop costs ~2× per row.
@@ -109,10 +209,10 @@ export const searchCondition = (schema: string, terms: SearchTerms, driving: num
         : others.length <= PROBES_EACH
           ? others.map((w) => probe(schema, business, wordParam(w), walkedId)).join(' AND ')
           : `NOT EXISTS (SELECT 1 FROM unnest(${param(others.map(storedText))}::text[]) AS o(word) WHERE NOT ${probe(schema, business, 'o.word', walkedId)})`;
-    return { fetched: fetched.length === 0 ? null : fetched.join(' AND '), probed, values };
+    return { fetched, probed, once, values };
   }
   // Core finds the words or the digits. Digits read as words too ("1234"), and such words are rare: one set of
   // ids (a text with digits has one word at most).
   const wordSet = terms.words.map((w) => `(${matching(schema, business, wordParam(w))})`).join(' INTERSECT ');
-  return { fetched: inSet(terms.words.length === 0 ? numbers : `${numbers} UNION (${wordSet})`), probed: null, values };
+  return { fetched: inSet(terms.words.length === 0 ? numbers : `${numbers} UNION (${wordSet})`), probed: null, once: null, values };
 };

@@ -111,6 +111,7 @@ describe('R2 search of the inbox on PostgreSQL', () => {
                       // and when the rarest is always the set the page is fetched from.
                       expect(await pgWalk(pool, schema, q, 'walk'), `${asked}, every word walked`).toEqual(fromPg);
                       expect(await pgWalk(pool, schema, q, 'fetch'), `${asked}, fetched from the rarest word`).toEqual(fromPg);
+                      expect(await pgWalk(pool, schema, q, 'filter'), `${asked}, from the list filter's clients with the rarest word`).toEqual(fromPg);
                       const rows = rowsOf(fromPg);
                       seen.laterPages += typeof fromPg === 'string' ? 0 : fromPg.length - 1;
                       if (businessId !== B1) seen.secondBusinessRows += rows.length;
@@ -187,8 +188,22 @@ describe('R2 search of the inbox on PostgreSQL', () => {
           expect(await pgWalk(pool, schema, q, 'fetch'), `${view} ${viewer} search ${JSON.stringify(text)}, fetched from the rarest word`).toEqual(fromPg);
           foundSome += rowsOf(fromPg).length;
         }
+    // Under a list filter, the page from the filter's clients with the rarest word too; the filter's values as
+    // hostile as the texts (they are bound as parameters, never written into the statement).
+    let filteredSome = 0;
+    for (const text of HOSTILE_SEARCHES.flatMap((h) => [h, `zo${h}`, `415${h}`]))
+      for (const view of INBOX_VIEWS)
+        for (const filters of [{ clientTypes: ['member', 'staff, "quoted"'] }, { groups: [text, 'vip', ''] }, { homeLocations: ['Uptown', text] }]) {
+          const q: Asked = { businessId: B1, viewer: S1, view, filters, search: text, limit: 2 };
+          const fromCore = await coreWalk(world, q);
+          const asked = `${view} ${JSON.stringify(filters)} search ${JSON.stringify(text)}`;
+          expect(await pgWalk(pool, schema, q), asked).toEqual(fromCore);
+          expect(await pgWalk(pool, schema, q, 'filter'), `${asked}, from the filter's clients`).toEqual(fromCore);
+          filteredSome += rowsOf(fromCore).length;
+        }
     expect(foundSome).toBeGreaterThan(0);
-  }, 120_000);
+    expect(filteredSome).toBeGreaterThan(0);
+  }, 180_000);
 
   it('R2 V9 a card recorded again is found by its new words and number only; the conversation keeps the number it started with; a pinned one is hidden under a search', async () => {
     const pool = db().pool;

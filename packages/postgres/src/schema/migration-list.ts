@@ -9,6 +9,7 @@ import { v007Alerts } from './v007-alerts.js';
 import { v008ReadMarksByConversation } from './v008-read-marks-by-conversation.js';
 import { v009InboxBadgeTotals } from './v009-inbox-badge-totals.js';
 import { v010InboxWalks } from './v010-inbox-walks.js';
+import { v011InboxClientFilters } from './v011-inbox-client-filters.js';
 
 /** Every migration this code knows, in order. Append only: a released entry is never edited nor removed. */
-export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage, v003Inbox, v004InboxViewsFilters, v005StoredText, v006InboxSearch, v007Alerts, v008ReadMarksByConversation, v009InboxBadgeTotals, v010InboxWalks];
+export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage, v003Inbox, v004InboxViewsFilters, v005StoredText, v006InboxSearch, v007Alerts, v008ReadMarksByConversation, v009InboxBadgeTotals, v010InboxWalks, v011InboxClientFilters];
