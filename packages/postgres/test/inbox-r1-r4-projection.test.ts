@@ -9,7 +9,7 @@ import type { BusinessId, StaffId } from '@message-center/core';
 import { inboxPgProjection, plainInboxFromPg, startPgProjection, unreadBadgeFromPg, type PgProjectionRunner } from '../src/index.js';
 import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, NEVER_ENABLED, STAFF, coreBadge, corePlainInbox, headOf, inboxHistoryArb, newWorld, staffOf, type HistoryStep, type World } from './support/histories.js';
+import { BUSINESSES, NEVER_ENABLED, STAFF, coreBadge, corePlainInbox, headOf, inboxHistoryArb, inboxStart, newWorld, staffOf, type HistoryStep, type World } from './support/histories.js';
 import { TEST_TIMINGS, caughtUp, migratedSchema, playInTwoParts } from './support/runner-fixtures.js';
 import { walk, type Walk } from './support/inbox-walk.js';
 
@@ -34,13 +34,8 @@ const count = async (pool: Pool, schema: string, where: string): Promise<number>
  * answer delivered; c2 read by s1 alone; in b-2 one conversation archived and one muted while unread.
  */
 const EVERY_SHAPE: ReadonlyArray<HistoryStep> = [
-  { kind: 'enable', business: 0, limit: 1000, overage: 'allow' },
-  { kind: 'enable', business: 1, limit: 1000, overage: 'allow' },
-  { kind: 'mode', business: 0, individual: true },
+  ...inboxStart(true),
   { kind: 'mode', business: 1, individual: false },
-  { kind: 'client', business: 0, client: 0, phone: 0, profile: 0 },
-  { kind: 'client', business: 0, client: 1, phone: 1, profile: 1 },
-  { kind: 'client', business: 0, client: 2, phone: 2, profile: 2 },
   { kind: 'inbound', business: 0, phone: 2, body: 0, tie: true },
   { kind: 'inbound', business: 0, phone: 3, body: 1, tie: true },
   { kind: 'inbound', business: 0, phone: 0, body: 0 },

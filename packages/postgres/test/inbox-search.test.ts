@@ -11,7 +11,7 @@ import { MIGRATIONS } from '../src/schema/migration-list.js';
 import { qualified } from '../src/schema-path.js';
 import { freshSchema, right } from './support/migration-fixtures.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, NEVER_ENABLED, STAFF, inboxHistoryArb, newWorld, type HistoryStep, type World } from './support/histories.js';
+import { BUSINESSES, NEVER_ENABLED, STAFF, inboxHistoryArb, inboxStart, newWorld, type HistoryStep, type World } from './support/histories.js';
 import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
 import { type Walk } from './support/inbox-walk.js';
 import { coreWalk, pgWalk, type Asked, type Filters } from './support/inbox-queries.js';
@@ -38,12 +38,7 @@ const LIST_FILTERS: ReadonlyArray<Filters> = [{ clientTypes: ['member'] }, { gro
  */
 const EVERY_FIND: readonly [ReadonlyArray<HistoryStep>, ReadonlyArray<SearchStep>, ReadonlyArray<SearchText>] = [
   [
-    { kind: 'enable', business: 0, limit: 1000, overage: 'allow' },
-    { kind: 'enable', business: 1, limit: 1000, overage: 'allow' },
-    { kind: 'mode', business: 0, individual: true },
-    { kind: 'client', business: 0, client: 0, phone: 0, profile: 0 },
-    { kind: 'client', business: 0, client: 1, phone: 1, profile: 1 },
-    { kind: 'client', business: 0, client: 2, phone: 2, profile: 2 },
+    ...inboxStart(true),
     { kind: 'inbound', business: 0, phone: 0, body: 0 },
     { kind: 'flag', business: 0, action: 'pin', conversation: 0 },
     { kind: 'inbound', business: 0, phone: 1, body: 1 },

@@ -11,7 +11,7 @@ import { migrate, migrateWith } from '../src/migrations.js';
 import { MIGRATIONS } from '../src/schema/migration-list.js';
 import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, CLIENT_TYPES, GROUPS, HOME_LOCATIONS, NEVER_ENABLED, STAFF, inboxHistoryArb, newWorld, staffOf, type HistoryStep } from './support/histories.js';
+import { BUSINESSES, CLIENT_TYPES, GROUPS, HOME_LOCATIONS, NEVER_ENABLED, STAFF, inboxHistoryArb, inboxStart, newWorld, staffOf, type HistoryStep } from './support/histories.js';
 import { freshSchema, right } from './support/migration-fixtures.js';
 import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
 import { type Walk } from './support/inbox-walk.js';
@@ -71,12 +71,7 @@ const passesLists = (row: InboxRow, f: Filters): boolean => {
 
 /** Both businesses enabled, B3 on, the three clients with their profiles; c1 and c-3 texted, c1 pinned. */
 const PINNED_MEMBER: ReadonlyArray<HistoryStep> = [
-  { kind: 'enable', business: 0, limit: 1000, overage: 'allow' },
-  { kind: 'enable', business: 1, limit: 1000, overage: 'allow' },
-  { kind: 'mode', business: 0, individual: true },
-  { kind: 'client', business: 0, client: 0, phone: 0, profile: 0 },
-  { kind: 'client', business: 0, client: 1, phone: 1, profile: 1 },
-  { kind: 'client', business: 0, client: 2, phone: 2, profile: 2 },
+  ...inboxStart(true),
   { kind: 'inbound', business: 0, phone: 0, body: 0 },
   { kind: 'send', business: 0, client: 2, body: 6 },
   { kind: 'inbound', business: 0, phone: 1, body: 1 },
@@ -89,13 +84,8 @@ const PINNED_MEMBER: ReadonlyArray<HistoryStep> = [
  * folder is read, s2's unread), c-3's archived; one text in b2.
  */
 const EVERY_FOLDER: ReadonlyArray<HistoryStep> = [
-  { kind: 'enable', business: 0, limit: 1000, overage: 'allow' },
-  { kind: 'enable', business: 1, limit: 1000, overage: 'allow' },
-  { kind: 'mode', business: 0, individual: true },
+  ...inboxStart(true),
   { kind: 'mode', business: 1, individual: false },
-  { kind: 'client', business: 0, client: 0, phone: 0, profile: 0 },
-  { kind: 'client', business: 0, client: 1, phone: 1, profile: 1 },
-  { kind: 'client', business: 0, client: 2, phone: 2, profile: 2 },
   { kind: 'client', business: 1, client: 0, phone: 3, profile: 3 },
   { kind: 'inbound', business: 0, phone: 0, body: 0 },
   { kind: 'inbound', business: 0, phone: 1, body: 1 },

@@ -140,14 +140,20 @@ export const inboxHistoryArb = (maxSteps = 60): fc.Arbitrary<ReadonlyArray<Histo
       // A few reads last, so that some read marks are still the latest word when the inbox is compared.
       fc.array(readStepArb, { maxLength: 4 }),
     )
-    .map(([first, second, individual, rest, lastReads]): ReadonlyArray<HistoryStep> => [
-      first,
-      second,
-      { kind: 'mode', business: 0, individual },
-      ...CLIENTS.map((_, client): HistoryStep => ({ kind: 'client', business: 0, client, phone: client, profile: client })),
-      ...rest,
-      ...lastReads,
-    ]);
+    .map(([first, second, individual, rest, lastReads]): ReadonlyArray<HistoryStep> => [first, second, ...inboxClients(individual), ...rest, ...lastReads]);
+
+/** After both businesses are enabled, an inbox history's start: B3 of b1 as given, b1's clients with the profiles of their index. */
+const inboxClients = (individual: boolean): ReadonlyArray<HistoryStep> => [
+  { kind: 'mode', business: 0, individual },
+  ...CLIENTS.map((_, client): HistoryStep => ({ kind: 'client', business: 0, client, phone: client, profile: client })),
+];
+
+/** How every inbox history starts (`inboxHistoryArb`), for the hand-written ones: both businesses enabled (1,000 messages, overage allowed), then `inboxClients`. */
+export const inboxStart = (individual: boolean): ReadonlyArray<HistoryStep> => [
+  { kind: 'enable', business: 0, limit: 1000, overage: 'allow' },
+  { kind: 'enable', business: 1, limit: 1000, overage: 'allow' },
+  ...inboxClients(individual),
+];
 
 /** A history: b1 enabled with its clients first (so most histories count something), then up to `maxSteps` steps. */
 export const historyArb = (maxSteps = 40): fc.Arbitrary<ReadonlyArray<HistoryStep>> =>
