@@ -177,7 +177,7 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, way:
   const terms = query.search === undefined ? null : searchTermsOf(query.search);
   // V9: the pinned conversations lead the plain inbox only; a folder view, a search or any filter hides them.
   const plain = view === 'all' && terms === null && clientTypes === null && groups === null && homeLocations === null && from === null && to === null;
-  const refused = badLimit !== null || badView !== null || badRange !== null;
+  const refused = badLimit !== null || badView !== null || E.isLeft(cursor) || badRange !== null;
   const values: ReadonlyArray<unknown> = [
     storedText(query.businessId),
     after?.segment ?? null,

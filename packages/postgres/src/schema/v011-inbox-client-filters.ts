@@ -22,6 +22,8 @@ CREATE TABLE message_center_inbox_client_filters (
   client_id text NOT NULL,
   PRIMARY KEY (business_id, kind, value, client_id)
 );
+-- A card written again replaces its rows: found by the client, not by a scan of the business's values.
+CREATE INDEX message_center_inbox_client_filters_client ON message_center_inbox_client_filters (business_id, client_id);
 
 INSERT INTO message_center_inbox_client_filters (business_id, kind, value, client_id)
 SELECT DISTINCT c.business_id, f.kind, f.value, c.client_id
