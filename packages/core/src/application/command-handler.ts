@@ -8,6 +8,7 @@ import { encodeEvent, type EncodeOptions, type EventDecodeError } from './event-
 import type { MessageCenterError, StreamOwnerMismatch } from './errors.js';
 import type { EventStore, RecordedEvent } from './ports/event-store.js';
 import type { IdGenerator } from './ports/id-generator.js';
+import type { StateCache } from './state-cache.js';
 
 export interface Aggregate<C, S, Ev extends DomainEvent> {
   readonly decider: Decider<C, S, Ev>;
@@ -16,39 +17,7 @@ export interface Aggregate<C, S, Ev extends DomainEvent> {
   readonly cache?: StateCache<S>;
 }
 
-export interface StateCache<S> {
-  readonly get: (streamId: string) => Loaded<S> | undefined;
-  readonly set: (streamId: string, loaded: Loaded<S>) => void;
-}
-
-/**
- * A least-recently-used cache of folded aggregate states. Sharing them is safe: every state is a deeply
- * frozen value (immer's, or `makePersistentDecider`'s with persistent maps), and a load still reads the
- * stream from the cached revision on, so a write by another process is never missed; it only spares
- * re-reading and re-decoding what was folded already.
- */
-export const createStateCache = <S>(capacity: number): StateCache<S> => {
-  const entries = new Map<string, Loaded<S>>();
-  return {
-    get: (streamId) => {
-      const hit = entries.get(streamId);
-      if (hit !== undefined) {
-        // Map keeps insertion order: re-inserting marks it the most recently used.
-        entries.delete(streamId);
-        entries.set(streamId, hit);
-      }
-      return hit;
-    },
-    set: (streamId, loaded) => {
-      entries.delete(streamId);
-      entries.set(streamId, loaded);
-      if (entries.size > capacity) {
-        const oldest = entries.keys().next();
-        if (oldest.done !== true) entries.delete(oldest.value);
-      }
-    },
-  };
-};
+export { createStateCache, type StateCache } from './state-cache.js';
 
 export interface Loaded<S> {
   readonly state: S;
@@ -91,6 +60,8 @@ export const loadAggregate =
     const from = cached?.revision ?? null;
     const read = await store.readStream(streamId, from === null ? {} : { fromRevision: from + 1n })();
     if (E.isLeft(read)) return read;
+    // Nothing new: the cached state as it is (the same object, so a decision taken on it still applies).
+    if (cached !== undefined && read.right.length === 0) return E.right(cached);
     const events: Ev[] = [];
     for (const recorded of read.right) {
       const decoded = decodeOwnEvent(address, recorded, aggregate.decode);
@@ -106,7 +77,7 @@ export const loadAggregate =
     return E.right(loaded);
   };
 
-export interface ExecuteOptions<S = unknown> extends EncodeOptions {
+export interface ExecuteOptions<S = unknown, Ev = unknown> extends EncodeOptions {
   /** How many times to load, decide and append when another writer got there first. */
   readonly maxAttempts: number;
   /**
@@ -120,6 +91,12 @@ export interface ExecuteOptions<S = unknown> extends EncodeOptions {
    * conflicts and the attempts go on as usual, from fresh loads; the try itself is not one of `maxAttempts`.
    */
   readonly loaded?: Loaded<S>;
+  /**
+   * The caller's decision of this very command on `state`, a state a load handed out moments ago: a load
+   * that finds that same state (nothing appended since) appends these events without deciding again, as
+   * deciders are pure. Any other state is decided as usual.
+   */
+  readonly decided?: { readonly state: S; readonly events: ReadonlyArray<Ev> };
 }
 
 export interface Executed<S, Ev> {
@@ -148,7 +125,7 @@ export const executeCommand =
     aggregate: Aggregate<C, S, Ev>,
     address: StreamAddress,
     command: (state: S) => TE.TaskEither<MessageCenterError, C>,
-    options: ExecuteOptions<S>,
+    options: ExecuteOptions<S, Ev>,
   ): TE.TaskEither<MessageCenterError, Executed<S, Ev>> =>
   async () => {
     let given = options.loaded;
@@ -157,11 +134,16 @@ export const executeCommand =
       given = undefined;
       if (E.isLeft(loaded)) return loaded;
       const { state, revision } = loaded.right;
-      const built = await command(state)();
-      if (E.isLeft(built)) return built;
-      const decided = aggregate.decider.decide(built.right, state);
-      if (E.isLeft(decided)) return decided;
-      const events = decided.right;
+      let events: ReadonlyArray<Ev>;
+      const prior = options.decided;
+      if (prior !== undefined && prior.state === state) events = prior.events;
+      else {
+        const built = await command(state)();
+        if (E.isLeft(built)) return built;
+        const decided = aggregate.decider.decide(built.right, state);
+        if (E.isLeft(decided)) return decided;
+        events = decided.right;
+      }
       if (events.length === 0) return E.right({ events, state });
       const key = options.idempotencyKey;
       const fromKey = deps.ids.uuidFromKey;

@@ -66,17 +66,37 @@ export const describeIoTsErrors = (errors: t.Errors): ReadonlyArray<string> =>
       .map((c) => c.key)
       .join('.');
     const expected = e.context[e.context.length - 1]?.type.name ?? 'unknown';
-    let got: string;
-    try {
-      got = JSON.stringify(e.value) ?? String(e.value);
-    } catch {
-      got = String(e.value);
-    }
     const where = path === '' ? '(root)' : path;
     // A codec's own message (e.g. a closed object naming unknown fields) says more than its type name.
     if (e.message !== undefined) return `${where}: ${e.message}`;
+    const got = preview(e.value);
     return `${where}: expected ${expected}, got ${got.length > 80 ? `${got.slice(0, 77)}...` : got}`;
   });
+
+/** Past this many values a refused value is not shown: one object shared along 2³¹ paths would print for ever. */
+const PREVIEW_VALUES = 1_000;
+
+/** A refused value as JSON, when it is small enough to show. */
+const preview = (value: unknown): string => {
+  let values = 0;
+  try {
+    return (
+      JSON.stringify(value, (_key, v: unknown) => {
+        values += 1;
+        if (values > PREVIEW_VALUES) throw new RangeError('too large to show');
+        return v;
+      }) ?? String(value)
+    );
+  } catch {
+    if (values > PREVIEW_VALUES) return '(a value too large to show)';
+    try {
+      return String(value);
+    } catch {
+      // An object without a prototype holding a bigint: neither JSON nor a string.
+      return `(an ${typeof value})`;
+    }
+  }
+};
 
 const MetadataVersion = t.type({ schemaVersion: t.number });
 

@@ -8,6 +8,7 @@ import { BusinessId, ClientId, MessageId, ProviderMessageId, StaffId } from '../
 import { CountryCode } from '../domain/values/country.js';
 import { MediaContentType, MediaUrl } from '../domain/values/media.js';
 import { describeIoTsErrors } from './event-codec.js';
+import { plainSnapshot } from './plain-snapshot.js';
 import { MAX_ALERTS_PAGE } from '../read-models/alerts.js';
 import { MAX_FINDER_QUERY } from '../read-models/client-finder-query.js';
 import { MAX_PAGE_SIZE, type InboxFilters, type InboxView } from '../read-models/inbox-query.js';
@@ -178,14 +179,15 @@ export type AlertsQueryInput = t.OutputOf<typeof AlertsQueryInput>;
 export type ContactHistoryQueryInput = t.OutputOf<typeof ContactHistoryQueryInput>;
 
 /**
- * Decodes what a caller passed. The value is first copied as plain data (`structuredClone` reads each
- * getter once and refuses functions, symbols and proxies that throw), so nothing the caller holds can
- * change or throw later; anything that cannot be read or decoded is `invalid-input`, never an exception.
+ * Decodes what a caller passed. The value is first copied as plain data (`plainSnapshot` reads each field
+ * once and refuses functions and symbols; a proxy or getter that throws is caught), so nothing the caller
+ * holds can change or throw later; anything that cannot be read or decoded is `invalid-input`, never an
+ * exception.
  */
 export const decodeInput = <A, O>(codec: t.Type<A, O, unknown>, value: unknown): E.Either<DomainError, A> => {
   let snapshot: unknown;
   try {
-    snapshot = structuredClone(value);
+    snapshot = plainSnapshot(value);
   } catch (cause) {
     return E.left(unreadable(codec.name, cause));
   }

@@ -65,6 +65,38 @@ export const InputTimestamp: t.Type<Timestamp, string, unknown> = t.refinement(
 );
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u);
+const isList = (u: unknown): u is ReadonlyArray<unknown> => Array.isArray(u);
+
+/** Deeper than any input: past it a value is not taken as dense, and goes through the full validation. */
+const DENSE_DEPTH = 16;
+
+/**
+ * Whether no array in `u` has a hole: io-ts's array `is` skips holes (`every` does), its validation reads
+ * every index, so only a dense value may skip the validation.
+ */
+const dense = (u: unknown, depth = 0): boolean => {
+  if (typeof u !== 'object' || u === null) return true;
+  if (depth >= DENSE_DEPTH) return false;
+  if (isList(u)) {
+    for (let i = 0; i < u.length; i += 1) if (!(i in u) || !dense(u[i], depth + 1)) return false;
+    return true;
+  }
+  return Object.values(u).every((v) => dense(v, depth + 1));
+};
+
+/** A closed object's codec, with the validation its shortcut stands for: what the tests hold the shortcut to. */
+export class ClosedObjectType<A, O> extends t.Type<A, O, unknown> {
+  constructor(
+    name: string,
+    is: t.Is<A>,
+    validate: t.Validate<unknown, A>,
+    encode: t.Encode<A, O>,
+    /** io-ts's validation of every field, never the shortcut. */
+    readonly validateFully: t.Validate<unknown, A>,
+  ) {
+    super(name, is, validate, encode);
+  }
+}
 
 /**
  * An object with exactly these fields: required ones, optional ones, and no other. io-ts's `exact` strips
@@ -72,20 +104,24 @@ const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof 
  */
 export const closedObject = <R extends t.Props, O extends t.Props>(name: string, required: R, optional: O) => {
   const open = t.intersection([t.type(required), t.partial(optional)], name);
+  type A = t.TypeOf<typeof open>;
   const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
-  return new t.Type<t.TypeOf<typeof open>, t.OutputOf<typeof open>, unknown>(
-    name,
-    open.is,
-    (u, context) => {
-      if (isRecord(u)) {
-        const unknown = Object.keys(u).filter((key) => !known.has(key));
-        if (unknown.length > 0) return t.failure(u, context, `${name}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).join(', ')}`);
-      }
-      // Through the intersection's own context entry, so error paths read `field`, not `0.field`.
-      return open.validate(u, t.appendContext(context, '', open, u));
-    },
-    open.encode,
-  );
+  const unknownFields = (u: Readonly<Record<string, unknown>>): ReadonlyArray<string> => Object.keys(u).filter((key) => !known.has(key));
+  // Closed here too, so that an object nested in another is checked as strictly by `is` as by `validate`.
+  const is = (u: unknown): u is A => open.is(u) && isRecord(u) && unknownFields(u).length === 0;
+  const closed = (u: unknown, context: t.Context): t.Validation<A> | null => {
+    const unknown = isRecord(u) ? unknownFields(u) : [];
+    return unknown.length === 0 ? null : t.failure(u, context, `${name}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).join(', ')}`);
+  };
+  // Through the intersection's own context entry, so error paths read `field`, not `0.field`.
+  const validateFully = (u: unknown, context: t.Context): t.Validation<A> => closed(u, context) ?? open.validate(u, t.appendContext(context, '', open, u));
+  // A valid input (the usual case) is only checked: io-ts's validation builds an error path for every absent
+  // optional field and merges the intersection's two results (a send's input: ~1 µs against ~0.3, issue 14).
+  // Every codec of an input decodes a value to itself, so the value checked is the value decoded (a property
+  // test holds each to `validateFully`); an invalid one, or one with a hole in an array (which `is` skips), is
+  // validated for its error paths.
+  const validate = (u: unknown, context: t.Context): t.Validation<A> => closed(u, context) ?? (open.is(u) && dense(u) ? t.success(u) : validateFully(u, context));
+  return new ClosedObjectType<A, t.OutputOf<typeof open>>(name, is, validate, open.encode, validateFully);
 };
 
 /**

@@ -9,8 +9,9 @@ import { MessageId, type BusinessId } from '../../domain/values/ids.js';
 import type { Directory } from '../../read-models/directory.js';
 import type { ReadModels } from '../../read-models/read-models.js';
 import type { Aggregates } from '../aggregates.js';
-import { executeCommand, loadAggregate, retryDelayMs, type Aggregate, type Executed, type Loaded } from '../command-handler.js';
+import { executeCommand, loadAggregate, retryDelayMs, type Aggregate, type Executed, type ExecuteOptions, type Loaded } from '../command-handler.js';
 import type { EventDecodeError } from '../event-codec.js';
+import type { MessageCenterError } from '../errors.js';
 import type { Result } from '../message-center-api.js';
 import type { ProjectionRunner } from '../projection-runner.js';
 import type { Clock } from '../ports/clock.js';
@@ -59,7 +60,7 @@ export const execute = <C, S, Ev extends DomainEvent>(
   aggregate: Aggregate<C, S, Ev>,
   address: StreamAddress,
   command: (state: S) => Result<C>,
-  options: { readonly idempotencyKey?: string; readonly loaded?: Loaded<S> } = {},
+  options: Pick<ExecuteOptions<S, Ev>, 'idempotencyKey' | 'loaded' | 'decided'> = {},
 ): Result<Executed<S, Ev>> => executeCommand(deps, aggregate, address, command, { maxAttempts: deps.maxAttempts, ...options });
 
 /**
@@ -93,8 +94,11 @@ export const enabledBusiness = (deps: Pick<Deps, 'store' | 'aggregates'>, busine
   );
 
 /** A new message id; from `key` when the IdGenerator derives ids from keys, so a replayed command gets the same one. */
-export const newMessageId = (deps: Pick<Deps, 'ids'>, key?: string): Result<MessageId> => {
+export const messageIdFrom = (deps: Pick<Deps, 'ids'>, key?: string): E.Either<MessageCenterError, MessageId> => {
   const { ids } = deps;
   const id = key !== undefined && ids.uuidFromKey !== undefined ? ids.uuidFromKey(key) : ids.uuid();
-  return MessageId.is(id) ? TE.right(id) : TE.left({ code: 'invalid-input', message: `the IdGenerator gave an unusable id ${JSON.stringify(id)}`, problems: [] });
+  return MessageId.is(id) ? E.right(id) : E.left({ code: 'invalid-input', message: `the IdGenerator gave an unusable id ${JSON.stringify(id)}`, problems: [] });
 };
+
+/** `messageIdFrom` as a task. */
+export const newMessageId = (deps: Pick<Deps, 'ids'>, key?: string): Result<MessageId> => TE.fromEither(messageIdFrom(deps, key));

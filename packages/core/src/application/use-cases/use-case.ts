@@ -23,14 +23,18 @@ export const guarded =
     }
   };
 
-/** Decodes a caller's input, then runs the use case, guarded. */
+/** Decodes a caller's input, then runs the use case, guarded (as `guarded`, in the same step). */
 export const decoded =
   <A, O>(codec: t.Type<A, O, unknown>, value: unknown) =>
   <B>(f: (a: A) => Result<B>): Result<B> =>
   async () => {
     const input = decodeInput(codec, value);
     if (E.isLeft(input)) return input;
-    return guarded(() => f(input.right))();
+    try {
+      return await f(input.right)();
+    } catch (cause) {
+      return E.left(internalError(cause));
+    }
   };
 
 export const fromEither = <A>(e: E.Either<DomainError, A>): Result<A> => TE.fromEither(e);

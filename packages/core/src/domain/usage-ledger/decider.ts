@@ -37,6 +37,15 @@ const ledgerKey = (direction: 'out' | 'in', messageId: MessageId, conversationId
 
 const keyOfCommand = (c: UsageLedgerCommand): string => (c.type === 'CountInbound' ? ledgerKey('in', c.messageId, undefined) : ledgerKey('out', c.messageId, c.conversationId));
 
+/**
+ * B4: how many messages of the period come before an outbound one, what `SendMessage` is decided with: all
+ * of them until it holds its place, all but itself once it does.
+ */
+export const usedBefore = (s: UsageLedgerState, conversationId: ConversationId, messageId: MessageId): number => {
+  const total = s.outbound + s.inbound;
+  return s.counted.has(ledgerKey('out', messageId, conversationId)) ? Math.max(0, total - 1) : total;
+};
+
 export const initialUsageLedger: UsageLedgerState = { outbound: 0, inbound: 0, counted: PersistentMap.empty() };
 
 /** B4: outbound within the allotment, or beyond it only with overage; inbound always counts. Idempotent per message. */
