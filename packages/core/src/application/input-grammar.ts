@@ -102,7 +102,12 @@ export class ClosedObjectType<A, O> extends t.Type<A, O, unknown> {
  * An object with exactly these fields: required ones, optional ones, and no other. io-ts's `exact` strips
  * unknown fields silently; an input is refused instead, so a misspelt option never passes unnoticed.
  */
-export const closedObject = <R extends t.Props, O extends t.Props>(name: string, required: R, optional: O) => {
+// Typed as a plain `t.Type`: `ClosedObjectType` is how the tests reach the full validation, not public API.
+export const closedObject = <R extends t.Props, O extends t.Props>(
+  name: string,
+  required: R,
+  optional: O,
+): t.Type<t.TypeOf<t.IntersectionC<[t.TypeC<R>, t.PartialC<O>]>>, t.OutputOf<t.IntersectionC<[t.TypeC<R>, t.PartialC<O>]>>, unknown> => {
   const open = t.intersection([t.type(required), t.partial(optional)], name);
   type A = t.TypeOf<typeof open>;
   const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
