@@ -12,8 +12,9 @@ import { storedText } from './stored-text.js';
 // How a word is looked for is chosen here, not left to the planner: its estimate of a prefix range outside the
 // most common words is about one row whatever the range holds (at 100,000 conversations "charged" matched
 // 16,228 and was estimated at 1), so it fetched every match of a common word and probed a second word's whole
-// range per row (1.9 s). A first statement counts each word's matches up to RARE_BELOW (`wordCountsStatement`),
-// the clients of each list filter (R3) up to FILTER_COUNTED, and reads the business's number of conversations N.
+// range per row (1.9 s). A first statement counts each word's matches up to RARE_BELOW per table (up to
+// COUNTED_UNDER_FILTER under a list filter: `wordCountsStatement`), the clients of each list filter (R3) up to
+// FILTER_COUNTED, and reads the business's number of conversations N.
 // Then the cheapest of three ways (`searchWayOf`): walk the inbox in inbox order, probing each row's words once
 // the filters passed it (the walk stops at the page); fetch the rarest word's matches and sort them; or, under a
 // list filter, start from that filter's clients that have the rarest word (a common word under a rare filter:
@@ -143,10 +144,10 @@ const FILTER_KINDS: ReadonlyArray<ListFilterKind> = ['client_type', 'group', 'ho
 /**
  * A row per word of `words` ($2, an array): its place `i` (from 1), `n`, how many card and message words of
  * business $1 start with it, counted up to $6 per table, and `whole`, whether neither count reached $6; and on
- * each, `conversations`: the business's
- * (null when it has none), and per list filter (`client_type`, `group`, `home_location`: $3–$5, arrays of
- * values, null for no such filter) how many of its clients have one of the values, up to FILTER_COUNTED. Rows,
- * not a column per word: a text may hold more words than a row may have columns.
+ * each, `conversations`: the business's (null when it has none), and per list filter (`client_type`, `group`,
+ * `home_location`: $3–$5, arrays of values, null for no such filter) how many of its clients have one of the
+ * values, up to FILTER_COUNTED. Rows, not a column per word: a text may hold more words than a row may have
+ * columns.
  */
 export const wordCountsStatement = (schema: string): string => {
   const capped = (table: string): string =>
