@@ -26,6 +26,7 @@ import { cardWordsOf, messageWordsOf } from './search-rules.js';
 import { writeSearch, type ProfileSearch, type StartedSearch } from './search-projection.js';
 import type { PgProjection } from './pg-projection.js';
 import { badgeDeltasOf, writeBadgeTotals } from './badge-totals.js';
+import { writeClientFilters } from './client-filter-rows.js';
 
 // R1, R2 (search), R3 (filters), R4 and V4–V7 in PostgreSQL: the rows of core's inbox read model
 // (read-models/inbox.ts), folded by core's own functions. A batch loads the conversation records its events
@@ -140,29 +141,6 @@ const writeClients = async (client: ClientBase, cards: ReadonlyMap<string, { rea
     ],
   );
   await writeClientFilters(client, all.map((c) => storedText(c.businessId)), all.map((c) => storedText(c.card.clientId)));
-};
-
-/** R3's values of the cards just written, a row each (migration 11): the ones a card no longer has go with it. */
-const writeClientFilters = async (client: ClientBase, businesses: ReadonlyArray<string>, clients: ReadonlyArray<string>): Promise<void> => {
-  await client.query(
-    `DELETE FROM message_center_inbox_client_filters f
-      USING unnest($1::text[], $2::text[]) AS k(business_id, client_id)
-      WHERE f.business_id = k.business_id AND f.client_id = k.client_id`,
-    [businesses, clients],
-  );
-  await client.query(
-    `INSERT INTO message_center_inbox_client_filters (business_id, kind, value, client_id)
-     SELECT DISTINCT c.business_id, f.kind, f.value, c.client_id
-       FROM unnest($1::text[], $2::text[]) AS k(business_id, client_id)
-       JOIN message_center_inbox_clients c ON c.business_id = k.business_id AND c.client_id = k.client_id
-      CROSS JOIN LATERAL (
-        SELECT 'client_type', c.client_type UNION ALL
-        SELECT 'group', g FROM unnest(c.groups) g UNION ALL
-        SELECT 'home_location', c.home_location
-      ) f(kind, value)
-      WHERE f.value IS NOT NULL`,
-    [businesses, clients],
-  );
 };
 
 const writeStreams = async (client: ClientBase, streams: ReadonlyMap<string, StreamRef>): Promise<void> => {

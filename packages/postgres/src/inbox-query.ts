@@ -12,7 +12,7 @@ import { columnOf } from './rows.js';
 import type { DatabaseFailure } from './runner-errors.js';
 import { qualified, schemaNameProblem } from './schema-path.js';
 import { pageStatement } from './inbox-page-sql.js';
-import { COUNTED_UNDER_FILTER, FILTER_COUNTED, RARE_BELOW, WALK, searchCondition, searchWayOf, wordCountsStatement, type ListFilterKind, type SearchWay } from './search-query.js';
+import { COUNTED_UNDER_FILTER, RARE_BELOW, WALK, searchCondition, searchWayOf, wordCountsStatement, type ListFilterKind, type SearchWay } from './search-query.js';
 import { searchTermsOf } from './search-rules.js';
 
 // R1 (the inbox: the plain view and the folder views V4–V7) and R3 (the filters) read from the inbox
@@ -99,6 +99,7 @@ const searchWayFor = async (
   words: ReadonlyArray<string>,
   filters: ReadonlyArray<ListFilter>,
   limit: number,
+  folderView: boolean,
   businessId: string,
   way: PgQueryOptions['searchWay'],
 ): Promise<E.Either<DatabaseFailure, SearchWay>> => {
@@ -130,11 +131,12 @@ const searchWayFor = async (
     if (index >= 0 && matches !== null && (rarest === null || matches < rarest.matches)) rarest = { index, matches, whole: columnOf(row, 'whole') === true };
   }
   if (rarest === null) return E.right(WALK);
-  const counts = filters.map((f) => ({ kind: f.kind, clients: countOf(first, f.kind) ?? FILTER_COUNTED }));
+  // An unreadable count is taken as every conversation (the filter is then never the cheaper way).
+  const counts = filters.map((f) => ({ kind: f.kind, clients: countOf(first, f.kind) ?? Number.POSITIVE_INFINITY }));
   if (way === 'fetch') return E.right({ kind: 'word', word: rarest.index });
   const smallest = counts.reduce<(typeof counts)[number] | null>((a, f) => (a === null || f.clients < a.clients ? f : a), null);
   if (way === 'filter' && smallest !== null) return E.right({ kind: 'filter', word: rarest.index, filter: smallest.kind });
-  return E.right(searchWayOf({ rarest, filters: counts, conversations: countOf(first, 'conversations'), limit }));
+  return E.right(searchWayOf({ rarest, filters: counts, conversations: countOf(first, 'conversations'), limit, folderView }));
 };
 
 /** Words a search counts before choosing its way, at most. */
@@ -201,7 +203,7 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, way:
     ...(homeLocations === null ? [] : [{ kind: 'home_location' as const, values: homeLocations.map(storedText) }]),
   ];
   const searchWay =
-    refused || terms === null || terms.digits !== null ? E.right(WALK) : await searchWayFor(pool, schema, values[0], terms.words, listFilters, limit, query.businessId, way);
+    refused || terms === null || terms.digits !== null ? E.right(WALK) : await searchWayFor(pool, schema, values[0], terms.words, listFilters, limit, view !== 'all', query.businessId, way);
   if (E.isLeft(searchWay)) return searchWay;
   const search = terms === null ? null : searchCondition(schema, terms, searchWay.right, BUSINESS, values.length + 1, FILTER_VALUES);
   // One statement: the business's mode and the rows come from one snapshot, even while the runner commits.

@@ -13,8 +13,8 @@ import { storedText } from './stored-text.js';
 // most common words is about one row whatever the range holds (at 100,000 conversations "charged" matched
 // 16,228 and was estimated at 1), so it fetched every match of a common word and probed a second word's whole
 // range per row (1.9 s). A first statement counts each word's matches up to RARE_BELOW per table (up to
-// COUNTED_UNDER_FILTER under a list filter: `wordCountsStatement`), the clients of each list filter (R3) up to
-// FILTER_COUNTED, and reads the business's number of conversations N.
+// COUNTED_UNDER_FILTER under a list filter: `wordCountsStatement`), reads the clients of each list filter (R3,
+// kept by the projection) and the business's number of conversations N.
 // Then the cheapest of three ways (`searchWayOf`): walk the inbox in inbox order, probing each row's words once
 // the filters passed it (the walk stops at the page); fetch the rarest word's matches and sort them; or, under a
 // list filter, start from that filter's clients that have the rarest word (a common word under a rare filter:
@@ -32,9 +32,6 @@ export const RARE_BELOW = 5_000;
  */
 export const COUNTED_UNDER_FILTER = 20_000;
 
-/** A list filter's clients counted at most (an index-only range, ~0.2 ms per 1,000 at 100,000 conversations). */
-export const FILTER_COUNTED = 10_000;
-
 /** R3's list filters as migration 11 names their rows. */
 export type ListFilterKind = 'client_type' | 'group' | 'home_location';
 
@@ -49,33 +46,43 @@ export const WALK: SearchWay = { kind: 'walk' };
 export interface SearchCounts {
   /** The word with the fewest matches, and whether they were counted whole (under the cap), or null when none was counted. */
   readonly rarest: { readonly index: number; readonly matches: number; readonly whole: boolean } | null;
-  /** Each list filter of the page and its clients (counted up to FILTER_COUNTED). */
+  /** Each list filter of the page and its clients. */
   readonly filters: ReadonlyArray<{ readonly kind: ListFilterKind; readonly clients: number }>;
   /** The business's conversations, or null when unknown. */
   readonly conversations: number | null;
   readonly limit: number;
+  /** A folder view (V4–V7): walked through its branches, dearer than the plain order. */
+  readonly folderView: boolean;
 }
+
+/**
+ * A folder view's walk costs about this many times the plain walk: B3's two branches each walk to fill the page,
+ * and the fresh folder's passes over every conversation the viewer has a mark on (the slowest bench page walked
+ * 10,425 marks and 3,684 fresh conversations for 73 rows).
+ */
+const FOLDER_WALK = 4;
 
 /** A row walked or fetched costs about eight index entries read in order (the conversation, its card, the filters, the probes). */
 const ROW = 8;
 
 /**
  * The cheapest way by the counts, in index entries read in order. Walking visits about 4·(limit+1)·N/m rows to
- * fill a page (4 for the shares of the filters not counted), N/f times more under a list filter of f clients;
- * fetching the rarest word reads its m rows; starting from a filter reads its f clients and the word's m
- * matches (intersected), then the f·m/N rows that have both. A count at its cap is only a lower bound: a way
- * that reads a set not counted whole is not taken (the intersection of a common word read its 63,000 matches).
+ * fill a page (4 for the shares of the filters not counted), N/f times more under a list filter of f clients,
+ * FOLDER_WALK times more in a folder view; fetching the rarest word reads its m rows; starting from a filter
+ * reads its f clients and the word's m matches (intersected), then the f·m/N rows that have both. A word's count
+ * at its cap is only a lower bound: a way that reads its matches is then not taken (the intersection of a common
+ * word read its 63,000 matches).
  */
-export const searchWayOf = ({ rarest, filters, conversations, limit }: SearchCounts): SearchWay => {
+export const searchWayOf = ({ rarest, filters, conversations, limit, folderView }: SearchCounts): SearchWay => {
   if (rarest === null) return WALK;
   const m = Math.max(1, rarest.matches);
   const whole = rarest.whole;
   const smallest = filters.reduce<{ readonly kind: ListFilterKind; readonly clients: number } | null>((a, f) => (a === null || f.clients < a.clients ? f : a), null);
   const n = conversations;
   const f = smallest === null ? n : Math.max(1, smallest.clients);
-  const walk = n === null || f === null ? Number.POSITIVE_INFINITY : ROW * ((4 * (limit + 1) * n) / m) * (n / f);
+  const walk = n === null || f === null ? Number.POSITIVE_INFINITY : ROW * ((4 * (limit + 1) * n) / m) * (n / f) * (folderView ? FOLDER_WALK : 1);
   const word = whole && rarest.matches < RARE_BELOW ? ROW * m : Number.POSITIVE_INFINITY;
-  const filter = whole && smallest !== null && smallest.clients < FILTER_COUNTED ? smallest.clients + m + ROW * ((smallest.clients * m) / (n ?? 1)) : Number.POSITIVE_INFINITY;
+  const filter = whole && smallest !== null ? smallest.clients + m + ROW * ((smallest.clients * m) / (n ?? 1)) : Number.POSITIVE_INFINITY;
   if (smallest !== null && filter < walk && filter < word) return { kind: 'filter', word: rarest.index, filter: smallest.kind };
   return word < walk ? { kind: 'word', word: rarest.index } : WALK;
 };
@@ -146,15 +153,16 @@ const FILTER_KINDS: ReadonlyArray<ListFilterKind> = ['client_type', 'group', 'ho
  * business $1 start with it, counted up to $6 per table, and `whole`, whether neither count reached $6; and on
  * each, `conversations`: the business's (null when it has none), and per list filter (`client_type`, `group`,
  * `home_location`: $3–$5, arrays of values, null for no such filter) how many of its clients have one of the
- * values, up to FILTER_COUNTED. Rows, not a column per word: a text may hold more words than a row may have
- * columns.
+ * values (migration 11's counts, summed over the values). Rows, not a column per word: a text may hold more
+ * words than a row may have columns.
  */
 export const wordCountsStatement = (schema: string): string => {
   const capped = (table: string): string =>
     `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', 'u.word')} LIMIT $6::integer) x)`;
+  // A client with two of the values counts twice: an upper bound, exact for one value.
   const clients = (kind: ListFilterKind, values: string): string =>
-    `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, 'message_center_inbox_client_filters')} f
-       WHERE f.business_id = $1::text AND f.kind = '${kind}' AND f.value = ANY(${values}::text[]) LIMIT ${FILTER_COUNTED}) x) AS ${kind}`;
+    `(SELECT coalesce(sum(f.clients), 0) FROM ${qualified(schema, 'message_center_inbox_filter_counts')} f
+       WHERE f.business_id = $1::text AND f.kind = '${kind}' AND f.value = ANY(${values}::text[])) AS ${kind}`;
   return `SELECT u.i, p.n + t.n AS n, p.n < $6::integer AND t.n < $6::integer AS whole,
                  (SELECT t.conversations FROM ${qualified(schema, 'message_center_inbox_badge_totals')} t WHERE t.business_id = $1::text) AS conversations,
                  ${FILTER_KINDS.map((kind, i) => clients(kind, `$${i + 3}`)).join(', ')}

@@ -1,6 +1,7 @@
 // Migration 11 on a database that already holds inbox rows: the filter values it fills from the cards' columns
-// are the rows the projection writes with each card, and a search that starts from a filter's clients answers
-// as core does, before and after the runner goes on.
+// are the rows the projection writes with each card, each value's kept count of clients is the number of its
+// rows, and a search that starts from a filter's clients answers as core does, before and after the runner goes
+// on.
 import { fc } from '@fast-check/vitest';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +24,22 @@ const filterRows = async (pool: Pool, schema: string): Promise<ReadonlyArray<str
       `SELECT concat_ws(' ', business_id, kind, value, client_id) AS row FROM ${qualified(schema, 'message_center_inbox_client_filters')} ORDER BY 1`,
     )
   ).rows.map((r) => r.row);
+
+/** Each value's kept count of clients (zeros left out), and the same counted from the rows: they must agree. */
+const counts = async (pool: Pool, schema: string): Promise<{ readonly kept: ReadonlyArray<string>; readonly counted: ReadonlyArray<string> }> => {
+  const rows = async (sql: string): Promise<ReadonlyArray<string>> => (await pool.query<{ row: string }>(sql)).rows.map((r) => r.row);
+  return {
+    kept: await rows(`SELECT concat_ws(' ', business_id, kind, value, clients) AS row FROM ${qualified(schema, 'message_center_inbox_filter_counts')} WHERE clients > 0 ORDER BY 1`),
+    counted: await rows(
+      `SELECT concat_ws(' ', business_id, kind, value, count(*)) AS row FROM ${qualified(schema, 'message_center_inbox_client_filters')} GROUP BY business_id, kind, value ORDER BY 1`,
+    ),
+  };
+};
+
+const expectCountsKept = async (pool: Pool, schema: string, what: string): Promise<void> => {
+  const { kept, counted } = await counts(pool, schema);
+  expect(kept, `${what}: the kept counts`).toEqual(counted);
+};
 
 /** Lists that pick some of the generated clients (histories.ts's profiles), and one that picks none. */
 const FILTERS: ReadonlyArray<Filters> = [{ clientTypes: ['member'] }, { groups: ['vip', 'pilates'] }, { homeLocations: ['Uptown'] }, { groups: ['nobody'] }];
@@ -47,7 +64,7 @@ const compare = async (pool: Pool, world: World, schema: string, what: string): 
 describe('migration 11 on rows written before it', () => {
   const db = useFreshDatabase('client filters fill');
 
-  it("R3 R2 the filter values filled from the cards equal the projection's, and searches from a filter's clients equal core, after the upgrade and after the runner goes on", async () => {
+  it("R3 R2 the filter values filled from the cards equal the projection's, their counts equal their rows, and searches from a filter's clients equal core, after the upgrade and after the runner goes on", async () => {
     let found = 0;
     await fc.assert(
       fc.asyncProperty(inboxHistoryArb(40), fc.nat({ max: 100 }), async (steps, cutAt) => {
@@ -62,11 +79,15 @@ describe('migration 11 on rows written before it', () => {
         await copyRows(pool, fresh, upgraded);
         await right(migrate(pool, { schema: upgraded }));
         expect(await filterRows(pool, upgraded), 'filled').toEqual(await filterRows(pool, fresh));
+        await expectCountsKept(pool, upgraded, 'filled');
+        await expectCountsKept(pool, fresh, 'folded');
         found += await compare(pool, world, upgraded, 'upgraded');
         await world.play(steps.slice(cut));
         await foldInbox(pool, world.store, upgraded, 3);
         await foldInbox(pool, world.store, fresh, 3);
         expect(await filterRows(pool, upgraded), 'folded on').toEqual(await filterRows(pool, fresh));
+        await expectCountsKept(pool, upgraded, 'upgraded, then folded on');
+        await expectCountsKept(pool, fresh, 'folded on');
         found += await compare(pool, world, upgraded, 'upgraded, then folded on');
       }),
       { numRuns: 6 },
