@@ -8,11 +8,11 @@ import { storedText } from './stored-text.js';
 import { databaseFailure } from './migration-errors.js';
 import { DEFAULT_SCHEMA } from './migrations.js';
 import { poolSecrets } from './pool-secrets.js';
-import { columnOf } from './rows.js';
+import { columnOf, numberColumnOf } from './rows.js';
 import type { DatabaseFailure } from './runner-errors.js';
 import { qualified, schemaNameProblem } from './schema-path.js';
 import { pageStatement } from './inbox-page-sql.js';
-import { COUNTED_UNDER_FILTER, RARE_BELOW, WALK, searchCondition, searchWayOf, wordCountsStatement, type ListFilterKind, type SearchWay } from './search-query.js';
+import { COUNTED_UNDER_FILTER, RARE_BELOW, WALK, fewestClients, searchCondition, searchWayOf, wordCountsStatement, type ListFilterKind, type SearchWay } from './search-query.js';
 import { searchTermsOf } from './search-rules.js';
 
 // R1 (the inbox: the plain view and the folder views V4–V7) and R3 (the filters) read from the inbox
@@ -116,27 +116,22 @@ const searchWayFor = async (
   );
   if (E.isLeft(counted)) return counted;
   // count(*), bigint and the ordinal come back as strings; an unreadable count is taken as common (walked: right, maybe slower).
-  const countOf = (row: unknown, column: string): number | null => {
-    const value = columnOf(row, column);
-    const n = value === null ? Number.NaN : Number(value);
-    return Number.isFinite(n) ? n : null;
-  };
   const first = counted.right[0];
   let rarest: { readonly index: number; readonly matches: number; readonly whole: boolean } | null = null;
   for (const row of counted.right) {
-    const place = (countOf(row, 'i') ?? 0) - 1;
+    const place = (numberColumnOf(row, 'i') ?? 0) - 1;
     const word = Number.isSafeInteger(place) ? candidates[place] : undefined;
     const index = word === undefined ? -1 : words.indexOf(word);
-    const matches = countOf(row, 'n');
+    const matches = numberColumnOf(row, 'n');
     if (index >= 0 && matches !== null && (rarest === null || matches < rarest.matches)) rarest = { index, matches, whole: columnOf(row, 'whole') === true };
   }
   if (rarest === null) return E.right(WALK);
   // An unreadable count is taken as every conversation (the filter is then never the cheaper way).
-  const counts = filters.map((f) => ({ kind: f.kind, clients: countOf(first, f.kind) ?? Number.POSITIVE_INFINITY }));
+  const counts = filters.map((f) => ({ kind: f.kind, clients: numberColumnOf(first, f.kind) ?? Number.POSITIVE_INFINITY }));
   if (way === 'fetch') return E.right({ kind: 'word', word: rarest.index });
-  const smallest = counts.reduce<(typeof counts)[number] | null>((a, f) => (a === null || f.clients < a.clients ? f : a), null);
+  const smallest = fewestClients(counts);
   if (way === 'filter' && smallest !== null) return E.right({ kind: 'filter', word: rarest.index, filter: smallest.kind });
-  return E.right(searchWayOf({ rarest, filters: counts, conversations: countOf(first, 'conversations'), limit, folderView }));
+  return E.right(searchWayOf({ rarest, filters: counts, conversations: numberColumnOf(first, 'conversations'), limit, folderView }));
 };
 
 /** Words a search counts before choosing its way, at most. */
@@ -180,6 +175,8 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, way:
   // V9: the pinned conversations lead the plain inbox only; a folder view, a search or any filter hides them.
   const plain = view === 'all' && terms === null && clientTypes === null && groups === null && homeLocations === null && from === null && to === null;
   const refused = badLimit !== null || badView !== null || E.isLeft(cursor) || badRange !== null;
+  // The list filters as stored text: parameters of the page statement, and what the search's counts read.
+  const stored = { clientTypes: clientTypes?.map(storedText) ?? null, groups: groups?.map(storedText) ?? null, homeLocations: homeLocations?.map(storedText) ?? null };
   const values: ReadonlyArray<unknown> = [
     storedText(query.businessId),
     after?.segment ?? null,
@@ -189,18 +186,18 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, way:
     storedText(query.viewer.staffId),
     badView === null ? view : 'all',
     plain,
-    clientTypes?.map(storedText) ?? null,
-    groups?.map(storedText) ?? null,
-    homeLocations?.map(storedText) ?? null,
+    stored.clientTypes,
+    stored.groups,
+    stored.homeLocations,
     from,
     to,
   ];
   // R2: the word (and list filter) the page starts from, if any (the other words are probed while walking);
   // the condition takes the parameters after these.
   const listFilters: ReadonlyArray<ListFilter> = [
-    ...(clientTypes === null ? [] : [{ kind: 'client_type' as const, values: clientTypes.map(storedText) }]),
-    ...(groups === null ? [] : [{ kind: 'group' as const, values: groups.map(storedText) }]),
-    ...(homeLocations === null ? [] : [{ kind: 'home_location' as const, values: homeLocations.map(storedText) }]),
+    ...(stored.clientTypes === null ? [] : [{ kind: 'client_type' as const, values: stored.clientTypes }]),
+    ...(stored.groups === null ? [] : [{ kind: 'group' as const, values: stored.groups }]),
+    ...(stored.homeLocations === null ? [] : [{ kind: 'home_location' as const, values: stored.homeLocations }]),
   ];
   const searchWay =
     refused || terms === null || terms.digits !== null ? E.right(WALK) : await searchWayFor(pool, schema, values[0], terms.words, listFilters, limit, view !== 'all', query.businessId, way);

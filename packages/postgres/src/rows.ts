@@ -12,3 +12,10 @@ export const bigintColumnOf = (row: unknown, column: string): bigint | null => {
   const value = columnOf(row, column);
   return typeof value === 'string' && /^\d+$/.test(value) ? BigInt(value) : null;
 };
+
+/** A numeric column (a count or a bigint sent as text, or a number) as a finite number, or null when it is not one. */
+export const numberColumnOf = (row: unknown, column: string): number | null => {
+  const value = columnOf(row, column);
+  const n = value === null ? Number.NaN : Number(value);
+  return Number.isFinite(n) ? n : null;
+};

@@ -55,6 +55,10 @@ export interface SearchCounts {
   readonly folderView: boolean;
 }
 
+/** The list filter with the fewest clients, or null when the page has none: the one a page may start from. */
+export const fewestClients = <F extends { readonly clients: number }>(filters: ReadonlyArray<F>): F | null =>
+  filters.reduce<F | null>((a, f) => (a === null || f.clients < a.clients ? f : a), null);
+
 /**
  * A folder view's walk costs about this many times the plain walk: B3's two branches each walk to fill the page,
  * and the fresh folder's passes over every conversation the viewer has a mark on (the slowest bench page walked
@@ -77,7 +81,7 @@ export const searchWayOf = ({ rarest, filters, conversations, limit, folderView 
   if (rarest === null) return WALK;
   const m = Math.max(1, rarest.matches);
   const whole = rarest.whole;
-  const smallest = filters.reduce<{ readonly kind: ListFilterKind; readonly clients: number } | null>((a, f) => (a === null || f.clients < a.clients ? f : a), null);
+  const smallest = fewestClients(filters);
   const n = conversations;
   const f = smallest === null ? n : Math.max(1, smallest.clients);
   const walk = n === null || f === null ? Number.POSITIVE_INFINITY : ROW * ((4 * (limit + 1) * n) / m) * (n / f) * (folderView ? FOLDER_WALK : 1);
