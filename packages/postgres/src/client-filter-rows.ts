@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import type { TextArrayParam } from './array-literals.js';
 import { columnOf } from './rows.js';
 
 // R3's filter values of each client's card, a row each (migration 11), and how many clients of a business
@@ -27,13 +28,13 @@ const move = (moves: Map<string, CountMove>, rows: ReadonlyArray<unknown>, sign:
 };
 
 /**
- * The filter rows of the cards just written (`businesses`, `clients`: stored text, one pair per card), derived
+ * The filter rows of the cards just written (`businesses`, `clients`: stored text, one pair per card, as `storedTextArray` sends them), derived
  * from their columns in message_center_inbox_clients: a card's old rows go, its current ones come, and each
  * value's count moves by the difference. The counts are never negative (CHECK), and PostgreSQL checks an
  * INSERT's proposed row before ON CONFLICT sees the conflict, so the moves are applied by UPDATE first and only
  * the values without a row are inserted (their moves are ≥ 0: a count starts at 0).
  */
-export const writeClientFilters = async (client: ClientBase, businesses: ReadonlyArray<string>, clients: ReadonlyArray<string>): Promise<void> => {
+export const writeClientFilters = async (client: ClientBase, businesses: TextArrayParam, clients: TextArrayParam): Promise<void> => {
   const gone = await client.query(
     `DELETE FROM message_center_inbox_client_filters f
       USING unnest($1::text[], $2::text[]) AS k(business_id, client_id)

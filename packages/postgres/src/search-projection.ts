@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
-import { storedText } from './stored-text.js';
+import { storedTextArray } from './array-literals.js';
+import { storedText, storedTextMemo } from './stored-text.js';
 
 // R2's tables (migration 6), written by the inbox projection in its batch's transaction: the words of each
 // client's current card (replaced with the card), the words of every message of a conversation (added: core's
@@ -36,8 +37,9 @@ export interface SearchChanges {
 
 const writeProfiles = async (client: ClientBase, profiles: ReadonlyArray<ProfileSearch>): Promise<void> => {
   if (profiles.length === 0) return;
-  const business = profiles.map((p) => storedText(p.businessId));
-  const clients = profiles.map((p) => storedText(p.clientId));
+  const stored = storedTextMemo();
+  const business = storedTextArray(profiles.map((p) => stored(p.businessId)));
+  const clients = storedTextArray(profiles.map((p) => stored(p.clientId)));
   await client.query(
     `DELETE FROM message_center_inbox_profile_words w
       USING unnest($1::text[], $2::text[]) AS k(business_id, client_id)
@@ -55,36 +57,51 @@ const writeProfiles = async (client: ClientBase, profiles: ReadonlyArray<Profile
     await client.query(
       `INSERT INTO message_center_inbox_profile_words (business_id, client_id, word)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
-      [words.map((w) => storedText(w.businessId)), words.map((w) => storedText(w.clientId)), words.map((w) => storedText(w.word))],
+      [storedTextArray(words.map((w) => stored(w.businessId))), storedTextArray(words.map((w) => stored(w.clientId))), storedTextArray(words.map((w) => stored(w.word)))],
     );
   const phones = profiles.flatMap((p) => (p.phone === null ? [] : [{ businessId: p.businessId, clientId: p.clientId, phone: p.phone }]));
   if (phones.length > 0)
     await client.query(
       `INSERT INTO message_center_inbox_phones (business_id, conversation_id, source, phone)
        SELECT u.business_id, u.client_id, 'client', u.phone FROM unnest($1::text[], $2::text[], $3::text[]) AS u(business_id, client_id, phone)`,
-      [phones.map((p) => storedText(p.businessId)), phones.map((p) => storedText(p.clientId)), phones.map((p) => p.phone)],
+      [storedTextArray(phones.map((p) => stored(p.businessId))), storedTextArray(phones.map((p) => stored(p.clientId))), phones.map((p) => p.phone)],
     );
 };
 
 const writeTexts = async (client: ClientBase, texts: ReadonlyArray<TextSearch>): Promise<void> => {
-  const words = texts.flatMap((t) => [...t.words].map((word) => ({ businessId: t.businessId, conversationId: t.conversationId, word })));
+  // Each conversation's ids turned once, each word once per batch (words recur across conversations).
+  const stored = storedTextMemo();
+  const businesses: string[] = [];
+  const conversations: string[] = [];
+  const words: string[] = [];
+  for (const text of texts) {
+    if (text.words.size === 0) continue;
+    const business = stored(text.businessId);
+    const conversation = storedText(text.conversationId);
+    for (const word of text.words) {
+      businesses.push(business);
+      conversations.push(conversation);
+      words.push(stored(word));
+    }
+  }
   if (words.length === 0) return;
   await client.query(
     `INSERT INTO message_center_inbox_text_words (business_id, conversation_id, word)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
      ON CONFLICT DO NOTHING`,
-    [words.map((w) => storedText(w.businessId)), words.map((w) => storedText(w.conversationId)), words.map((w) => storedText(w.word))],
+    [storedTextArray(businesses), storedTextArray(conversations), storedTextArray(words)],
   );
 };
 
 const writeStarted = async (client: ClientBase, started: ReadonlyArray<StartedSearch>): Promise<void> => {
   if (started.length === 0) return;
+  const stored = storedTextMemo();
   // A conversation keeps the number it started with, as core's record does.
   await client.query(
     `INSERT INTO message_center_inbox_phones (business_id, conversation_id, source, phone)
      SELECT u.business_id, u.conversation_id, 'conversation', u.phone FROM unnest($1::text[], $2::text[], $3::text[]) AS u(business_id, conversation_id, phone)
      ON CONFLICT DO NOTHING`,
-    [started.map((s) => storedText(s.businessId)), started.map((s) => storedText(s.conversationId)), started.map((s) => s.phone)],
+    [storedTextArray(started.map((s) => stored(s.businessId))), storedTextArray(started.map((s) => storedText(s.conversationId))), started.map((s) => s.phone)],
   );
 };
 

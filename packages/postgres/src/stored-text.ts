@@ -20,3 +20,16 @@ export const textFromStored = (stored: string): string | null => {
   units.swap16();
   return units.toString('utf16le');
 };
+
+/** `storedText` remembering what it made: one batch's statements turn the same ids and words on many rows. */
+export const storedTextMemo = (): ((s: string) => string) => {
+  const made = new Map<string, string>();
+  return (s) => {
+    let stored = made.get(s);
+    if (stored === undefined) {
+      stored = storedText(s);
+      made.set(s, stored);
+    }
+    return stored;
+  };
+};

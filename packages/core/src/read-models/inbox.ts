@@ -201,7 +201,8 @@ const emptyBusiness = (businessId: BusinessId): BusinessInbox => ({
 const NO_STAFF_READ: ReadonlyMap<StaffId, ReadMark> = new Map();
 const SUBSCRIBED: SubscriptionStatus = { status: 'subscribed', keyword: null, source: null, changedAt: null };
 
-const newRecord = (e: Extract<ConversationEvent, { type: 'ConversationStarted' }>): ConversationRecord => ({
+/** A conversation's record as its ConversationStarted makes it (for read models kept elsewhere: the same record). */
+export const startedRecord = (e: Extract<ConversationEvent, { type: 'ConversationStarted' }>): ConversationRecord => ({
   conversationId: e.data.conversationId,
   clientId: e.data.clientId,
   phone: e.data.phone,
@@ -360,7 +361,8 @@ const flagged = (r: ConversationRecord, flag: 'archived' | 'muted' | 'pinned', o
   return n;
 };
 
-const cardOf = (e: ClientEvent): ClientCard => ({
+/** A client's card as a ClientProfileRecorded makes it (a later one replaces it whole). */
+export const clientCardOf = (e: ClientEvent): ClientCard => ({
   clientId: e.data.clientId,
   uid: e.data.uid,
   name: e.data.name,
@@ -646,7 +648,7 @@ export const foldInbox = (state: InboxState, batch: ReadonlyArray<EventEnvelope>
             }
             case 'ClientProfileRecorded': {
               const d = draftOf(event.data.businessId);
-              const card = cardOf(event);
+              const card = clientCardOf(event);
               updateEntry(d, ordinalFor(d, event.data.clientId, edit), edit, (e) => entryOf(e, card, e.conversation));
               break;
             }
@@ -654,7 +656,7 @@ export const foldInbox = (state: InboxState, batch: ReadonlyArray<EventEnvelope>
               const d = draftOf(event.data.businessId);
               const ordinal = ordinalFor(d, event.data.conversationId, edit);
               streams = streams.set(streamId, { businessId: event.data.businessId, ordinal }, edit);
-              updateEntry(d, ordinal, edit, (e) => (e.conversation === null ? entryOf(e, e.client, newRecord(event)) : e));
+              updateEntry(d, ordinal, edit, (e) => (e.conversation === null ? entryOf(e, e.client, startedRecord(event)) : e));
               break;
             }
             default: {
