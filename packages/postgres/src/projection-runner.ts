@@ -6,7 +6,7 @@ import { STREAM_PREFIX, compareLogPositions } from '@message-center/core/interna
 import { advisoryUnlock, isLockKey, projectionLockKey, tryAdvisoryLock } from './advisory-lock.js';
 import { commitBatch, type BatchTransaction } from './batch-transaction.js';
 import { readCheckpoint } from './checkpoints.js';
-import { makePageDecoder } from './decode-page.js';
+import { makePageDecoder, type DecodedPage } from './decode-page.js';
 import { databaseFailure } from './migration-errors.js';
 import { DEFAULT_SCHEMA } from './migrations.js';
 import { createPause } from './pause.js';
@@ -138,6 +138,13 @@ interface Session {
 /** How holding the lock ended. */
 type Tenure = { readonly kind: 'stopped' } | { readonly kind: 'lost' } | { readonly kind: 'fatal'; readonly error: PgProjectionError };
 
+/** A page being read: where from, its number among the reads (`caughtUp`), and the page decoded, a failure, or stop. */
+interface PageRead {
+  readonly after: LogPosition | null;
+  readonly readNumber: number;
+  readonly page: Promise<E.Either<StoreReadError, { readonly events: ReadonlyArray<RecordedEvent>; readonly decoded: DecodedPage }> | 'stopped'>;
+}
+
 interface Waiter {
   /** Answered by a read that started after this many reads. */
   readonly after: number;
@@ -208,6 +215,16 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
     } finally {
       clearTimeout(timer);
     }
+  };
+
+  /** Starts reading the page after `after`, counted as a read for `caughtUp`; the page is decoded as it arrives. */
+  const startRead = (after: LogPosition | null): PageRead => {
+    readsStarted += 1;
+    return {
+      after,
+      readNumber: readsStarted,
+      page: readPage(after).then((read) => (read === 'stopped' || E.isLeft(read) ? read : E.right({ events: read.right, decoded: decodePage(read.right) }))),
+    };
   };
 
   const watch = (client: PoolClient): Session => {
@@ -302,11 +319,15 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
         report(databaseFailure(cause, `reading the checkpoint of ${projection.name}`, secrets));
         return { kind: 'lost' };
       }
+      // The next page, read and decoded while this one is written (the store and the database work at once);
+      // taken only when this one's commit left the checkpoint where that read started.
+      let ahead: PageRead | null = null;
       while (!stopping) {
         if (session.broken) return { kind: 'lost' };
-        readsStarted += 1;
-        const readNumber = readsStarted;
-        const page = await readPage(cursor);
+        const read: PageRead = ahead !== null && ahead.after !== null && cursor !== null && compareLogPositions(ahead.after, cursor) === 0 ? ahead : startRead(cursor);
+        ahead = null;
+        const { readNumber } = read;
+        const page = await read.page;
         if (page === 'stopped') break;
         if (E.isLeft(page)) {
           report(page.left);
@@ -314,7 +335,10 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
           await pause.sleep(backoff());
           continue;
         }
-        const decoded = decodePage(page.right);
+        const { events, decoded } = page.right;
+        const last = events[events.length - 1];
+        // A full page that nothing stops: the log may go on after it.
+        if (last !== undefined && events.length === settings.pageSize && decoded.stop === null) ahead = startRead(last.position);
         if (decoded.consumed.length > 0) {
           const outcome = await commitBatch(batchTransaction, cursor, decoded.consumed);
           if (E.isLeft(outcome)) {
@@ -338,7 +362,7 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
           report(stop.error);
           return { kind: 'fatal', error: stop.error };
         }
-        if (stop === null && page.right.length < settings.pageSize) {
+        if (stop === null && events.length < settings.pageSize) {
           answerWaiters(readNumber, cursor);
           if (doorbell === null) {
             const forget = ringFor();
