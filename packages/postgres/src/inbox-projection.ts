@@ -25,6 +25,7 @@ import { writeSearch, type ProfileSearch, type StartedSearch } from './search-pr
 import type { PgProjection } from './pg-projection.js';
 import { badgeDeltasOf, writeBadgeTotals } from './badge-totals.js';
 import { writeClientFilters } from './client-filter-rows.js';
+import { markChangesOf, writeReadMarks } from './read-mark-rows.js';
 
 // R1, R2 (search), R3 (filters), R4 and V4–V7 in PostgreSQL: the rows of core's inbox read model
 // (read-models/inbox.ts), folded by core's own functions. A batch loads the conversation records its events
@@ -156,7 +157,14 @@ const writeStreams = async (client: ClientBase, streams: ReadonlyMap<string, Str
   );
 };
 
-const writeRecords = async (client: ClientBase, records: ReadonlyArray<{ readonly businessId: string; readonly record: ConversationRecord }>): Promise<void> => {
+/** A record the batch changed, and as it was loaded before the batch (none: started in it). */
+interface ChangedRecord {
+  readonly businessId: string;
+  readonly before: ConversationRecord | undefined;
+  readonly record: ConversationRecord;
+}
+
+const writeRecords = async (client: ClientBase, records: ReadonlyArray<ChangedRecord>): Promise<void> => {
   if (records.length === 0) return;
   const stored = storedTextMemo();
   const business = storedTextArray(records.map((r) => stored(r.businessId)));
@@ -189,32 +197,10 @@ const writeRecords = async (client: ClientBase, records: ReadonlyArray<{ readonl
       records.map((r) => folderForMark(r.record, UNREAD_MARK)),
     ],
   );
-  // The staff marks of these conversations, replaced by the records' (each with its B3-on unread count and folder).
-  await client.query(
-    `DELETE FROM message_center_inbox_read_marks m
-      USING unnest($1::text[], $2::text[]) AS k(business_id, conversation_id)
-      WHERE m.business_id = k.business_id AND m.conversation_id = k.conversation_id`,
-    [business, conversation],
-  );
-  const marks = records.flatMap((r) =>
-    [...r.record.staffRead].map(([staffId, mark]) => ({ businessId: r.businessId, conversationId: r.record.conversationId, staffId, mark, unread: unreadCountFor(r.record, staffId, true), folder: folderFor(r.record, staffId, true), pinned: r.record.pinned, lastActivityMs: r.record.orderKey.ms })),
-  );
-  if (marks.length === 0) return;
-  await client.query(
-    `INSERT INTO message_center_inbox_read_marks (business_id, conversation_id, staff_id, read_up_to_seq, marked_unread, unread, folder, segment, last_activity_ms)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::boolean[], $6::integer[], $7::text[], $8::smallint[], $9::bigint[])`,
-    [
-      storedTextArray(marks.map((m) => stored(m.businessId))),
-      storedTextArray(marks.map((m) => stored(m.conversationId))),
-      storedTextArray(marks.map((m) => stored(m.staffId))),
-      integerArray(marks.map((m) => m.mark.readUpToSeq)),
-      booleanArray(marks.map((m) => m.mark.markedUnread)),
-      integerArray(marks.map((m) => m.unread)),
-      marks.map((m) => m.folder),
-      // The conversation's place in the inbox order (as its row's), so a folder view walks the viewer's marks.
-      integerArray(marks.map((m) => (m.pinned ? 0 : 1))),
-      integerArray(marks.map((m) => m.lastActivityMs)),
-    ],
+  // The staff marks of these conversations: the rows their records changed (each with its B3-on unread count and folder).
+  await writeReadMarks(
+    client,
+    records.map((r) => ({ businessId: r.businessId, conversationId: r.record.conversationId, changes: markChangesOf(r.before, r.record) })),
   );
 };
 
@@ -301,8 +287,9 @@ const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope
   await writeBusinesses(client, businesses);
   await writeClients(client, cards);
   await writeStreams(client, newStreams);
-  await writeRecords(client, [...changed.values()]);
-  await writeBadgeTotals(client, badgeDeltasOf([...changed].map(([key, { businessId, record }]) => ({ businessId, before: loaded.get(key), after: record }))));
+  const changes = [...changed].map(([key, { businessId, record }]) => ({ businessId, before: loaded.get(key), record }));
+  await writeRecords(client, changes);
+  await writeBadgeTotals(client, badgeDeltasOf(changes.map(({ businessId, before, record }) => ({ businessId, before, after: record }))));
   await writeSearch(client, { profiles: [...profiles.values()], texts: [...texts.values()], started });
 };
 
