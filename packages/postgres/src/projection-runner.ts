@@ -220,11 +220,12 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
   /** Starts reading the page after `after`, counted as a read for `caughtUp`; the page is decoded as it arrives. */
   const startRead = (after: LogPosition | null): PageRead => {
     readsStarted += 1;
-    return {
-      after,
-      readNumber: readsStarted,
-      page: readPage(after).then((read) => (read === 'stopped' || E.isLeft(read) ? read : E.right({ events: read.right, decoded: decodePage(read.right) }))),
-    };
+    const page = readPage(after).then((read) => (read === 'stopped' || E.isLeft(read) ? read : E.right({ events: read.right, decoded: decodePage(read.right) })));
+    // A host's upcaster may throw in `decodePage`. A page read ahead is awaited only after the commit, or never
+    // (a failed commit drops it): its rejection must not go unhandled meanwhile, which would end the host's
+    // process. Awaiting it still throws, and the runner ends with `internal-error` as it did before read-ahead.
+    page.catch(() => undefined);
+    return { after, readNumber: readsStarted, page };
   };
 
   const watch = (client: PoolClient): Session => {

@@ -4,7 +4,8 @@
 import { fc } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import type { EventStore, LogPosition, ReadAllOptions } from '@message-center/core';
+import type { EventStore, LogPosition, ReadAllOptions, Upcaster } from '@message-center/core';
+import { EVENT_SCHEMA_VERSIONS } from '@message-center/core/internals';
 import { usagePgProjection } from '../src/usage-projection.js';
 import type { PgProjection } from '../src/pg-projection.js';
 import { useFreshDatabase } from './support/fresh-database.js';
@@ -108,4 +109,53 @@ describe('the projection runner reads ahead', () => {
       { numRuns: 12 },
     );
   }, 120_000);
+
+  it('an upcaster that throws on a page read ahead ends the runner with internal-error, and leaves no unhandled rejection to end the host', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const pool = db().pool;
+      const world = newWorld();
+      const [steps] = fc.sample(historyArb(30), { numRuns: 1, seed: 5 });
+      await world.play(steps ?? []);
+      const schema = await migratedSchema(pool, 'ahead-throws');
+      let reads = 0;
+      // Every page after the first says schema version 0, so the host's upcasters run on it, and they throw.
+      const store: EventStore = {
+        ...world.store,
+        readAll: (options?: ReadAllOptions) => () => {
+          reads += 1;
+          const first = reads === 1;
+          return world.store.readAll(options)().then((page) =>
+            E.isRight(page) && !first
+              ? E.right(page.right.map((e) => ({ ...e, metadata: typeof e.metadata === 'object' && e.metadata !== null ? { ...e.metadata, schemaVersion: 0 } : { schemaVersion: 0 } })))
+              : page,
+          );
+        },
+      };
+      const upcasters: ReadonlyArray<Upcaster> = Object.keys(EVENT_SCHEMA_VERSIONS).map((type) => ({
+        type,
+        fromVersion: 0,
+        upcast: () => {
+          throw new Error('injected: a host upcaster that throws');
+        },
+      }));
+      // The first batch takes a while, so the page after it is read (and its decoding throws) before it commits.
+      const projection: PgProjection = {
+        ...usagePgProjection,
+        apply: async (client, batch) => {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          await usagePgProjection.apply(client, batch);
+        },
+      };
+      const runner = startUsageRunner({ pool, store, schema, pageSize: 3, projection, upcasters });
+      const ended = await runner.done;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(E.isLeft(ended) ? ended.left.code : 'still running').toBe('internal-error');
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  }, 30_000);
 });
