@@ -19,7 +19,7 @@ import {
 import { ANYONE } from './any-viewer.js';
 import { recordOf, storedRecordOf } from './inbox-records.js';
 import { booleanArray, integerArray, storedTextArray } from './array-literals.js';
-import { storedText, storedTextMemo, textFromStored } from './stored-text.js';
+import { storedTextMemo, textFromStored, type StoredTexts } from './stored-text.js';
 import { cardWordsOf, messageWordsOf } from './search-rules.js';
 import { writeSearch, type ProfileSearch, type StartedSearch } from './search-projection.js';
 import type { PgProjection } from './pg-projection.js';
@@ -58,12 +58,12 @@ interface BusinessChange {
 // Any string may be an id (NUL included): the pair is written so that no two pairs share a key.
 const keyOf = (businessId: string, conversationId: string): string => JSON.stringify([businessId, conversationId]);
 
-const loadStreams = async (client: ClientBase, streamIds: ReadonlyArray<string>): Promise<Map<string, StreamRef>> => {
+const loadStreams = async (client: ClientBase, streamIds: ReadonlyArray<string>, stored: StoredTexts): Promise<Map<string, StreamRef>> => {
   const refs = new Map<string, StreamRef>();
   if (streamIds.length === 0) return refs;
   const { rows } = await client.query<{ stream_id: string; business_id: string; conversation_id: string }>(
     'SELECT stream_id, business_id, conversation_id FROM message_center_inbox_streams WHERE stream_id = ANY($1::text[])',
-    [storedTextArray(streamIds.map(storedText))],
+    [storedTextArray(streamIds.map(stored))],
   );
   for (const row of rows) {
     const streamId = textFromStored(row.stream_id);
@@ -75,16 +75,15 @@ const loadStreams = async (client: ClientBase, streamIds: ReadonlyArray<string>)
   return refs;
 };
 
-const loadRecords = async (client: ClientBase, keys: ReadonlyArray<StreamRef>): Promise<Map<string, ConversationRecord>> => {
+const loadRecords = async (client: ClientBase, keys: ReadonlyArray<StreamRef>, stored: StoredTexts): Promise<Map<string, ConversationRecord>> => {
   const records = new Map<string, ConversationRecord>();
   if (keys.length === 0) return records;
-  const stored = storedTextMemo();
   const { rows } = await client.query<{ business_id: string; conversation_id: string; record: unknown }>(
     `SELECT c.business_id, c.conversation_id, c.record
        FROM message_center_inbox_conversations c
        JOIN unnest($1::text[], $2::text[]) AS k(business_id, conversation_id)
          ON c.business_id = k.business_id AND c.conversation_id = k.conversation_id`,
-    [storedTextArray(keys.map((k) => stored(k.businessId))), storedTextArray(keys.map((k) => storedText(k.conversationId)))],
+    [storedTextArray(keys.map((k) => stored(k.businessId))), storedTextArray(keys.map((k) => stored(k.conversationId)))],
   );
   for (const row of rows) {
     const record = recordOf(row.record);
@@ -95,7 +94,7 @@ const loadRecords = async (client: ClientBase, keys: ReadonlyArray<StreamRef>): 
   return records;
 };
 
-const writeBusinesses = async (client: ClientBase, changes: ReadonlyMap<string, BusinessChange>): Promise<void> => {
+const writeBusinesses = async (client: ClientBase, changes: ReadonlyMap<string, BusinessChange>, stored: StoredTexts): Promise<void> => {
   if (changes.size === 0) return;
   const ids = [...changes.keys()];
   const values = [...changes.values()];
@@ -104,7 +103,7 @@ const writeBusinesses = async (client: ClientBase, changes: ReadonlyMap<string, 
     `INSERT INTO message_center_inbox_businesses AS b (business_id, enabled, individual)
      SELECT * FROM unnest($1::text[], $2::boolean[], $3::boolean[])
      ON CONFLICT (business_id) DO UPDATE SET enabled = b.enabled OR EXCLUDED.enabled, individual = EXCLUDED.individual`,
-    [ids.map(storedText), values.map((v) => v.enabled), values.map((v) => v.individual)],
+    [storedTextArray(ids.map(stored)), booleanArray(values.map((v) => v.enabled)), booleanArray(values.map((v) => v.individual))],
   );
 };
 
@@ -115,11 +114,10 @@ const filterValuesOf = (card: ClientCard): { readonly clientType: string | null;
   homeLocation: card.homeLocation === null || card.homeLocation === '' ? null : card.homeLocation,
 });
 
-const writeClients = async (client: ClientBase, cards: ReadonlyMap<string, { readonly businessId: string; readonly card: ClientCard }>): Promise<void> => {
+const writeClients = async (client: ClientBase, cards: ReadonlyMap<string, { readonly businessId: string; readonly card: ClientCard }>, stored: StoredTexts): Promise<void> => {
   if (cards.size === 0) return;
   const all = [...cards.values()];
   const filters = all.map((c) => filterValuesOf(c.card));
-  const stored = storedTextMemo();
   const business = storedTextArray(all.map((c) => stored(c.businessId)));
   const clients = storedTextArray(all.map((c) => stored(c.card.clientId)));
   // The cards, and each card's groups, as one JSON array each (the i-th element the i-th row's): unnest would
@@ -144,16 +142,15 @@ const writeClients = async (client: ClientBase, cards: ReadonlyMap<string, { rea
   await writeClientFilters(client, business, clients);
 };
 
-const writeStreams = async (client: ClientBase, streams: ReadonlyMap<string, StreamRef>): Promise<void> => {
+const writeStreams = async (client: ClientBase, streams: ReadonlyMap<string, StreamRef>, stored: StoredTexts): Promise<void> => {
   if (streams.size === 0) return;
   const ids = [...streams.keys()];
   const refs = [...streams.values()];
-  const stored = storedTextMemo();
   await client.query(
     `INSERT INTO message_center_inbox_streams (stream_id, business_id, conversation_id)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
      ON CONFLICT (stream_id) DO UPDATE SET business_id = EXCLUDED.business_id, conversation_id = EXCLUDED.conversation_id`,
-    [storedTextArray(ids.map(storedText)), storedTextArray(refs.map((r) => stored(r.businessId))), storedTextArray(refs.map((r) => storedText(r.conversationId)))],
+    [storedTextArray(ids.map(stored)), storedTextArray(refs.map((r) => stored(r.businessId))), storedTextArray(refs.map((r) => stored(r.conversationId)))],
   );
 };
 
@@ -164,11 +161,10 @@ interface ChangedRecord {
   readonly record: ConversationRecord;
 }
 
-const writeRecords = async (client: ClientBase, records: ReadonlyArray<ChangedRecord>): Promise<void> => {
+const writeRecords = async (client: ClientBase, records: ReadonlyArray<ChangedRecord>, stored: StoredTexts): Promise<void> => {
   if (records.length === 0) return;
-  const stored = storedTextMemo();
   const business = storedTextArray(records.map((r) => stored(r.businessId)));
-  const conversation = storedTextArray(records.map((r) => storedText(r.record.conversationId)));
+  const conversation = storedTextArray(records.map((r) => stored(r.record.conversationId)));
   await client.query(
     `INSERT INTO message_center_inbox_conversations
        (business_id, conversation_id, record, segment, last_activity_ms, archived, muted, shared_unread, fresh_unread, shared_folder, fresh_folder)
@@ -201,21 +197,24 @@ const writeRecords = async (client: ClientBase, records: ReadonlyArray<ChangedRe
   await writeReadMarks(
     client,
     records.map((r) => ({ businessId: r.businessId, conversationId: r.record.conversationId, changes: markChangesOf(r.before, r.record) })),
+    stored,
   );
 };
 
 const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope>): Promise<void> => {
+  // Every id and word of the batch is turned to stored text once, whichever statements send it.
+  const stored = storedTextMemo();
   // What the batch needs from the tables: the streams its conversation events name, then their records and
   // those of the conversations it starts.
   const streamIds = new Set<string>();
   for (const { streamId, event } of batch) if (isConversationEvent(event) && event.type !== 'ConversationStarted') streamIds.add(streamId);
-  const streams = await loadStreams(client, [...streamIds]);
+  const streams = await loadStreams(client, [...streamIds], stored);
   const wanted = new Map<string, StreamRef>();
   for (const ref of streams.values()) wanted.set(keyOf(ref.businessId, ref.conversationId), ref);
   for (const { event } of batch)
     if (event.type === 'ConversationStarted')
       wanted.set(keyOf(event.data.businessId, event.data.conversationId), { businessId: event.data.businessId, conversationId: event.data.conversationId });
-  const records = await loadRecords(client, [...wanted.values()]);
+  const records = await loadRecords(client, [...wanted.values()], stored);
   // R4: the records as they were before this batch, against which its badge totals move.
   const loaded: ReadonlyMap<string, ConversationRecord> = new Map(records);
 
@@ -284,13 +283,13 @@ const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope
     }
   }
 
-  await writeBusinesses(client, businesses);
-  await writeClients(client, cards);
-  await writeStreams(client, newStreams);
+  await writeBusinesses(client, businesses, stored);
+  await writeClients(client, cards, stored);
+  await writeStreams(client, newStreams, stored);
   const changes = [...changed].map(([key, { businessId, record }]) => ({ businessId, before: loaded.get(key), record }));
-  await writeRecords(client, changes);
+  await writeRecords(client, changes, stored);
   await writeBadgeTotals(client, badgeDeltasOf(changes.map(({ businessId, before, record }) => ({ businessId, before, after: record }))));
-  await writeSearch(client, { profiles: [...profiles.values()], texts: [...texts.values()], started });
+  await writeSearch(client, { profiles: [...profiles.values()], texts: [...texts.values()], started }, stored);
 };
 
 /** R1, R2 (search), R3 (filters), R4 and V4–V7 (folders) as a PostgreSQL projection: tables of migrations 3, 4 and 6, checkpoint `inbox`. */

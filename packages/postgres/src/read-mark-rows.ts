@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import { folderFor, unreadCountFor, type ConversationRecord, type StaffId } from '@message-center/core/internals';
 import { booleanArray, integerArray, storedTextArray } from './array-literals.js';
-import { storedText, storedTextMemo } from './stored-text.js';
+import type { StoredTexts } from './stored-text.js';
 
 // V4–V7 with B3 on: a row per staff member's mark on a conversation (`message_center_inbox_read_marks`), with the
 // unread count and folder core's rules give that viewer and the conversation's place in the inbox order. A batch
@@ -65,16 +65,15 @@ export interface ConversationMarks {
   readonly changes: MarkChanges;
 }
 
-/** Applies the batch's mark changes on its transaction: the rows that go, then the rows written (upserted). */
-export const writeReadMarks = async (client: ClientBase, conversations: ReadonlyArray<ConversationMarks>): Promise<void> => {
-  const stored = storedTextMemo();
+/** Applies the batch's mark changes on its transaction: the rows that go, then the rows written (upserted); ids through the batch's `stored`. */
+export const writeReadMarks = async (client: ClientBase, conversations: ReadonlyArray<ConversationMarks>, stored: StoredTexts): Promise<void> => {
   const gone = conversations.flatMap((c) => c.changes.gone.map((staffId) => ({ businessId: c.businessId, conversationId: c.conversationId, staffId })));
   if (gone.length > 0)
     await client.query(
       `DELETE FROM message_center_inbox_read_marks m
         USING unnest($1::text[], $2::text[], $3::text[]) AS k(business_id, conversation_id, staff_id)
         WHERE m.business_id = k.business_id AND m.staff_id = k.staff_id AND m.conversation_id = k.conversation_id`,
-      [storedTextArray(gone.map((g) => stored(g.businessId))), storedTextArray(gone.map((g) => storedText(g.conversationId))), storedTextArray(gone.map((g) => stored(g.staffId)))],
+      [storedTextArray(gone.map((g) => stored(g.businessId))), storedTextArray(gone.map((g) => stored(g.conversationId))), storedTextArray(gone.map((g) => stored(g.staffId)))],
     );
   const written = conversations.flatMap((c) => c.changes.written.map((row) => ({ businessId: c.businessId, conversationId: c.conversationId, row })));
   if (written.length === 0) return;

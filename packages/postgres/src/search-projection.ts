@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import { storedTextArray } from './array-literals.js';
-import { storedText, storedTextMemo } from './stored-text.js';
+import type { StoredTexts } from './stored-text.js';
 
 // R2's tables (migration 6), written by the inbox projection in its batch's transaction: the words of each
 // client's current card (replaced with the card), the words of every message of a conversation (added: core's
@@ -35,9 +35,8 @@ export interface SearchChanges {
   readonly started: ReadonlyArray<StartedSearch>;
 }
 
-const writeProfiles = async (client: ClientBase, profiles: ReadonlyArray<ProfileSearch>): Promise<void> => {
+const writeProfiles = async (client: ClientBase, profiles: ReadonlyArray<ProfileSearch>, stored: StoredTexts): Promise<void> => {
   if (profiles.length === 0) return;
-  const stored = storedTextMemo();
   const business = storedTextArray(profiles.map((p) => stored(p.businessId)));
   const clients = storedTextArray(profiles.map((p) => stored(p.clientId)));
   await client.query(
@@ -68,16 +67,14 @@ const writeProfiles = async (client: ClientBase, profiles: ReadonlyArray<Profile
     );
 };
 
-const writeTexts = async (client: ClientBase, texts: ReadonlyArray<TextSearch>): Promise<void> => {
-  // Each conversation's ids turned once, each word once per batch (words recur across conversations).
-  const stored = storedTextMemo();
+const writeTexts = async (client: ClientBase, texts: ReadonlyArray<TextSearch>, stored: StoredTexts): Promise<void> => {
   const businesses: string[] = [];
   const conversations: string[] = [];
   const words: string[] = [];
   for (const text of texts) {
     if (text.words.size === 0) continue;
     const business = stored(text.businessId);
-    const conversation = storedText(text.conversationId);
+    const conversation = stored(text.conversationId);
     for (const word of text.words) {
       businesses.push(business);
       conversations.push(conversation);
@@ -93,21 +90,20 @@ const writeTexts = async (client: ClientBase, texts: ReadonlyArray<TextSearch>):
   );
 };
 
-const writeStarted = async (client: ClientBase, started: ReadonlyArray<StartedSearch>): Promise<void> => {
+const writeStarted = async (client: ClientBase, started: ReadonlyArray<StartedSearch>, stored: StoredTexts): Promise<void> => {
   if (started.length === 0) return;
-  const stored = storedTextMemo();
   // A conversation keeps the number it started with, as core's record does.
   await client.query(
     `INSERT INTO message_center_inbox_phones (business_id, conversation_id, source, phone)
      SELECT u.business_id, u.conversation_id, 'conversation', u.phone FROM unnest($1::text[], $2::text[], $3::text[]) AS u(business_id, conversation_id, phone)
      ON CONFLICT DO NOTHING`,
-    [storedTextArray(started.map((s) => stored(s.businessId))), storedTextArray(started.map((s) => storedText(s.conversationId))), started.map((s) => s.phone)],
+    [storedTextArray(started.map((s) => stored(s.businessId))), storedTextArray(started.map((s) => stored(s.conversationId))), started.map((s) => s.phone)],
   );
 };
 
-/** Writes a batch's changes to R2's tables (on the runner's transaction). */
-export const writeSearch = async (client: ClientBase, changes: SearchChanges): Promise<void> => {
-  await writeProfiles(client, changes.profiles);
-  await writeTexts(client, changes.texts);
-  await writeStarted(client, changes.started);
+/** Writes a batch's changes to R2's tables (on the runner's transaction), ids and words through the batch's `stored`. */
+export const writeSearch = async (client: ClientBase, changes: SearchChanges, stored: StoredTexts): Promise<void> => {
+  await writeProfiles(client, changes.profiles, stored);
+  await writeTexts(client, changes.texts, stored);
+  await writeStarted(client, changes.started, stored);
 };

@@ -21,8 +21,10 @@ export const textFromStored = (stored: string): string | null => {
   return units.toString('utf16le');
 };
 
-/** `storedText` remembering what it made: one batch's statements turn the same ids and words on many rows. */
-export const storedTextMemo = (): ((s: string) => string) => {
+/** `storedText` for one batch: it remembers what it made, as the batch's statements turn the same ids and words on many rows. */
+export type StoredTexts = (s: string) => string;
+
+export const storedTextMemo = (): StoredTexts => {
   const made = new Map<string, string>();
   return (s) => {
     let stored = made.get(s);
