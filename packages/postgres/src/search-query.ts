@@ -124,17 +124,19 @@ const matching = (schema: string, business: string, word: string): string =>
    SELECT w.conversation_id FROM ${qualified(schema, 'message_center_inbox_text_words')} w WHERE ${inRange(business, word)}`;
 
 /**
- * Whether the row's own card or messages have a word starting with `word`: one probe of the (business,
- * conversation, word) index of each table. A card's few words are read whole and compared by `left`, which no
- * index can use: with a range on the word, the planner (estimating any range at one row) once took the words'
- * own index and scanned the whole range for every row probed (3 s for a name prefix under a filter of 9,000
- * clients). A conversation's messages may hold hundreds of words, so theirs keep the range.
+ * Whether the row's own card or messages have a word starting with `word`: a probe of the card's words by the
+ * (business, client, word) key, and one read of the conversation's row of message words (migration 12) by its
+ * key. A card's few words are read whole and compared by `left`, which no index can use: with a range on the
+ * word, the planner (estimating any range at one row) once took the words' own index and scanned the whole range
+ * for every row probed (3 s for a name prefix under a filter of 9,000 clients).
  */
 const probe = (schema: string, business: string, word: string, id: string): string =>
   `EXISTS (SELECT 1 FROM ${qualified(schema, 'message_center_inbox_profile_words')} w
             WHERE w.business_id = ${business} AND w.client_id = ${id} AND left(w.word, length(${word}::text)) = (${word}::text COLLATE "C")
            UNION ALL
-           SELECT 1 FROM ${qualified(schema, 'message_center_inbox_text_words')} w WHERE w.conversation_id = ${id} AND ${inRange(business, word)})`;
+           SELECT 1 FROM ${qualified(schema, 'message_center_inbox_conversation_words')} cw CROSS JOIN LATERAL unnest(cw.words) AS x(word)
+            WHERE cw.business_id = ${business} AND cw.conversation_id = ${id}
+              AND x.word >= (${word}::text COLLATE "C") AND x.word < ((${word}::text || '${PAST_HEX}') COLLATE "C"))`;
 
 /**
  * The filter's clients (`kind`, any of `values`) with a word starting with `word`, as an array of ids: the two

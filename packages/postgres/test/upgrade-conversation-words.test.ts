@@ -1,0 +1,93 @@
+// Migration 12 on a database that already holds inbox rows: each conversation's row of message words, filled
+// from the word rows, holds exactly that conversation's words (each once), as the projection keeps it batch by
+// batch; and a search that walks the inbox probing those rows answers as core does, before and after the runner
+// goes on.
+import { fc } from '@fast-check/vitest';
+import type { Pool } from 'pg';
+import { describe, expect, it } from 'vitest';
+import { INBOX_VIEWS } from '@message-center/core';
+import { migrate, migrateWith } from '../src/migrations.js';
+import { MIGRATIONS } from '../src/schema/migration-list.js';
+import { v012InboxConversationWords } from '../src/schema/v012-inbox-conversation-words.js';
+import { qualified } from '../src/schema-path.js';
+import { useFreshDatabase } from './support/fresh-database.js';
+import { BUSINESSES, STAFF, inboxHistoryArb, newWorld, type World } from './support/histories.js';
+import { coreWalk, pgWalk } from './support/inbox-queries.js';
+import { copyRows, freshSchema, right } from './support/migration-fixtures.js';
+import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
+
+const BEFORE = MIGRATIONS.indexOf(v012InboxConversationWords);
+
+/** Each conversation's words as its row holds them (a word twice would show), sorted, and no row without a word. */
+const conversationWords = async (pool: Pool, schema: string): Promise<ReadonlyArray<string>> =>
+  (
+    await pool.query<{ row: string }>(
+      `SELECT concat_ws(' ', business_id, conversation_id, array_to_string(ARRAY(SELECT w FROM unnest(words) w ORDER BY w), ',')) AS row
+         FROM ${qualified(schema, 'message_center_inbox_conversation_words')} ORDER BY 1`,
+    )
+  ).rows.map((r) => r.row);
+
+/** The same from the word rows. */
+const wordRows = async (pool: Pool, schema: string): Promise<ReadonlyArray<string>> =>
+  (
+    await pool.query<{ row: string }>(
+      `SELECT concat_ws(' ', business_id, conversation_id, string_agg(word, ',' ORDER BY word)) AS row
+         FROM ${qualified(schema, 'message_center_inbox_text_words')} GROUP BY business_id, conversation_id ORDER BY 1`,
+    )
+  ).rows.map((r) => r.row);
+
+const expectRowsHoldTheWords = async (pool: Pool, schema: string, what: string): Promise<void> => {
+  expect(await conversationWords(pool, schema), `${what}: each conversation's row of words`).toEqual(await wordRows(pool, schema));
+};
+
+/** Words of the generated bodies ("Hi", "Merci beaucoup, à bientôt", "See you at 10", …), a letter, and a word of none. */
+const SEARCHES: ReadonlyArray<string> = ['hi', 'merci a', 'see', 'b', 'thanks', 'zzz'];
+
+const compare = async (pool: Pool, world: World, schema: string, what: string): Promise<number> => {
+  let rows = 0;
+  for (const businessId of BUSINESSES)
+    for (const viewer of STAFF.slice(0, 2))
+      for (const view of INBOX_VIEWS)
+        for (const search of SEARCHES) {
+          const q = { businessId, viewer, view, filters: {}, search, limit: 2 };
+          const fromCore = await coreWalk(world, q);
+          expect(await pgWalk(pool, schema, q, 'walk'), `${what}: ${businessId} ${viewer} ${view} ${search}`).toEqual(fromCore);
+          rows += typeof fromCore === 'string' ? 0 : fromCore.reduce((n, page) => n + page.rows.length, 0);
+        }
+  return rows;
+};
+
+describe('migration 12 on rows written before it', () => {
+  const db = useFreshDatabase('conversation words fill');
+
+  it("R2 each conversation's row of message words, filled from the word rows or kept by the projection in batches, holds exactly its words, and searches that probe it equal core, after the upgrade and after the runner goes on", async () => {
+    let found = 0;
+    await fc.assert(
+      fc.asyncProperty(inboxHistoryArb(40), fc.nat({ max: 100 }), fc.integer({ min: 1, max: 7 }), async (steps, cutAt, pageSize) => {
+        const pool = db().pool;
+        const world = newWorld();
+        const fresh = await migratedSchema(pool, 'words fresh');
+        const upgraded = freshSchema('words upgraded');
+        await right(migrateWith(pool, MIGRATIONS.slice(0, BEFORE), { schema: upgraded }));
+        const cut = Math.floor((steps.length * cutAt) / 100);
+        await world.play(steps.slice(0, cut));
+        await foldInbox(pool, world.store, fresh, pageSize);
+        await copyRows(pool, fresh, upgraded);
+        await right(migrate(pool, { schema: upgraded }));
+        await expectRowsHoldTheWords(pool, upgraded, 'filled');
+        await expectRowsHoldTheWords(pool, fresh, 'folded');
+        expect(await conversationWords(pool, upgraded), 'filled as folded').toEqual(await conversationWords(pool, fresh));
+        found += await compare(pool, world, upgraded, 'upgraded');
+        await world.play(steps.slice(cut));
+        await foldInbox(pool, world.store, upgraded, pageSize);
+        await foldInbox(pool, world.store, fresh, pageSize);
+        await expectRowsHoldTheWords(pool, upgraded, 'upgraded, then folded on');
+        await expectRowsHoldTheWords(pool, fresh, 'folded on');
+        found += await compare(pool, world, upgraded, 'upgraded, then folded on');
+      }),
+      { numRuns: 6 },
+    );
+    // Searches that found nothing would prove little.
+    expect(found).toBeGreaterThan(0);
+  }, 300_000);
+});
