@@ -2,11 +2,11 @@ import type { ClientBase } from 'pg';
 import { storedTextArray } from './array-literals.js';
 import type { StoredTexts } from './stored-text.js';
 
-// R2's tables (migrations 6 and 12), written by the inbox projection in its batch's transaction: the words of
-// each client's current card (replaced with the card), the words of every message of a conversation (added:
-// core's only grow; a row per word, and a row per conversation holding them all), and the numbers of each
-// conversation (the one it started with; its client's cell phone). Words are core's (`search-rules.ts`), stored
-// as `storedText`; numbers are E.164 as core's codec checked them.
+// R2's tables (migrations 6, 12 and 14), written by the inbox projection in its batch's transaction: the words
+// of each client's current card (replaced with the card), the words of every message of a conversation (added:
+// core's only grow; a row per word, a row per conversation holding them all, and a count per word), and the
+// numbers of each conversation (the one it started with; its client's cell phone). Words are core's
+// (`search-rules.ts`), stored as `storedText`; numbers are E.164 as core's codec checked them.
 
 /** A client's card as search sees it: its words and its cell phone. */
 export interface ProfileSearch {
@@ -83,17 +83,21 @@ const writeTexts = async (client: ClientBase, texts: ReadonlyArray<TextSearch>, 
     }
   }
   if (words.length === 0) return;
-  // The words a conversation did not have yet (the table's key says which) are added to its row of words too
-  // (migration 12): each once, as the key keeps them.
+  // The words a conversation did not have yet (the table's key says which) are added to its row of words
+  // (migration 12), each once as the key keeps them, and counted once more for their business (migration 14).
   await client.query(
     `WITH added AS (
        INSERT INTO message_center_inbox_text_words (business_id, conversation_id, word)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
        ON CONFLICT DO NOTHING
-       RETURNING business_id, conversation_id, word)
-     INSERT INTO message_center_inbox_conversation_words AS cw (business_id, conversation_id, words)
-     SELECT a.business_id, a.conversation_id, array_agg(a.word) FROM added a GROUP BY a.business_id, a.conversation_id
-     ON CONFLICT (business_id, conversation_id) DO UPDATE SET words = cw.words || EXCLUDED.words`,
+       RETURNING business_id, conversation_id, word),
+     rows_of_words AS (
+       INSERT INTO message_center_inbox_conversation_words AS cw (business_id, conversation_id, words)
+       SELECT a.business_id, a.conversation_id, array_agg(a.word) FROM added a GROUP BY a.business_id, a.conversation_id
+       ON CONFLICT (business_id, conversation_id) DO UPDATE SET words = cw.words || EXCLUDED.words)
+     INSERT INTO message_center_inbox_text_word_counts AS n (business_id, word, conversations)
+     SELECT a.business_id, a.word, count(*) FROM added a GROUP BY a.business_id, a.word
+     ON CONFLICT (business_id, word) DO UPDATE SET conversations = n.conversations + EXCLUDED.conversations`,
     [storedTextArray(businesses), storedTextArray(conversations), storedTextArray(words)],
   );
 };

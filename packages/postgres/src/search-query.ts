@@ -12,9 +12,10 @@ import { storedText } from './stored-text.js';
 // How a word is looked for is chosen here, not left to the planner: its estimate of a prefix range outside the
 // most common words is about one row whatever the range holds (at 100,000 conversations "charged" matched
 // 16,228 and was estimated at 1), so it fetched every match of a common word and probed a second word's whole
-// range per row (1.9 s). A first statement counts each word's matches up to RARE_BELOW per table (up to
-// COUNTED_UNDER_FILTER under a list filter: `wordCountsStatement`), reads the clients of each list filter (R3,
-// kept by the projection) and the business's number of conversations N.
+// range per row (1.9 s). A first statement counts each word's matches (`wordCountsStatement`: the message
+// words' from the counts the projection keeps, exact; the card words' up to RARE_BELOW, COUNTED_UNDER_FILTER
+// under a list filter), reads the clients of each list filter (R3, kept by the projection) and the business's
+// number of conversations N.
 // Then the cheapest of three ways (`searchWayOf`): walk the inbox in inbox order, probing each row's words once
 // the filters passed it (the walk stops at the page); fetch the rarest word's matches and sort them; or, under a
 // list filter, start from that filter's clients that have the rarest word (a common word under a rare filter:
@@ -23,11 +24,11 @@ import { storedText } from './stored-text.js';
 /** Up to this many probed words, a condition each; past it, one condition over them as an array. */
 const PROBES_EACH = 8;
 
-/** Matching words counted per table at most (counting costs ~0.2 ms per 1,000 at 100,000 conversations). */
+/** Matching card words counted at most (counting costs ~0.2 ms per 1,000 at 100,000 conversations). */
 export const RARE_BELOW = 5_000;
 
 /**
- * Under a list filter, words are counted further: a word of 5,000 to 20,000 matches under a filter of a few
+ * Under a list filter, card words are counted further: a word of 5,000 to 20,000 matches under a filter of a few
  * thousand clients is cheaper intersected than walked (`searchWayOf`), but only a whole count says so.
  */
 export const COUNTED_UNDER_FILTER = 20_000;
@@ -66,16 +67,35 @@ export const fewestClients = <F extends { readonly clients: number }>(filters: R
  */
 const FOLDER_WALK = 4;
 
-/** A row walked or fetched costs about eight index entries read in order (the conversation, its card, the filters, the probes). */
-const ROW = 8;
+/**
+ * What each step of a way costs, in µs, as measured at 100,000 conversations (bench/postgres.ts's log): an index
+ * entry read in a range, one hashed to intersect two sets, a row fetched by primary key and sorted, a row walked
+ * in inbox order (its card joined, its filters checked), and the probes of its words once the filters passed it.
+ * "Ben" over a year's activity: walked 3,027 rows in 86 ms, fetched its 4,565 matches in 18 ms; "thursday"
+ * (20,810) under a group of 3,760 clients: intersected in 22 ms, fetched 144 ms, walked 49 ms; "membership"
+ * (49,497) under a group of 4,483: walked 15 ms, intersected 46 ms; "cancel" (63,507) in a folder view under a
+ * type of 9,198: walked 42 ms, intersected 120 ms.
+ */
+const ENTRY_READ = 0.3;
+const ENTRY_HASHED = 0.7;
+const FETCHED_ROW = 6;
+const WALKED_ROW = 5;
+const PROBED_ROW = 23;
+
+/** A walk meets the rarest word about every N/m rows, and the uncounted filters (an activity range) stretch it about this much. */
+const WALK_SPREAD = 2;
+
+/** A folder view probes a fetched set in each of B3's branches. */
+const FOLDER_FETCH = 2;
 
 /**
- * The cheapest way by the counts, in index entries read in order. Walking visits about 4·(limit+1)·N/m rows to
- * fill a page (4 for the shares of the filters not counted), N/f times more under a list filter of f clients,
- * FOLDER_WALK times more in a folder view; fetching the rarest word reads its m rows; starting from a filter
- * reads its f clients and the word's m matches (intersected), then the f·m/N rows that have both. A word's count
- * at its cap is only a lower bound: a way that reads its matches is then not taken (the intersection of a common
- * word read its 63,000 matches).
+ * The cheapest way by the counts. Walking visits about WALK_SPREAD·(limit+1)·N/m rows to fill a page, N/f times
+ * more under a list filter of f clients, FOLDER_WALK times more in a folder view, and probes the words of the f/N
+ * of them that pass the filter; fetching the rarest word reads
+ * its m matches and fetches each; starting from a filter hashes its f clients and the word's m matches, then
+ * fetches the f·m/N rows that have both. A word's count at its cap is only a lower bound: a way that reads its
+ * matches is then not taken (the intersection of a common word read its 63,000 matches). Message words are
+ * counted whole (migration 14); card words up to the cap.
  */
 export const searchWayOf = ({ rarest, filters, conversations, limit, folderView }: SearchCounts): SearchWay => {
   if (rarest === null) return WALK;
@@ -84,9 +104,12 @@ export const searchWayOf = ({ rarest, filters, conversations, limit, folderView 
   const smallest = fewestClients(filters);
   const n = conversations;
   const f = smallest === null ? n : Math.max(1, smallest.clients);
-  const walk = n === null || f === null ? Number.POSITIVE_INFINITY : ROW * ((4 * (limit + 1) * n) / m) * (n / f) * (folderView ? FOLDER_WALK : 1);
-  const word = whole && rarest.matches < RARE_BELOW ? ROW * m : Number.POSITIVE_INFINITY;
-  const filter = whole && smallest !== null ? smallest.clients + m + ROW * ((smallest.clients * m) / (n ?? 1)) : Number.POSITIVE_INFINITY;
+  const fetched = folderView ? FOLDER_FETCH * FETCHED_ROW : FETCHED_ROW;
+  // Rows walked; a row's words are probed only once its filters passed it (about f/N of them).
+  const walked = n === null || f === null ? Number.POSITIVE_INFINITY : ((WALK_SPREAD * (limit + 1) * n) / m) * (n / f) * (folderView ? FOLDER_WALK : 1);
+  const walk = n === null || f === null ? Number.POSITIVE_INFINITY : walked * (WALKED_ROW + (PROBED_ROW * f) / n);
+  const word = whole ? (ENTRY_READ + fetched) * m : Number.POSITIVE_INFINITY;
+  const filter = whole && smallest !== null ? ENTRY_HASHED * (smallest.clients + m) + fetched * ((smallest.clients * m) / (n ?? 1)) : Number.POSITIVE_INFINITY;
   if (smallest !== null && filter < walk && filter < word) return { kind: 'filter', word: rarest.index, filter: smallest.kind };
   return word < walk ? { kind: 'word', word: rarest.index } : WALK;
 };
@@ -156,25 +179,26 @@ const FILTER_KINDS: ReadonlyArray<ListFilterKind> = ['client_type', 'group', 'ho
 
 /**
  * A row per word of `words` ($2, an array): its place `i` (from 1), `n`, how many card and message words of
- * business $1 start with it, counted up to $6 per table, and `whole`, whether neither count reached $6; and on
- * each, `conversations`: the business's (null when it has none), and per list filter (`client_type`, `group`,
- * `home_location`: $3–$5, arrays of values, null for no such filter) how many of its clients have one of the
- * values (migration 11's counts, summed over the values). Rows, not a column per word: a text may hold more
- * words than a row may have columns.
+ * business $1 start with it (the cards' counted up to $6, the messages' summed from their kept counts, exact), and
+ * `whole`, whether the cards' count stayed under $6; and on each, `conversations`: the business's (null when it
+ * has none), and per list filter (`client_type`, `group`, `home_location`: $3–$5, arrays of values, null for no
+ * such filter) how many of its clients have one of the values (migration 11's counts, summed over the values).
+ * Rows, not a column per word: a text may hold more words than a row may have columns.
  */
 export const wordCountsStatement = (schema: string): string => {
   const capped = (table: string): string =>
     `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', 'u.word')} LIMIT $6::integer) x)`;
+  const kept = `(SELECT coalesce(sum(w.conversations), 0) FROM ${qualified(schema, 'message_center_inbox_text_word_counts')} w WHERE ${inRange('$1::text', 'u.word')})`;
   // A client with two of the values counts twice: an upper bound, exact for one value.
   const clients = (kind: ListFilterKind, values: string): string =>
     `(SELECT coalesce(sum(f.clients), 0) FROM ${qualified(schema, 'message_center_inbox_filter_counts')} f
        WHERE f.business_id = $1::text AND f.kind = '${kind}' AND f.value = ANY(${values}::text[])) AS ${kind}`;
-  return `SELECT u.i, p.n + t.n AS n, p.n < $6::integer AND t.n < $6::integer AS whole,
+  return `SELECT u.i, p.n + t.n AS n, p.n < $6::integer AS whole,
                  (SELECT t.conversations FROM ${qualified(schema, 'message_center_inbox_badge_totals')} t WHERE t.business_id = $1::text) AS conversations,
                  ${FILTER_KINDS.map((kind, i) => clients(kind, `$${i + 3}`)).join(', ')}
             FROM unnest($2::text[]) WITH ORDINALITY AS u(word, i)
            CROSS JOIN LATERAL ${capped('message_center_inbox_profile_words')} AS p(n)
-           CROSS JOIN LATERAL ${capped('message_center_inbox_text_words')} AS t(n)`;
+           CROSS JOIN LATERAL ${kept} AS t(n)`;
 };
 
 /**
@@ -195,8 +219,6 @@ export const searchCondition = (
     values.push(value);
     return `$${first + values.length - 1}`;
   };
-  // The set's ids are turned to the conversations' collation ("C"), so each is one probe of their primary key.
-  const inSet = (set: string): string => `c.conversation_id IN (SELECT s.id COLLATE "C" FROM (${set}) s(id))`;
   // A word as a parameter of its own; the others as one array (one each would pass PostgreSQL's 65,535
   // parameters for a long enough text). A parameter is made only where the statement uses it: PostgreSQL refuses
   // one it cannot type.
@@ -211,8 +233,15 @@ export const searchCondition = (
     // One set at most: a second as a set was joined by scanning its matches once per row of the first.
     const driving = way.kind === 'walk' ? null : way.word;
     const drivingWord = driving === null ? undefined : terms.words[driving];
-    const fetched = drivingWord === undefined || way.kind === 'walk' ? null : way.kind === 'word' ? inSet(matching(schema, business, wordParam(drivingWord))) : IN_ONCE;
-    const once = drivingWord === undefined || way.kind !== 'filter' ? null : fromFilter(schema, business, way.filter, filterValues[way.filter], wordParam(drivingWord));
+    // The driving set is computed once for the statement (a folder view's branches each computed their own) and
+    // read as primary-key probes.
+    const fetched = drivingWord === undefined || way.kind === 'walk' ? null : IN_ONCE;
+    const once =
+      drivingWord === undefined || way.kind === 'walk'
+        ? null
+        : way.kind === 'word'
+          ? `SELECT ARRAY(SELECT DISTINCT x.id COLLATE "C" FROM (${matching(schema, business, wordParam(drivingWord))}) x(id)) AS ids`
+          : fromFilter(schema, business, way.filter, filterValues[way.filter], wordParam(drivingWord));
     // The other words probed on each row: a condition each for a few (a direct index probe), past that one
     // condition over them as an array (no word of them without a match): a condition per word made the statement
     // grow with the text, and thousands of words took gigabytes to plan. The array's loop costs ~2× per row.
@@ -227,7 +256,10 @@ export const searchCondition = (
     return { fetched, probed, once, values };
   }
   // Core finds the words or the digits. Digits read as words too ("1234"), and such words are rare: one set of
-  // ids (a text with digits has one word at most).
+  // ids (a text with digits has one word at most), computed once and read as primary-key probes. Left to the
+  // planner, a set of the last four digits (~10,000 numbers at 100,000 conversations) was hash-joined with every
+  // conversation of the business (62 ms under a home location).
   const wordSet = terms.words.map((w) => `(${matching(schema, business, wordParam(w))})`).join(' INTERSECT ');
-  return { fetched: inSet(terms.words.length === 0 ? numbers : `${numbers} UNION (${wordSet})`), probed: null, once: null, values };
+  const set = terms.words.length === 0 ? numbers : `${numbers} UNION (${wordSet})`;
+  return { fetched: IN_ONCE, probed: null, once: `SELECT ARRAY(SELECT DISTINCT s.id COLLATE "C" FROM (${set}) s(id)) AS ids`, values };
 };

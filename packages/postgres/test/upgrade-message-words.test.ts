@@ -1,7 +1,8 @@
-// Migration 12 on a database that already holds inbox rows: each conversation's row of message words, filled
-// from the word rows, holds exactly that conversation's words (each once), as the projection keeps it batch by
-// batch; and a search that walks the inbox probing those rows answers as core does, before and after the runner
-// goes on.
+// Migrations 12 and 14 on a database that already holds inbox rows: each conversation's row of message words,
+// filled from the word rows, holds exactly that conversation's words (each once), and each word's kept count of
+// conversations is its number of word rows, as the projection keeps both batch by batch; and searches that walk
+// the inbox probing those rows, or choose their way by those counts, answer as core does, before and after the
+// runner goes on.
 import { fc } from '@fast-check/vitest';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -36,8 +37,19 @@ const wordRows = async (pool: Pool, schema: string): Promise<ReadonlyArray<strin
     )
   ).rows.map((r) => r.row);
 
+/** Each word's kept count, and the same counted from the word rows. */
+const wordCounts = async (pool: Pool, schema: string): Promise<{ readonly kept: ReadonlyArray<string>; readonly counted: ReadonlyArray<string> }> => {
+  const rows = async (sql: string): Promise<ReadonlyArray<string>> => (await pool.query<{ row: string }>(sql)).rows.map((r) => r.row);
+  return {
+    kept: await rows(`SELECT concat_ws(' ', business_id, word, conversations) AS row FROM ${qualified(schema, 'message_center_inbox_text_word_counts')} ORDER BY 1`),
+    counted: await rows(`SELECT concat_ws(' ', business_id, word, count(*)) AS row FROM ${qualified(schema, 'message_center_inbox_text_words')} GROUP BY business_id, word ORDER BY 1`),
+  };
+};
+
 const expectRowsHoldTheWords = async (pool: Pool, schema: string, what: string): Promise<void> => {
   expect(await conversationWords(pool, schema), `${what}: each conversation's row of words`).toEqual(await wordRows(pool, schema));
+  const { kept, counted } = await wordCounts(pool, schema);
+  expect(kept, `${what}: the kept counts of words`).toEqual(counted);
 };
 
 /** Words of the generated bodies ("Hi", "Merci beaucoup, à bientôt", "See you at 10", …), a letter, and a word of none. */
@@ -51,16 +63,17 @@ const compare = async (pool: Pool, world: World, schema: string, what: string): 
         for (const search of SEARCHES) {
           const q = { businessId, viewer, view, filters: {}, search, limit: 2 };
           const fromCore = await coreWalk(world, q);
-          expect(await pgWalk(pool, schema, q, 'walk'), `${what}: ${businessId} ${viewer} ${view} ${search}`).toEqual(fromCore);
+          expect(await pgWalk(pool, schema, q, 'walk'), `${what}: walked, ${businessId} ${viewer} ${view} ${search}`).toEqual(fromCore);
+          expect(await pgWalk(pool, schema, q), `${what}: by counts, ${businessId} ${viewer} ${view} ${search}`).toEqual(fromCore);
           rows += typeof fromCore === 'string' ? 0 : fromCore.reduce((n, page) => n + page.rows.length, 0);
         }
   return rows;
 };
 
-describe('migration 12 on rows written before it', () => {
-  const db = useFreshDatabase('conversation words fill');
+describe('migrations 12 and 14 on rows written before them', () => {
+  const db = useFreshDatabase('message words fill');
 
-  it("R2 each conversation's row of message words, filled from the word rows or kept by the projection in batches, holds exactly its words, and searches that probe it equal core, after the upgrade and after the runner goes on", async () => {
+  it("R2 each conversation's row of message words and each word's count, filled from the word rows or kept by the projection in batches, hold exactly the word rows, and searches that probe the rows or choose by the counts equal core, after the upgrade and after the runner goes on", async () => {
     let found = 0;
     await fc.assert(
       fc.asyncProperty(inboxHistoryArb(40), fc.nat({ max: 100 }), fc.integer({ min: 1, max: 7 }), async (steps, cutAt, pageSize) => {
