@@ -6,17 +6,13 @@ import { fc } from '@fast-check/vitest';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { INBOX_VIEWS } from '@message-center/core';
-import { migrate, migrateWith } from '../src/migrations.js';
-import { MIGRATIONS } from '../src/schema/migration-list.js';
 import { v011InboxClientFilters } from '../src/schema/v011-inbox-client-filters.js';
 import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, STAFF, inboxHistoryArb, newWorld, type World } from './support/histories.js';
+import { BUSINESSES, STAFF, inboxHistoryArb, type World } from './support/histories.js';
 import { coreWalk, pgWalk, type Filters } from './support/inbox-queries.js';
-import { copyRows, freshSchema, right } from './support/migration-fixtures.js';
-import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
-
-const BEFORE = MIGRATIONS.indexOf(v011InboxClientFilters);
+import { foldInbox } from './support/runner-fixtures.js';
+import { upgradeMidway } from './support/upgrade-midway.js';
 
 const filterRows = async (pool: Pool, schema: string): Promise<ReadonlyArray<string>> =>
   (
@@ -69,26 +65,26 @@ describe('migration 11 on rows written before it', () => {
     await fc.assert(
       fc.asyncProperty(inboxHistoryArb(40), fc.nat({ max: 100 }), async (steps, cutAt) => {
         const pool = db().pool;
-        const world = newWorld();
-        const fresh = await migratedSchema(pool, 'filters fresh');
-        const upgraded = freshSchema('filters upgraded');
-        await right(migrateWith(pool, MIGRATIONS.slice(0, BEFORE), { schema: upgraded }));
-        const cut = Math.floor((steps.length * cutAt) / 100);
-        await world.play(steps.slice(0, cut));
-        await foldInbox(pool, world.store, fresh, 3);
-        await copyRows(pool, fresh, upgraded);
-        await right(migrate(pool, { schema: upgraded }));
-        expect(await filterRows(pool, upgraded), 'filled').toEqual(await filterRows(pool, fresh));
-        await expectCountsKept(pool, upgraded, 'filled');
-        await expectCountsKept(pool, fresh, 'folded');
-        found += await compare(pool, world, upgraded, 'upgraded');
-        await world.play(steps.slice(cut));
-        await foldInbox(pool, world.store, upgraded, 3);
-        await foldInbox(pool, world.store, fresh, 3);
-        expect(await filterRows(pool, upgraded), 'folded on').toEqual(await filterRows(pool, fresh));
-        await expectCountsKept(pool, upgraded, 'upgraded, then folded on');
-        await expectCountsKept(pool, fresh, 'folded on');
-        found += await compare(pool, world, upgraded, 'upgraded, then folded on');
+        await upgradeMidway({
+          pool,
+          steps,
+          cutAt,
+          migration: v011InboxClientFilters,
+          label: 'filters',
+          fold: (world, schema) => foldInbox(pool, world.store, schema, 3),
+          upgraded: async ({ world, fresh, upgraded }) => {
+            expect(await filterRows(pool, upgraded), 'filled').toEqual(await filterRows(pool, fresh));
+            await expectCountsKept(pool, upgraded, 'filled');
+            await expectCountsKept(pool, fresh, 'folded');
+            found += await compare(pool, world, upgraded, 'upgraded');
+          },
+          foldedOn: async ({ world, fresh, upgraded }) => {
+            expect(await filterRows(pool, upgraded), 'folded on').toEqual(await filterRows(pool, fresh));
+            await expectCountsKept(pool, upgraded, 'upgraded, then folded on');
+            await expectCountsKept(pool, fresh, 'folded on');
+            found += await compare(pool, world, upgraded, 'upgraded, then folded on');
+          },
+        });
       }),
       { numRuns: 6 },
     );

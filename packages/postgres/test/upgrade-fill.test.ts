@@ -6,17 +6,13 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { INBOX_VIEWS } from '@message-center/core';
-import { inboxPgProjection, migrate, startPgProjection, unreadBadgeFromPg } from '../src/index.js';
-import { migrateWith } from '../src/migrations.js';
-import { MIGRATIONS } from '../src/schema/migration-list.js';
+import { inboxPgProjection, startPgProjection, unreadBadgeFromPg } from '../src/index.js';
 import { v009InboxBadgeTotals } from '../src/schema/v009-inbox-badge-totals.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, STAFF, coreBadge, headOf, inboxHistoryArb, newWorld, type World } from './support/histories.js';
+import { BUSINESSES, STAFF, coreBadge, headOf, inboxHistoryArb, type World } from './support/histories.js';
 import { coreWalk, pgWalk } from './support/inbox-queries.js';
-import { copyRows, freshSchema, right } from './support/migration-fixtures.js';
-import { TEST_TIMINGS, caughtUp, migratedSchema } from './support/runner-fixtures.js';
-
-const BEFORE_TOTALS = MIGRATIONS.indexOf(v009InboxBadgeTotals);
+import { TEST_TIMINGS, caughtUp } from './support/runner-fixtures.js';
+import { upgradeMidway } from './support/upgrade-midway.js';
 
 const fold = async (pool: Pool, world: World, schema: string): Promise<void> => {
   const runner = startPgProjection({ projection: inboxPgProjection, ...TEST_TIMINGS, pool, store: world.store, schema, pageSize: 3 });
@@ -46,19 +42,16 @@ describe('review: migrations 9 and 10 on rows written before them', () => {
     await fc.assert(
       fc.asyncProperty(inboxHistoryArb(40), fc.nat({ max: 100 }), async (steps, cutAt) => {
         const pool = db().pool;
-        const world = newWorld();
-        const fresh = await migratedSchema(pool, 'fill fresh');
-        const upgraded = freshSchema('fill upgraded');
-        await right(migrateWith(pool, MIGRATIONS.slice(0, BEFORE_TOTALS), { schema: upgraded }));
-        const cut = Math.floor((steps.length * cutAt) / 100);
-        await world.play(steps.slice(0, cut));
-        await fold(pool, world, fresh);
-        await copyRows(pool, fresh, upgraded);
-        await right(migrate(pool, { schema: upgraded }));
-        await compare(pool, world, upgraded, 'upgraded');
-        await world.play(steps.slice(cut));
-        await fold(pool, world, upgraded);
-        await compare(pool, world, upgraded, 'upgraded, then folded on');
+        await upgradeMidway({
+          pool,
+          steps,
+          cutAt,
+          migration: v009InboxBadgeTotals,
+          label: 'fill',
+          fold: (world, schema) => fold(pool, world, schema),
+          upgraded: ({ world, upgraded }) => compare(pool, world, upgraded, 'upgraded'),
+          foldedOn: ({ world, upgraded }) => compare(pool, world, upgraded, 'upgraded, then folded on'),
+        });
       }),
       { numRuns: 8 },
     );

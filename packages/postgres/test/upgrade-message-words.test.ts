@@ -7,17 +7,13 @@ import { fc } from '@fast-check/vitest';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { INBOX_VIEWS } from '@message-center/core';
-import { migrate, migrateWith } from '../src/migrations.js';
-import { MIGRATIONS } from '../src/schema/migration-list.js';
 import { v012InboxConversationWords } from '../src/schema/v012-inbox-conversation-words.js';
 import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, STAFF, inboxHistoryArb, newWorld, type World } from './support/histories.js';
+import { BUSINESSES, STAFF, inboxHistoryArb, type World } from './support/histories.js';
 import { coreWalk, pgWalk } from './support/inbox-queries.js';
-import { copyRows, freshSchema, right } from './support/migration-fixtures.js';
-import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
-
-const BEFORE = MIGRATIONS.indexOf(v012InboxConversationWords);
+import { foldInbox } from './support/runner-fixtures.js';
+import { upgradeMidway } from './support/upgrade-midway.js';
 
 /** Each conversation's words as its row holds them (a word twice would show), sorted, and no row without a word. */
 const conversationWords = async (pool: Pool, schema: string): Promise<ReadonlyArray<string>> =>
@@ -78,25 +74,25 @@ describe('migrations 12 and 14 on rows written before them', () => {
     await fc.assert(
       fc.asyncProperty(inboxHistoryArb(40), fc.nat({ max: 100 }), fc.integer({ min: 1, max: 7 }), async (steps, cutAt, pageSize) => {
         const pool = db().pool;
-        const world = newWorld();
-        const fresh = await migratedSchema(pool, 'words fresh');
-        const upgraded = freshSchema('words upgraded');
-        await right(migrateWith(pool, MIGRATIONS.slice(0, BEFORE), { schema: upgraded }));
-        const cut = Math.floor((steps.length * cutAt) / 100);
-        await world.play(steps.slice(0, cut));
-        await foldInbox(pool, world.store, fresh, pageSize);
-        await copyRows(pool, fresh, upgraded);
-        await right(migrate(pool, { schema: upgraded }));
-        await expectRowsHoldTheWords(pool, upgraded, 'filled');
-        await expectRowsHoldTheWords(pool, fresh, 'folded');
-        expect(await conversationWords(pool, upgraded), 'filled as folded').toEqual(await conversationWords(pool, fresh));
-        found += await compare(pool, world, upgraded, 'upgraded');
-        await world.play(steps.slice(cut));
-        await foldInbox(pool, world.store, upgraded, pageSize);
-        await foldInbox(pool, world.store, fresh, pageSize);
-        await expectRowsHoldTheWords(pool, upgraded, 'upgraded, then folded on');
-        await expectRowsHoldTheWords(pool, fresh, 'folded on');
-        found += await compare(pool, world, upgraded, 'upgraded, then folded on');
+        await upgradeMidway({
+          pool,
+          steps,
+          cutAt,
+          migration: v012InboxConversationWords,
+          label: 'words',
+          fold: (world, schema) => foldInbox(pool, world.store, schema, pageSize),
+          upgraded: async ({ world, fresh, upgraded }) => {
+            await expectRowsHoldTheWords(pool, upgraded, 'filled');
+            await expectRowsHoldTheWords(pool, fresh, 'folded');
+            expect(await conversationWords(pool, upgraded), 'filled as folded').toEqual(await conversationWords(pool, fresh));
+            found += await compare(pool, world, upgraded, 'upgraded');
+          },
+          foldedOn: async ({ world, fresh, upgraded }) => {
+            await expectRowsHoldTheWords(pool, upgraded, 'upgraded, then folded on');
+            await expectRowsHoldTheWords(pool, fresh, 'folded on');
+            found += await compare(pool, world, upgraded, 'upgraded, then folded on');
+          },
+        });
       }),
       { numRuns: 6 },
     );

@@ -1,0 +1,54 @@
+// A migration that fills its tables from the rows already there, tried on a database that holds rows when it
+// comes: the shared steps of the upgrade tests.
+import type { Pool } from 'pg';
+import { migrate, migrateWith } from '../../src/migrations.js';
+import { MIGRATIONS } from '../../src/schema/migration-list.js';
+import type { Migration } from '../../src/schema/migration.js';
+import { newWorld, type HistoryStep, type World } from './histories.js';
+import { copyRows, freshSchema, right } from './migration-fixtures.js';
+import { migratedSchema } from './runner-fixtures.js';
+
+/** A history's world, a schema of every migration folded from the start, and one upgraded to `migration` midway. */
+export interface Upgrade {
+  readonly world: World;
+  readonly fresh: string;
+  readonly upgraded: string;
+}
+
+export interface UpgradeMidway {
+  readonly pool: Pool;
+  readonly steps: ReadonlyArray<HistoryStep>;
+  /** Where the history is cut, in % of its steps. */
+  readonly cutAt: number;
+  readonly migration: Migration;
+  readonly label: string;
+  /** Folds the world's log into a schema (the runner under test). */
+  readonly fold: (world: World, schema: string) => Promise<void>;
+  /** After the upgrade. */
+  readonly upgraded: (upgrade: Upgrade) => Promise<void>;
+  /** After the rest of the history is folded into both schemas. */
+  readonly foldedOn: (upgrade: Upgrade) => Promise<void>;
+}
+
+/**
+ * The history's first `cutAt` % folded into a fresh schema of every migration; its rows copied into a schema
+ * migrated up to just before `migration`, which is then migrated on (`upgraded` checks it); then the rest of the
+ * history folded into both (`foldedOn` checks them).
+ */
+export const upgradeMidway = async ({ pool, steps, cutAt, migration, label, fold, upgraded, foldedOn }: UpgradeMidway): Promise<void> => {
+  const world = newWorld();
+  const fresh = await migratedSchema(pool, `${label} fresh`);
+  const older = freshSchema(`${label} upgraded`);
+  await right(migrateWith(pool, MIGRATIONS.slice(0, MIGRATIONS.indexOf(migration)), { schema: older }));
+  const cut = Math.floor((steps.length * cutAt) / 100);
+  await world.play(steps.slice(0, cut));
+  await fold(world, fresh);
+  await copyRows(pool, fresh, older);
+  await right(migrate(pool, { schema: older }));
+  const upgrade: Upgrade = { world, fresh, upgraded: older };
+  await upgraded(upgrade);
+  await world.play(steps.slice(cut));
+  await fold(world, older);
+  await fold(world, fresh);
+  await foldedOn(upgrade);
+};
