@@ -104,8 +104,8 @@ const searchWayFor = async (
   way: PgQueryOptions['searchWay'],
 ): Promise<E.Either<DatabaseFailure, SearchWay>> => {
   if (words.length === 0 || way === 'walk') return E.right(WALK);
-  // The longest words (likelier rare) are counted, at most COUNTED_WORDS of them: counting costs up to
-  // RARE_BELOW index entries a word, and a text may hold thousands.
+  // The longest words (likelier rare) are counted, at most COUNTED_WORDS of them: counting reads up to the cap
+  // of card-word rows and of message-word counts a word, and a text may hold thousands.
   const candidates = countedWords(words);
   const valuesOf = (kind: ListFilterKind): ReadonlyArray<string> | null => filters.find((f) => f.kind === kind)?.values ?? null;
   const counted = await rowsOf(

@@ -13,8 +13,8 @@ import { storedText } from './stored-text.js';
 // most common words is about one row whatever the range holds (at 100,000 conversations "charged" matched
 // 16,228 and was estimated at 1), so it fetched every match of a common word and probed a second word's whole
 // range per row (1.9 s). A first statement counts each word's matches (`wordCountsStatement`: the message
-// words' from the counts the projection keeps, exact; the card words' up to RARE_BELOW, COUNTED_UNDER_FILTER
-// under a list filter), reads the clients of each list filter (R3, kept by the projection) and the business's
+// words' from the counts the projection keeps per word, the card words' from their rows; up to RARE_BELOW rows
+// read, COUNTED_UNDER_FILTER under a list filter), reads the clients of each list filter (R3, kept by the projection) and the business's
 // number of conversations N.
 // Then the cheapest of three ways (`searchWayOf`): walk the inbox in inbox order, probing each row's words once
 // the filters passed it (the walk stops at the page); fetch the rarest word's matches and sort them; or, under a
@@ -24,11 +24,11 @@ import { storedText } from './stored-text.js';
 /** Up to this many probed words, a condition each; past it, one condition over them as an array. */
 const PROBES_EACH = 8;
 
-/** Matching card words counted at most (counting costs ~0.2 ms per 1,000 at 100,000 conversations). */
+/** Rows read to count a word at most, card words and message-word counts each (~0.2 ms per 1,000 at 100,000 conversations). */
 export const RARE_BELOW = 5_000;
 
 /**
- * Under a list filter, card words are counted further: a word of 5,000 to 20,000 matches under a filter of a few
+ * Under a list filter, words are counted further: a word of 5,000 to 20,000 matches under a filter of a few
  * thousand clients is cheaper intersected than walked (`searchWayOf`), but only a whole count says so.
  */
 export const COUNTED_UNDER_FILTER = 20_000;
@@ -95,7 +95,8 @@ const FOLDER_FETCH = 2;
  * its m matches and fetches each; starting from a filter hashes its f clients and the word's m matches, then
  * fetches the f·m/N rows that have both. A word's count at its cap is only a lower bound: a way that reads its
  * matches is then not taken (the intersection of a common word read its 63,000 matches). Message words are
- * counted whole (migration 14); card words up to the cap.
+ * counted from the counts kept per word (migration 14): a common word is one row there, where its word rows were
+ * tens of thousands.
  */
 export const searchWayOf = ({ rarest, filters, conversations, limit, folderView }: SearchCounts): SearchWay => {
   if (rarest === null) return WALK;
@@ -178,9 +179,9 @@ const IN_ONCE = `c.conversation_id = ANY((SELECT o.ids FROM ${ONCE_TABLE} o)::te
 const FILTER_KINDS: ReadonlyArray<ListFilterKind> = ['client_type', 'group', 'home_location'];
 
 /**
- * A row per word of `words` ($2, an array): its place `i` (from 1), `n`, how many card and message words of
- * business $1 start with it (the cards' counted up to $6, the messages' summed from their kept counts, exact), and
- * `whole`, whether the cards' count stayed under $6; and on each, `conversations`: the business's (null when it
+ * A row per word of `words` ($2, an array): its place `i` (from 1), `n`, how many card and message word rows of
+ * business $1 start with it (the cards' rows counted up to $6; the messages' summed from the kept count of each
+ * word starting with it, up to $6 words), and `whole`, whether neither reached $6; and on each, `conversations`: the business's (null when it
  * has none), and per list filter (`client_type`, `group`, `home_location`: $3–$5, arrays of values, null for no
  * such filter) how many of its clients have one of the values (migration 11's counts, summed over the values).
  * Rows, not a column per word: a text may hold more words than a row may have columns.
@@ -188,17 +189,18 @@ const FILTER_KINDS: ReadonlyArray<ListFilterKind> = ['client_type', 'group', 'ho
 export const wordCountsStatement = (schema: string): string => {
   const capped = (table: string): string =>
     `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', 'u.word')} LIMIT $6::integer) x)`;
-  const kept = `(SELECT coalesce(sum(w.conversations), 0) FROM ${qualified(schema, 'message_center_inbox_text_word_counts')} w WHERE ${inRange('$1::text', 'u.word')})`;
+  // A short prefix may start tens of thousands of distinct words: their counts are read up to the cap too.
+  const kept = `(SELECT coalesce(sum(x.conversations), 0), count(*) FROM (SELECT w.conversations FROM ${qualified(schema, 'message_center_inbox_text_word_counts')} w WHERE ${inRange('$1::text', 'u.word')} LIMIT $6::integer) x)`;
   // A client with two of the values counts twice: an upper bound, exact for one value.
   const clients = (kind: ListFilterKind, values: string): string =>
     `(SELECT coalesce(sum(f.clients), 0) FROM ${qualified(schema, 'message_center_inbox_filter_counts')} f
        WHERE f.business_id = $1::text AND f.kind = '${kind}' AND f.value = ANY(${values}::text[])) AS ${kind}`;
-  return `SELECT u.i, p.n + t.n AS n, p.n < $6::integer AS whole,
+  return `SELECT u.i, p.n + t.n AS n, p.n < $6::integer AND t.words < $6::integer AS whole,
                  (SELECT t.conversations FROM ${qualified(schema, 'message_center_inbox_badge_totals')} t WHERE t.business_id = $1::text) AS conversations,
                  ${FILTER_KINDS.map((kind, i) => clients(kind, `$${i + 3}`)).join(', ')}
             FROM unnest($2::text[]) WITH ORDINALITY AS u(word, i)
            CROSS JOIN LATERAL ${capped('message_center_inbox_profile_words')} AS p(n)
-           CROSS JOIN LATERAL ${kept} AS t(n)`;
+           CROSS JOIN LATERAL ${kept} AS t(n, words)`;
 };
 
 /**

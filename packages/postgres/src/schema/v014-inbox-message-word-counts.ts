@@ -5,7 +5,8 @@ import type { Migration } from './migration.js';
  * the word rows. A search chose its way by counting each word's matches in the word rows, up to a cap (5,000, or
  * 20,000 under a list filter): counting a common word cost ~10 ms at 100,000 conversations, and a word past the
  * cap ("thursday": 20,810) could only be walked, blind (60 ms under a group where starting from the group took
- * 28). A prefix's count is now a sum over a short range of this small table, exact whatever the word.
+ * 22). A prefix's count is now a sum over a short range of this small table (a common word is one row here; a
+ * conversation with two words of the prefix counts twice, as when the word rows were counted).
  * Filled here from the word rows: no fold again.
  */
 export const v014InboxMessageWordCounts: Migration = {
