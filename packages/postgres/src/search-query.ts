@@ -14,8 +14,8 @@ import { storedText } from './stored-text.js';
 // 16,228 and was estimated at 1), so it fetched every match of a common word and probed a second word's whole
 // range per row (1.9 s). A first statement counts each word's matches (`wordCountsStatement`: the message
 // words' from the counts the projection keeps per word, the card words' from their rows; up to RARE_BELOW rows
-// read, COUNTED_UNDER_FILTER under a list filter), reads the clients of each list filter (R3, kept by the projection) and the business's
-// number of conversations N.
+// read, COUNTED_UNDER_FILTER under a list filter), reads the clients of each list filter (R3, kept by the
+// projection) and the business's number of conversations N.
 // Then the cheapest of three ways (`searchWayOf`): walk the inbox in inbox order, probing each row's words once
 // the filters passed it (the walk stops at the page); fetch the rarest word's matches and sort them; or, under a
 // list filter, start from that filter's clients that have the rarest word (a common word under a rare filter:
@@ -91,9 +91,8 @@ const FOLDER_FETCH = 2;
 /**
  * The cheapest way by the counts. Walking visits about WALK_SPREAD·(limit+1)·N/m rows to fill a page, N/f times
  * more under a list filter of f clients, FOLDER_WALK times more in a folder view, and probes the words of the f/N
- * of them that pass the filter; fetching the rarest word reads
- * its m matches and fetches each; starting from a filter hashes its f clients and the word's m matches, then
- * fetches the f·m/N rows that have both. A word's count at its cap is only a lower bound: a way that reads its
+ * of them that pass the filter; fetching the rarest word reads its m matches and fetches each; starting from a
+ * filter hashes its f clients and the word's m matches, then fetches the f·m/N rows that have both. A word's count at its cap is only a lower bound: a way that reads its
  * matches is then not taken (the intersection of a common word read its 63,000 matches). Message words are
  * counted from the counts kept per word (migration 14): a common word is one row there, where its word rows were
  * tens of thousands.
@@ -181,10 +180,11 @@ const FILTER_KINDS: ReadonlyArray<ListFilterKind> = ['client_type', 'group', 'ho
 /**
  * A row per word of `words` ($2, an array): its place `i` (from 1), `n`, how many card and message word rows of
  * business $1 start with it (the cards' rows counted up to $6; the messages' summed from the kept count of each
- * word starting with it, up to $6 words), and `whole`, whether neither reached $6; and on each, `conversations`: the business's (null when it
- * has none), and per list filter (`client_type`, `group`, `home_location`: $3–$5, arrays of values, null for no
- * such filter) how many of its clients have one of the values (migration 11's counts, summed over the values).
- * Rows, not a column per word: a text may hold more words than a row may have columns.
+ * word starting with it, up to $6 words), and `whole`, whether neither reached $6; and on each,
+ * `conversations`: the business's (null when it has none), and per list filter (`client_type`, `group`,
+ * `home_location`: $3–$5, arrays of values, null for no such filter) how many of its clients have one of the
+ * values (migration 11's counts, summed over the values). Rows, not a column per word: a text may hold more words
+ * than a row may have columns.
  */
 export const wordCountsStatement = (schema: string): string => {
   const capped = (table: string): string =>
