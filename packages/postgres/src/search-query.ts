@@ -105,9 +105,11 @@ export const searchWayOf = ({ rarest, filters, conversations, limit, folderView 
   const n = conversations;
   const f = smallest === null ? n : Math.max(1, smallest.clients);
   const fetched = folderView ? FOLDER_FETCH * FETCHED_ROW : FETCHED_ROW;
-  // Rows walked; a row's words are probed only once its filters passed it (about f/N of them).
-  const walked = n === null || f === null ? Number.POSITIVE_INFINITY : ((WALK_SPREAD * (limit + 1) * n) / m) * (n / f) * (folderView ? FOLDER_WALK : 1);
-  const walk = n === null || f === null ? Number.POSITIVE_INFINITY : walked * (WALKED_ROW + (PROBED_ROW * f) / n);
+  // The rows walked, each dearer by the probes of its words once its filters passed it (about f/N of them).
+  const walk =
+    n === null || f === null
+      ? Number.POSITIVE_INFINITY
+      : ((WALK_SPREAD * (limit + 1) * n) / m) * (n / f) * (folderView ? FOLDER_WALK : 1) * (WALKED_ROW + (PROBED_ROW * f) / n);
   const word = whole ? (ENTRY_READ + fetched) * m : Number.POSITIVE_INFINITY;
   const filter = whole && smallest !== null ? ENTRY_HASHED * (smallest.clients + m) + fetched * ((smallest.clients * m) / (n ?? 1)) : Number.POSITIVE_INFINITY;
   if (smallest !== null && filter < walk && filter < word) return { kind: 'filter', word: rarest.index, filter: smallest.kind };
@@ -171,6 +173,9 @@ const fromFilter = (schema: string, business: string, kind: ListFilterKind, valu
      SELECT f.client_id FROM ${qualified(schema, 'message_center_inbox_client_filters')} f WHERE f.business_id = ${business} AND f.kind = '${kind}' AND f.value = ANY(${values})
      INTERSECT
      (${matching(schema, business, word)})) x(id)) AS ids`;
+
+/** `SearchSql.once` for a set of ids: each once, in the conversations' collation ("C"), so that IN_ONCE probes their primary key. */
+const onceIds = (set: string): string => `SELECT ARRAY(SELECT DISTINCT s.id COLLATE "C" FROM (${set}) s(id)) AS ids`;
 
 /** The ids of ONCE_TABLE, each a primary-key probe (as a set, the planner joined it with every conversation of the business). */
 const IN_ONCE = `c.conversation_id = ANY((SELECT o.ids FROM ${ONCE_TABLE} o)::text[])`;
@@ -242,7 +247,7 @@ export const searchCondition = (
       drivingWord === undefined || way.kind === 'walk'
         ? null
         : way.kind === 'word'
-          ? `SELECT ARRAY(SELECT DISTINCT x.id COLLATE "C" FROM (${matching(schema, business, wordParam(drivingWord))}) x(id)) AS ids`
+          ? onceIds(matching(schema, business, wordParam(drivingWord)))
           : fromFilter(schema, business, way.filter, filterValues[way.filter], wordParam(drivingWord));
     // The other words probed on each row: a condition each for a few (a direct index probe), past that one
     // condition over them as an array (no word of them without a match): a condition per word made the statement
@@ -263,5 +268,5 @@ export const searchCondition = (
   // conversation of the business (62 ms under a home location).
   const wordSet = terms.words.map((w) => `(${matching(schema, business, wordParam(w))})`).join(' INTERSECT ');
   const set = terms.words.length === 0 ? numbers : `${numbers} UNION (${wordSet})`;
-  return { fetched: IN_ONCE, probed: null, once: `SELECT ARRAY(SELECT DISTINCT s.id COLLATE "C" FROM (${set}) s(id)) AS ids`, values };
+  return { fetched: IN_ONCE, probed: null, once: onceIds(set), values };
 };
