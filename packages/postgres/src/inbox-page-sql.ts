@@ -1,15 +1,28 @@
 import { qualified } from './schema-path.js';
-import { ONCE_TABLE } from './search-query.js';
+import { ONCE_TABLE, type ListFilterKind } from './search-query.js';
 
-// The statement of one inbox page (`inbox-query.ts`), shaped so that PostgreSQL walks an index in inbox order
-// and stops at the page: the plain inbox walks the order of the business's conversations; a folder view walks,
-// by B3, the conversations of that shared folder (off), or (on) the viewer's own marks in that folder beside the
-// conversations of that folder for a viewer without a mark. The mode is read in the statement (one snapshot
-// with the rows); each branch is gated by it, so only one kind runs. Every branch keeps the page's limit.
+// The statement of one inbox page (`inbox-query.ts`), in two steps: first the page's ids, walked in inbox order on
+// an index that holds the order (segment, last activity, id) and stops at the page; then their rows and cards,
+// fetched by key. Every condition of the page is on the walked id: the activity range and the cursor on the
+// index's own columns, R3's list filters and R2's search as conditions on `k.conversation_id`. PostgreSQL orders
+// a row's conditions by their cost, so a set hashed once (a sieve: `sieved`) is checked before a probe by key,
+// and a probe only on the ids the sieves passed. The walk reads only the index (its visibility map set), where
+// reading each row and joining its card to check a filter cost ~5 µs a row at 100,000 conversations.
+//
+// The plain inbox walks the order of the business's conversations; a folder view walks, by B3, the conversations
+// of that shared folder (off), or (on) the viewer's own marks in that folder beside the conversations of that
+// folder for a viewer without a mark. The mode is read in the statement (one snapshot with the rows); each branch
+// is gated by it, so only one kind runs. Every branch keeps the page's limit.
 //
 // Parameters (`inbox-query.ts` binds them): $1 business, $2–$4 the cursor (segment, last activity, id),
 // $5 rows to fetch, $6 viewer, $7 view, $8 plain, $9–$13 the filters; a search's after these. Each is typed
 // in `q`, also those a shape leaves out (PostgreSQL refuses a parameter it cannot type).
+
+/**
+ * How a list filter is checked on a walked id: a probe of the id's filter rows by key, its clients hashed once
+ * (`sieve`), or its clients read once and each fetched by key (`fetch`: the page is then sorted, not walked).
+ */
+export type FilterCheck = 'probe' | 'sieve' | 'fetch';
 
 export interface PageShape {
   readonly schema: string;
@@ -19,113 +32,115 @@ export interface PageShape {
   readonly plain: boolean;
   /** The segment of the cursor's row, or null on a first page. */
   readonly cursorSegment: 0 | 1 | null;
-  readonly filters: { readonly clientTypes: boolean; readonly groups: boolean; readonly homeLocations: boolean; readonly from: boolean; readonly to: boolean };
-  /** R2's conditions (`search-query.ts`): on `c.conversation_id` in the walk, and on `walked.conversation_id` after the filters. */
-  readonly search: { readonly fetched: string | null; readonly probed: string | null; readonly once: string | null } | null;
+  /** R3's list filters of the page and how each is checked. */
+  readonly listFilters: Readonly<Partial<Record<ListFilterKind, FilterCheck>>>;
+  /** R3's activity range: whether each end is given. */
+  readonly range: { readonly from: boolean; readonly to: boolean };
+  /** R2's conditions on `k.conversation_id` (`search-query.ts`), and the set the statement computes once for them. */
+  readonly search: { readonly conditions: string | null; readonly once: string | null } | null;
 }
 
-const COLUMNS = 'c.segment, c.last_activity_ms, c.conversation_id, c.record, cl.card';
+/** Each list filter's values: the page statement's parameters $9–$11. */
+export const FILTER_VALUES: Readonly<Record<ListFilterKind, string>> = { client_type: '$9::text[]', group: '$10::text[]', home_location: '$11::text[]' };
+
+const FILTER_KINDS: ReadonlyArray<ListFilterKind> = ['client_type', 'group', 'home_location'];
 
 /** Rows after the cursor in inbox order (segment, newest last activity, id); `ms <= $3` lets the walk start there. */
-const afterCursor = (shape: PageShape, alias: string): string => {
-  const rest = `(${alias}.last_activity_ms < $3::bigint OR (${alias}.last_activity_ms = $3::bigint AND ${alias}.conversation_id > ($4::text COLLATE "C")))`;
+const afterCursor = (shape: PageShape): string => {
+  const rest = `(k.last_activity_ms < $3::bigint OR (k.last_activity_ms = $3::bigint AND k.conversation_id > ($4::text COLLATE "C")))`;
   switch (shape.cursorSegment) {
     case null:
       return '';
     case 1:
-      return `AND ${alias}.segment = 1 AND ${alias}.last_activity_ms <= $3::bigint AND ${rest}`;
+      return `AND k.segment = 1 AND k.last_activity_ms <= $3::bigint AND ${rest}`;
     case 0:
-      return `AND (${alias}.segment = 1 OR ${rest})`;
+      return `AND (k.segment = 1 OR ${rest})`;
   }
 };
 
-const filterConditions = (shape: PageShape): string =>
+/** The clients of a business with any of the values of a list filter: a range of migration 11's key each. */
+const filterClients = (schema: string, kind: ListFilterKind): string =>
+  `SELECT f.client_id COLLATE "C" FROM ${qualified(schema, 'message_center_inbox_client_filters')} f
+    WHERE f.business_id = $1::text AND f.kind = '${kind}' AND f.value = ANY(${FILTER_VALUES[kind]})`;
+
+/**
+ * A list filter on the walked id. A sieve is `IN (…) IS TRUE`: an uncorrelated `IN` that is not a top-level
+ * condition stays a subplan, which PostgreSQL hashes once; at the top level it would be turned into a join the
+ * planner may drive from the set, and the walk would no longer stop at the page. A probe is an `EXISTS` that
+ * `OFFSET 0` keeps a subplan run per id: as a join it ran after every condition of the walk (a word's probe,
+ * ~20 µs, on each id before the filter's, ~4 µs), and as a plain subplan PostgreSQL may hash all of the filter's
+ * clients instead, counting on more ids than a walk that stops at the page reads (45,392 clients hashed for a
+ * page of 51); as it is, it is ordered with the walk's conditions by cost.
+ */
+const filterCondition = (schema: string, kind: ListFilterKind, check: FilterCheck): string =>
+  check === 'sieve'
+    ? `AND (k.conversation_id IN (${filterClients(schema, kind)})) IS TRUE`
+    : check === 'fetch'
+      ? `AND k.conversation_id = ANY(ARRAY(${filterClients(schema, kind)}))`
+      : `AND EXISTS (SELECT 1 FROM ${qualified(schema, 'message_center_inbox_client_filters')} f
+                    WHERE f.business_id = $1::text AND f.kind = '${kind}' AND f.value = ANY(${FILTER_VALUES[kind]}) AND f.client_id = (k.conversation_id COLLATE "default")
+                    OFFSET 0)`;
+
+const conditions = (shape: PageShape): string =>
   [
-    shape.filters.clientTypes ? 'AND cl.client_type = ANY($9::text[])' : '',
-    shape.filters.groups ? 'AND cl.groups && $10::text[]' : '',
-    shape.filters.homeLocations ? 'AND cl.home_location = ANY($11::text[])' : '',
-    shape.filters.from ? 'AND c.last_activity_ms >= $12::bigint' : '',
-    shape.filters.to ? 'AND c.last_activity_ms < $13::bigint' : '',
-    shape.search?.fetched == null ? '' : `AND ${shape.search.fetched}`,
+    afterCursor(shape),
+    ...FILTER_KINDS.map((kind) => {
+      const check = shape.listFilters[kind];
+      return check === undefined ? '' : filterCondition(shape.schema, kind, check);
+    }),
+    shape.range.from ? 'AND k.last_activity_ms >= $12::bigint' : '',
+    shape.range.to ? 'AND k.last_activity_ms < $13::bigint' : '',
+    shape.search?.conditions == null ? '' : `AND ${shape.search.conditions}`,
   ]
     .filter((s) => s !== '')
     .join('\n            ');
 
-/** The business's conversations and their cards, `c` and `cl`; the card is joined in the clients key's collation (`conversation_id` is "C"), else its index goes unused. */
-const conversations = (schema: string): string =>
-  `${qualified(schema, 'message_center_inbox_conversations')} c
-           LEFT JOIN ${qualified(schema, 'message_center_inbox_clients')} cl ON cl.business_id = c.business_id AND cl.client_id = (c.conversation_id COLLATE "default")`;
+const ORDER = 'ORDER BY k.segment, k.last_activity_ms DESC, k.conversation_id';
 
-const ORDER = 'ORDER BY c.segment, c.last_activity_ms DESC, c.conversation_id';
+const KEYS = 'k.segment, k.last_activity_ms, k.conversation_id';
 
-/**
- * Up to $5 rows of `select` in `order`. A common search word is probed on each row only once the filters have
- * passed it (`OFFSET 0` keeps the planner from moving the probe under the walk, where it ran on every row),
- * and the walk stops when the page is full.
- */
-const walk = (shape: PageShape, select: string, order: string): string =>
-  shape.search?.probed == null
-    ? `${select}
-       ${order} LIMIT $5`
-    : `SELECT * FROM (${select}
-         ${order} OFFSET 0) walked
-        WHERE ${shape.search.probed}
-        LIMIT $5`;
+/** A folder's ids are all of segment 1, which its index holds in its predicate, not in a column: read from it alone. */
+const FOLDER_KEYS = '1::smallint AS segment, k.last_activity_ms, k.conversation_id';
+const FOLDER_ORDER = 'ORDER BY k.last_activity_ms DESC, k.conversation_id';
 
 /** R1, R3, V9: the plain inbox (pinned first) or view `all` with filters or a search (pinned hidden), archived rows left out. */
-const allRows = (shape: PageShape): string =>
-  walk(
-    shape,
-    `SELECT ${COLUMNS}
-      FROM ${conversations(shape.schema)}
-     WHERE c.business_id = q.business_id AND NOT c.archived ${shape.plain ? '' : 'AND c.segment = 1'}
-           ${afterCursor(shape, 'c')}
-           ${filterConditions(shape)}`,
-    ORDER,
-  );
+const allIds = (shape: PageShape): string =>
+  `SELECT ${KEYS}
+     FROM ${qualified(shape.schema, 'message_center_inbox_conversations')} k
+    WHERE k.business_id = q.business_id AND NOT k.archived ${shape.plain ? '' : 'AND k.segment = 1'}
+          ${conditions(shape)}
+    ${ORDER} LIMIT $5`;
 
 /** V4–V7: the viewer's folder, by B3 from the shared mark, their own mark, or (no mark) the fresh one; pinned rows hidden (V9). */
-const folderRows = (shape: PageShape): string => {
+const folderIds = (shape: PageShape): string => {
   const marks = qualified(shape.schema, 'message_center_inbox_read_marks');
-  const rest = filterConditions(shape);
+  const conversations = qualified(shape.schema, 'message_center_inbox_conversations');
   return `SELECT * FROM (
-      (${walk(
-        shape,
-        `SELECT ${COLUMNS}
-         FROM ${conversations(shape.schema)}
-        WHERE NOT b.individual AND c.business_id = q.business_id AND c.shared_folder = $7::text AND c.segment = 1
-              ${afterCursor(shape, 'c')}
-              ${rest}`,
-        ORDER,
-      )})
+      (SELECT ${FOLDER_KEYS} FROM ${conversations} k
+        WHERE NOT b.individual AND k.business_id = q.business_id AND k.shared_folder = $7::text AND k.segment = 1
+              ${conditions(shape)}
+        ${FOLDER_ORDER} LIMIT $5)
       UNION ALL
-      (${walk(
-        shape,
-        `SELECT ${COLUMNS}
-         FROM ${marks} m
-         JOIN ${conversations(shape.schema)} ON c.business_id = m.business_id AND c.conversation_id = m.conversation_id
-        WHERE b.individual AND m.business_id = q.business_id AND m.staff_id = $6 AND m.folder = $7::text AND m.segment = 1
-              ${afterCursor(shape, 'm')}
-              ${rest}`,
-        'ORDER BY m.last_activity_ms DESC, m.conversation_id',
-      )})
+      (SELECT ${FOLDER_KEYS} FROM ${marks} k
+        WHERE b.individual AND k.business_id = q.business_id AND k.staff_id = $6 AND k.folder = $7::text AND k.segment = 1
+              ${conditions(shape)}
+        ${FOLDER_ORDER} LIMIT $5)
       UNION ALL
-      (${walk(
-        shape,
-        `SELECT ${COLUMNS}
-         FROM ${conversations(shape.schema)}
-        WHERE b.individual AND c.business_id = q.business_id AND c.fresh_folder = $7::text AND c.segment = 1
-              AND NOT EXISTS (SELECT 1 FROM ${marks} o WHERE o.business_id = c.business_id AND o.staff_id = $6 AND o.conversation_id = c.conversation_id)
-              ${afterCursor(shape, 'c')}
-              ${rest}`,
-        ORDER,
-      )})
-    ) c
+      (SELECT ${FOLDER_KEYS} FROM ${conversations} k
+        WHERE b.individual AND k.business_id = q.business_id AND k.fresh_folder = $7::text AND k.segment = 1
+              AND NOT EXISTS (SELECT 1 FROM ${marks} o WHERE o.business_id = k.business_id AND o.staff_id = $6 AND o.conversation_id = k.conversation_id)
+              ${conditions(shape)}
+        ${FOLDER_ORDER} LIMIT $5)
+    ) k
     ${ORDER}
     LIMIT $5`;
 };
 
-/** One statement: the business's row (B1, B3) and, when it is enabled, up to $5 rows of the page in inbox order. */
+/**
+ * One statement: the business's row (B1, B3) and, when it is enabled, up to $5 rows of the page in inbox order:
+ * the ids walked, then each one's row and card by key (the card in the clients key's collation: `conversation_id`
+ * is "C", and the index goes unused otherwise).
+ */
 export const pageStatement = (shape: PageShape): string =>
   `${shape.search?.once == null ? '' : `WITH ${ONCE_TABLE} AS MATERIALIZED (${shape.search.once})`}
    SELECT b.enabled, b.individual, p.segment, p.record, p.card
@@ -133,6 +148,9 @@ export const pageStatement = (shape: PageShape): string =>
                   $9::text[], $10::text[], $11::text[], $12::bigint, $13::bigint) q
      LEFT JOIN ${qualified(shape.schema, 'message_center_inbox_businesses')} b ON b.business_id = q.business_id
      LEFT JOIN LATERAL (
-       ${shape.folderView ? folderRows(shape) : allRows(shape)}
+       SELECT c.segment, c.last_activity_ms, c.conversation_id, c.record, cl.card
+         FROM (${shape.folderView ? folderIds(shape) : allIds(shape)}) k
+         JOIN ${qualified(shape.schema, 'message_center_inbox_conversations')} c ON c.business_id = q.business_id AND c.conversation_id = k.conversation_id
+         LEFT JOIN ${qualified(shape.schema, 'message_center_inbox_clients')} cl ON cl.business_id = q.business_id AND cl.client_id = (k.conversation_id COLLATE "default")
      ) p ON b.enabled
     ORDER BY p.segment, p.last_activity_ms DESC, p.conversation_id`;

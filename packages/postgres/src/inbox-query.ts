@@ -11,8 +11,8 @@ import { poolSecrets } from './pool-secrets.js';
 import { columnOf, numberColumnOf } from './rows.js';
 import type { DatabaseFailure } from './runner-errors.js';
 import { qualified, schemaNameProblem } from './schema-path.js';
-import { pageStatement } from './inbox-page-sql.js';
-import { COUNTED_UNDER_FILTER, RARE_BELOW, WALK, fewestClients, searchCondition, searchWayOf, wordCountsStatement, type ListFilterKind, type SearchWay } from './search-query.js';
+import { FILTER_VALUES, pageStatement, type FilterCheck } from './inbox-page-sql.js';
+import { COUNTED_UNDER_FILTER, RARE_BELOW, WALK, fewestClients, searchCondition, searchWayOf, wordCountsStatement, type ListFilterKind, type PageWay, type SearchWay } from './search-query.js';
 import { searchTermsOf } from './search-rules.js';
 
 // R1 (the inbox: the plain view and the folder views V4–V7) and R3 (the filters) read from the inbox
@@ -48,13 +48,15 @@ export interface PgQueryOptions {
   /** The schema `migrate` put the tables in (default `public`). */
   readonly schema?: string;
   /**
-   * R2: how a page meets its search words. By default the cheapest by counts (`search-query.ts`): walk the inbox
-   * probing each row's words, fetch the rarest word's matches, or start from a list filter's clients that have
-   * the rarest word. `walk` probes every word, `fetch` always fetches from the rarest, `filter` always starts
-   * from the list filter with the fewest clients when there is one: each answers the same, and the tests hold
-   * each to core's answers.
+   * R2, R3: how a page meets its search words and list filters. By default the cheapest by counts
+   * (`search-query.ts`): walk the inbox order probing each id's words and filters or sieving it by a set hashed
+   * once, fetch the rarest word's matches, start from a list filter's clients that have the rarest word, or fetch
+   * a rare filter's clients. `walk` probes every word and filter, `sieve` sieves by the first word (or the digits'
+   * numbers) and every list filter, `fetch` always fetches from the rarest word (with none, from the smallest
+   * filter), `filter` always starts from the list filter with the fewest clients when there is one: each answers
+   * the same, and the tests hold each to core's answers.
    */
-  readonly searchWay?: 'walk' | 'fetch' | 'filter';
+  readonly searchWay?: 'walk' | 'fetch' | 'filter' | 'sieve';
 }
 
 const invalid = (field: string, message: string): DomainError => ({ code: 'invalid-input', message, problems: [field] });
@@ -91,8 +93,14 @@ interface ListFilter {
   readonly values: ReadonlyArray<string>;
 }
 
-/** How the page meets its search words (`search-query.ts`): counted, then the cheapest way, unless `way` forces one. */
-const searchWayFor = async (
+/** Every list filter probed, nothing sieved. */
+const probedFilters = (search: SearchWay): PageWay => ({ search, sieves: [], fetchedFilter: null });
+
+/**
+ * How the page meets its list filters and search words (`search-query.ts`): counted, then the cheapest way, unless
+ * `way` forces one. A page with neither is walked as it is.
+ */
+const pageWayFor = async (
   pool: Pool,
   schema: string,
   business: unknown,
@@ -102,8 +110,9 @@ const searchWayFor = async (
   folderView: boolean,
   businessId: string,
   way: PgQueryOptions['searchWay'],
-): Promise<E.Either<DatabaseFailure, SearchWay>> => {
-  if (words.length === 0 || way === 'walk') return E.right(WALK);
+): Promise<E.Either<DatabaseFailure, PageWay>> => {
+  if ((words.length === 0 && filters.length === 0) || way === 'walk') return E.right(probedFilters(WALK));
+  if (way === 'sieve') return E.right({ search: { kind: 'walk', sieve: 0 }, sieves: filters.map((f) => f.kind), fetchedFilter: null });
   // The longest words (likelier rare) are counted, at most COUNTED_WORDS of them: counting reads up to the cap
   // of card-word rows and of message-word counts a word, and a text may hold thousands.
   const candidates = countedWords(words);
@@ -125,12 +134,13 @@ const searchWayFor = async (
     const matches = numberColumnOf(row, 'n');
     if (index >= 0 && matches !== null && (rarest === null || matches < rarest.matches)) rarest = { index, matches, whole: columnOf(row, 'whole') === true };
   }
-  if (rarest === null) return E.right(WALK);
-  // An unreadable count is taken as every conversation (the filter is then never the cheaper way).
+  // An unreadable count is taken as every conversation (never sieved, never the filter a page starts from).
   const counts = filters.map((f) => ({ kind: f.kind, clients: numberColumnOf(first, f.kind) ?? Number.POSITIVE_INFINITY }));
-  if (way === 'fetch') return E.right({ kind: 'word', word: rarest.index });
   const smallest = fewestClients(counts);
-  if (way === 'filter' && smallest !== null) return E.right({ kind: 'filter', word: rarest.index, filter: smallest.kind });
+  // With no word counted, forcing `fetch` or `filter` fetches the page from the smallest filter's clients.
+  const fromFilter: PageWay = { search: WALK, sieves: [], fetchedFilter: smallest?.kind ?? null };
+  if (way === 'fetch') return E.right(rarest === null ? fromFilter : probedFilters({ kind: 'word', word: rarest.index }));
+  if (way === 'filter') return E.right(rarest === null ? fromFilter : probedFilters(smallest === null ? WALK : { kind: 'filter', word: rarest.index, filter: smallest.kind }));
   return E.right(searchWayOf({ rarest, filters: counts, conversations: numberColumnOf(first, 'conversations'), limit, folderView }));
 };
 
@@ -143,16 +153,13 @@ const countedWords = (words: ReadonlyArray<string>): ReadonlyArray<string> => [.
 /** The page statement's parameter holding the business (`inbox-page-sql.ts`: $1), usable anywhere in it. */
 const BUSINESS = '$1::text';
 
-/** The page statement's parameters holding each list filter's values (`inbox-page-sql.ts`: $9–$11). */
-const FILTER_VALUES: Readonly<Record<ListFilterKind, string>> = { client_type: '$9::text[]', group: '$10::text[]', home_location: '$11::text[]' };
-
 /** A list filter as core reads it: absent or empty is no filter. */
 const listFilter = (values: ReadonlyArray<string> | undefined): ReadonlyArray<string> | null => (values === undefined || values.length === 0 ? null : values);
 
 const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, way: PgQueryOptions['searchWay']): Promise<E.Either<InboxQueryError, InboxPage>> => {
   const badSchema = schemaProblem(schema);
   if (badSchema !== null) return E.left(badSchema);
-  if (way !== undefined && way !== 'walk' && way !== 'fetch' && way !== 'filter') return E.left(invalid('searchWay', 'searchWay is walk, fetch or filter'));
+  if (way !== undefined && way !== 'walk' && way !== 'fetch' && way !== 'filter' && way !== 'sieve') return E.left(invalid('searchWay', 'searchWay is walk, fetch, filter or sieve'));
   const authorized = authorize('inbox', query.viewer, query.businessId);
   if (E.isLeft(authorized)) return authorized;
   // Checked here, reported after the business (core's order: business, limit, view, cursor, filters).
@@ -199,10 +206,14 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, way:
     ...(stored.groups === null ? [] : [{ kind: 'group' as const, values: stored.groups }]),
     ...(stored.homeLocations === null ? [] : [{ kind: 'home_location' as const, values: stored.homeLocations }]),
   ];
-  const searchWay =
-    refused || terms === null || terms.digits !== null ? E.right(WALK) : await searchWayFor(pool, schema, values[0], terms.words, listFilters, limit, view !== 'all', query.businessId, way);
-  if (E.isLeft(searchWay)) return searchWay;
-  const search = terms === null ? null : searchCondition(schema, terms, searchWay.right, BUSINESS, values.length + 1, FILTER_VALUES);
+  // A page with digits starts from their numbers (few but for the last four digits), its filters probed.
+  const pageWay =
+    refused || (terms?.digits != null && way !== 'sieve')
+      ? E.right(probedFilters(WALK))
+      : await pageWayFor(pool, schema, values[0], terms?.words ?? [], listFilters, limit, view !== 'all', query.businessId, way);
+  if (E.isLeft(pageWay)) return pageWay;
+  const search = terms === null ? null : searchCondition(schema, terms, pageWay.right.search, BUSINESS, values.length + 1, FILTER_VALUES);
+  const checkOf = (kind: ListFilterKind): FilterCheck => (pageWay.right.fetchedFilter === kind ? 'fetch' : pageWay.right.sieves.includes(kind) ? 'sieve' : 'probe');
   // One statement: the business's mode and the rows come from one snapshot, even while the runner commits.
   // V4–V7: the viewer's folder is the one core's `folderFor` gave the record for their own mark (B3 on, a
   // mark row), for someone without a mark (B3 on, none), or for the shared mark (B3 off).
@@ -213,8 +224,9 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, way:
       folderView: badView === null && view !== 'all',
       plain,
       cursorSegment: after?.segment ?? null,
-      filters: { clientTypes: clientTypes !== null, groups: groups !== null, homeLocations: homeLocations !== null, from: from !== null, to: to !== null },
-      search,
+      listFilters: Object.fromEntries(listFilters.map((f) => [f.kind, checkOf(f.kind)])),
+      range: { from: from !== null, to: to !== null },
+      search: search === null ? null : { conditions: search.conditions, once: search.once },
     }),
     [...values, ...(search?.values ?? [])],
     `reading the inbox of ${query.businessId}`,

@@ -16,10 +16,12 @@ import { storedText } from './stored-text.js';
 // words' from the counts the projection keeps per word, the card words' from their rows; up to RARE_BELOW rows
 // read, COUNTED_UNDER_FILTER under a list filter), reads the clients of each list filter (R3, kept by the
 // projection) and the business's number of conversations N.
-// Then the cheapest of three ways (`searchWayOf`): walk the inbox in inbox order, probing each row's words once
-// the filters passed it (the walk stops at the page); fetch the rarest word's matches and sort them; or, under a
-// list filter, start from that filter's clients that have the rarest word (a common word under a rare filter:
-// the walk would visit most of the business to find the few rows that pass both).
+// Then the cheapest way (`searchWayOf`): walk the inbox order on an index, checking each id's conditions, where a
+// condition whose set was counted whole may be hashed once (a sieve: the rarest word's matches, a list filter's
+// clients) and the others are probed by key on the ids the sieves passed (the walk stops at the page); fetch the
+// rarest word's matches and sort them; under a list filter, start from that filter's clients that have the
+// rarest word (a common word under a rare filter: the walk would visit most of the business to find the few rows
+// that pass both); or fetch a rare filter's clients (a page that never fills walks the whole business).
 
 /** Up to this many probed words, a condition each; past it, one condition over them as an array. */
 const PROBES_EACH = 8;
@@ -36,13 +38,16 @@ export const COUNTED_UNDER_FILTER = 20_000;
 /** R3's list filters as migration 11 names their rows. */
 export type ListFilterKind = 'client_type' | 'group' | 'home_location';
 
-/** How a search page meets its words: `word` and `filter` name the rarest word (an index into the words). */
+/**
+ * How a search page meets its words: `word` and `filter` name the rarest word (an index into the words); a walk
+ * may sieve its ids by the matches of one word (`sieve`, an index into the words), hashed once.
+ */
 export type SearchWay =
-  | { readonly kind: 'walk' }
+  | { readonly kind: 'walk'; readonly sieve: number | null }
   | { readonly kind: 'word'; readonly word: number }
   | { readonly kind: 'filter'; readonly word: number; readonly filter: ListFilterKind };
 
-export const WALK: SearchWay = { kind: 'walk' };
+export const WALK: SearchWay = { kind: 'walk', sieve: null };
 
 export interface SearchCounts {
   /** The word with the fewest matches, and whether they were counted whole (under the cap), or null when none was counted. */
@@ -68,61 +73,109 @@ export const fewestClients = <F extends { readonly clients: number }>(filters: R
 const FOLDER_WALK = 4;
 
 /**
- * What each step of a way costs, in µs, as measured at 100,000 conversations (bench/postgres.ts's log): an index
- * entry read in a range, one hashed to intersect two sets, a row fetched by primary key and sorted, a row walked
- * in inbox order (its card joined, its filters checked), and the probes of its words once the filters passed it.
- * "Ben" over a year's activity: walked 3,027 rows in 86 ms, fetched its 4,565 matches in 18 ms; "thursday"
- * (20,810) under a group of 3,760 clients: intersected in 22 ms, fetched 144 ms, walked 49 ms; "membership"
- * (49,497) under a group of 4,483: walked 15 ms, intersected 46 ms; "cancel" (63,507) in a folder view under a
- * type of 9,198: walked 42 ms, intersected 120 ms.
+ * What each step of a way costs, in µs, as measured at 100,000 conversations (bench/postgres.ts's log and
+ * EXPLAIN ANALYZE on its database): an index entry read in a range, one read and hashed into a sieve, an id walked
+ * in inbox order on an index holding the order (its sieves checked), a list filter probed by key, a word probed
+ * (the card's words and the conversation's row of message words), a row fetched by primary key and sorted.
+ * "Ann" over a year's activity: its 7,190 matches hashed in 4 ms, 3,477 ids walked in 3 ms; "thursday" (20,810)
+ * hashed in 18 ms; type Guest (9,198 clients) hashed in 5 ms.
  */
 const ENTRY_READ = 0.3;
 const ENTRY_HASHED = 0.7;
+const WALKED_ID = 0.6;
+const FILTER_PROBED = 4;
+const WORD_PROBED = 23;
 const FETCHED_ROW = 6;
-const WALKED_ROW = 5;
-const PROBED_ROW = 23;
 
 /** A walk meets the rarest word about every N/m rows, and the uncounted filters (an activity range) stretch it about this much. */
 const WALK_SPREAD = 2;
 
-/** A folder view probes a fetched set in each of B3's branches. */
+/** A folder view probes a fetched set, and hashes a sieve, in each of B3's branches. */
 const FOLDER_FETCH = 2;
 
+/** A condition a walk may check on each id, or sieve by: its share of the business, its size when known whole, and its probe's cost. */
+interface Condition {
+  readonly share: number;
+  readonly size: number | null;
+  readonly probe: number;
+}
+
+/** The cost of walking with `sieved` (each hashed once) and probing the others on the ids the sieves passed, cheapest probe first. */
+const walkCost = (conditions: ReadonlyArray<Condition>, sieved: ReadonlyArray<boolean>, n: number, limit: number, folderView: boolean): number => {
+  const together = conditions.reduce((share, c) => share * c.share, 1);
+  // Ids walked to fill the page, at most the whole business (a page that never fills walks it all).
+  const walked = Math.min(n, (WALK_SPREAD * (limit + 1)) / Math.max(together, 1 / n)) * (folderView ? FOLDER_WALK : 1);
+  let cost = walked * WALKED_ID;
+  let passed = walked;
+  conditions.forEach((c, i) => {
+    if (sieved[i] === true) {
+      cost += (folderView ? FOLDER_FETCH : 1) * ENTRY_HASHED * (c.size ?? Number.POSITIVE_INFINITY);
+      passed *= c.share;
+    }
+  });
+  for (const c of conditions.filter((_, i) => sieved[i] !== true).sort((a, b) => a.probe - b.probe)) {
+    cost += passed * c.probe;
+    passed *= c.share;
+  }
+  return cost;
+};
+
 /**
- * The cheapest way by the counts. Walking visits about WALK_SPREAD·(limit+1)·N/m rows to fill a page, N/f times
- * more under a list filter of f clients, FOLDER_WALK times more in a folder view, and probes the words of the f/N
- * of them that pass the filter; fetching the rarest word reads its m matches and fetches each; starting from a
- * filter hashes its f clients and the word's m matches, then fetches the f·m/N rows that have both. A word's count at its cap is only a lower bound: a way that reads its
- * matches is then not taken (the intersection of a common word read its 63,000 matches). Message words are
- * counted from the counts kept per word (migration 14): a common word is one row there, where its word rows were
- * tens of thousands.
+ * How a page meets its list filters and its words: the search way, the list filters hashed once as sieves of its
+ * walk, and the list filter whose clients the page is fetched from instead of walked (no word drives it), if any.
  */
-export const searchWayOf = ({ rarest, filters, conversations, limit, folderView }: SearchCounts): SearchWay => {
-  if (rarest === null) return WALK;
-  const m = Math.max(1, rarest.matches);
-  const whole = rarest.whole;
-  const smallest = fewestClients(filters);
+export interface PageWay {
+  readonly search: SearchWay;
+  readonly sieves: ReadonlyArray<ListFilterKind>;
+  readonly fetchedFilter: ListFilterKind | null;
+}
+
+/**
+ * The cheapest way by the counts. A walk visits about WALK_SPREAD·(limit+1)/s ids to fill a page, s the share of
+ * the business that passes every condition (the rarest word's m/N, each list filter's f/N), FOLDER_WALK times more
+ * in a folder view; each condition is either hashed once as a sieve (its m or f entries read) or probed on the ids
+ * the sieves passed. Fetching the rarest word reads its m matches and fetches each; starting from a filter hashes
+ * its f clients and the word's m matches, then fetches the f·m/N rows that have both. A count at its cap is only a
+ * lower bound: a way that reads its matches is then not taken (the intersection of a common word read its 63,000
+ * matches). Message words are counted from the counts kept per word (migration 14).
+ */
+export const searchWayOf = ({ rarest, filters, conversations, limit, folderView }: SearchCounts): PageWay => {
   const n = conversations;
-  const f = smallest === null ? n : Math.max(1, smallest.clients);
+  if (n === null || n <= 0) return { search: WALK, sieves: [], fetchedFilter: null };
+  const share = (count: number): number => Math.min(1, Math.max(1, count) / n);
+  const conditions: ReadonlyArray<Condition> = [
+    ...filters.map((f) => ({ share: share(f.clients), size: Number.isFinite(f.clients) ? f.clients : null, probe: FILTER_PROBED })),
+    ...(rarest === null ? [] : [{ share: share(rarest.matches), size: rarest.whole ? rarest.matches : null, probe: WORD_PROBED }]),
+  ];
+  // Every choice of sieves among the conditions that can be (at most four: three filters and a word).
+  let walk = { cost: Number.POSITIVE_INFINITY, sieved: [] as ReadonlyArray<boolean> };
+  for (let choice = 0; choice < 1 << conditions.length; choice++) {
+    const sieved = conditions.map((c, i) => (choice & (1 << i)) !== 0 && c.size !== null);
+    if (sieved.some((s, i) => s !== ((choice & (1 << i)) !== 0))) continue;
+    const cost = walkCost(conditions, sieved, n, limit, folderView);
+    if (cost < walk.cost) walk = { cost, sieved };
+  }
+  const sieves = filters.filter((_, i) => walk.sieved[i] === true).map((f) => f.kind);
+  const walkWay: PageWay = { search: { kind: 'walk', sieve: rarest !== null && walk.sieved[filters.length] === true ? rarest.index : null }, sieves, fetchedFilter: null };
   const fetched = folderView ? FOLDER_FETCH * FETCHED_ROW : FETCHED_ROW;
-  // The rows walked, each dearer by the probes of its words once its filters passed it (about f/N of them).
-  const walk =
-    n === null || f === null
-      ? Number.POSITIVE_INFINITY
-      : ((WALK_SPREAD * (limit + 1) * n) / m) * (n / f) * (folderView ? FOLDER_WALK : 1) * (WALKED_ROW + (PROBED_ROW * f) / n);
-  const word = whole ? (ENTRY_READ + fetched) * m : Number.POSITIVE_INFINITY;
-  const filter = whole && smallest !== null ? ENTRY_HASHED * (smallest.clients + m) + fetched * ((smallest.clients * m) / (n ?? 1)) : Number.POSITIVE_INFINITY;
-  if (smallest !== null && filter < walk && filter < word) return { kind: 'filter', word: rarest.index, filter: smallest.kind };
-  return word < walk ? { kind: 'word', word: rarest.index } : WALK;
+  const smallest = fewestClients(filters);
+  // The smallest filter's clients each fetched, the words probed on each: a rare filter's page never fills, and
+  // its walk reads the whole business.
+  const filterFetched = smallest === null || !Number.isFinite(smallest.clients) ? Number.POSITIVE_INFINITY : smallest.clients * (ENTRY_READ + fetched + (rarest === null ? 0 : WORD_PROBED));
+  const best = filterFetched < walk.cost ? { way: { search: WALK, sieves: [], fetchedFilter: smallest?.kind ?? null }, cost: filterFetched } : { way: walkWay, cost: walk.cost };
+  if (rarest === null || !rarest.whole) return best.way;
+  const m = Math.max(1, rarest.matches);
+  const word = (ENTRY_READ + fetched) * m;
+  const filter = smallest === null ? Number.POSITIVE_INFINITY : ENTRY_HASHED * (smallest.clients + m) + fetched * ((smallest.clients * m) / n);
+  if (smallest !== null && filter < best.cost && filter < word) return { search: { kind: 'filter', word: rarest.index, filter: smallest.kind }, sieves: [], fetchedFilter: null };
+  return word < best.cost ? { search: { kind: 'word', word: rarest.index }, sieves: [], fetchedFilter: null } : best.way;
 };
 
 export interface SearchSql {
-  /** Conditions on `c.conversation_id` that may drive the page (a rare word's matches, the numbers), or null. */
-  readonly fetched: string | null;
-  /** Conditions on `walked.conversation_id` checked on each row of the walk in inbox order, after the filters (a common word's probe), or null. */
-  readonly probed: string | null;
+  /** Conditions on `k.conversation_id`, the walked id (`inbox-page-sql.ts`): a driving set, a sieve, probes. */
+  readonly conditions: string;
   /**
-   * A statement of one row, `ids`, that `fetched` reads as ONCE_TABLE: the statement computes it once (a
+   * A statement of one row, `ids`, that the conditions read as ONCE_TABLE: the statement computes it once (a
    * folder view has three branches, and each computed a set of its own, even a branch its mode leaves out).
    */
   readonly once: string | null;
@@ -136,8 +189,8 @@ export const ONCE_TABLE = 'search_once';
 /** Greater than every hex digit: `w || 'g'` is the end of the range of words starting with `w`. */
 const PAST_HEX = 'g';
 
-/** The word tables key conversations in the default collation (the clients' key is the conversation id). */
-const inDefault = (column: string): string => `(${column} COLLATE "default")`;
+/** The walked id, in the default collation of the word tables' keys (the clients' key is the conversation id). */
+const WALKED_ID_DEFAULT = '(k.conversation_id COLLATE "default")';
 
 const inRange = (business: string, word: string): string =>
   `w.business_id = ${business} AND w.word >= (${word}::text COLLATE "C") AND w.word < ((${word}::text || '${PAST_HEX}') COLLATE "C")`;
@@ -164,6 +217,13 @@ const probe = (schema: string, business: string, word: string, id: string): stri
               AND x.word >= (${word}::text COLLATE "C") AND x.word < ((${word}::text || '${PAST_HEX}') COLLATE "C"))`;
 
 /**
+ * The walked id is one of `set`'s, hashed once: `IN (…) IS TRUE` keeps the uncorrelated `IN` a subplan, which
+ * PostgreSQL hashes (at the top level it becomes a join the planner may drive from the set, and the walk no longer
+ * stops at the page). Its ids in the conversations' collation ("C").
+ */
+const sieve = (set: string): string => `(k.conversation_id IN (SELECT s.id COLLATE "C" FROM (${set}) s(id))) IS TRUE`;
+
+/**
  * The filter's clients (`kind`, any of `values`) with a word starting with `word`, as an array of ids: the two
  * sets intersected (hashed: each read once, a range of an index). Probing each of the filter's clients for the
  * word instead cost ~15 µs a client.
@@ -178,12 +238,15 @@ const fromFilter = (schema: string, business: string, kind: ListFilterKind, valu
 const onceIds = (set: string): string => `SELECT ARRAY(SELECT DISTINCT s.id COLLATE "C" FROM (${set}) s(id)) AS ids`;
 
 /** The ids of ONCE_TABLE, each a primary-key probe (as a set, the planner joined it with every conversation of the business). */
-const IN_ONCE = `c.conversation_id = ANY((SELECT o.ids FROM ${ONCE_TABLE} o)::text[])`;
+const IN_ONCE = `k.conversation_id = ANY((SELECT o.ids FROM ${ONCE_TABLE} o)::text[])`;
+
+/** The ids of ONCE_TABLE as a sieve of the walk. */
+const SIEVE_ONCE = sieve(`SELECT unnest(o.ids) FROM ${ONCE_TABLE} o`);
 
 const FILTER_KINDS: ReadonlyArray<ListFilterKind> = ['client_type', 'group', 'home_location'];
 
 /**
- * A row per word of `words` ($2, an array): its place `i` (from 1), `n`, how many card and message word rows of
+ * A row per word of `words` ($2, an array; one row with `i` null when it has none): its place `i` (from 1), `n`, how many card and message word rows of
  * business $1 start with it (the cards' rows counted up to $6; the messages' summed from the kept count of each
  * word starting with it, up to $6 words), and `whole`, whether neither reached $6; and on each,
  * `conversations`: the business's (null when it has none), and per list filter (`client_type`, `group`,
@@ -200,18 +263,22 @@ export const wordCountsStatement = (schema: string): string => {
   const clients = (kind: ListFilterKind, values: string): string =>
     `(SELECT coalesce(sum(f.clients), 0) FROM ${qualified(schema, 'message_center_inbox_filter_counts')} f
        WHERE f.business_id = $1::text AND f.kind = '${kind}' AND f.value = ANY(${values}::text[])) AS ${kind}`;
-  return `SELECT u.i, p.n + t.n AS n, p.n < $6::integer AND t.words < $6::integer AS whole,
+  // One row with no word (i null): a page with list filters and no word is counted too (its sieves).
+  return `SELECT x.i, x.n, x.whole,
                  (SELECT t.conversations FROM ${qualified(schema, 'message_center_inbox_badge_totals')} t WHERE t.business_id = $1::text) AS conversations,
                  ${FILTER_KINDS.map((kind, i) => clients(kind, `$${i + 3}`)).join(', ')}
-            FROM unnest($2::text[]) WITH ORDINALITY AS u(word, i)
-           CROSS JOIN LATERAL ${capped('message_center_inbox_profile_words')} AS p(n)
-           CROSS JOIN LATERAL ${kept} AS t(n, words)`;
+            FROM (SELECT 1) one
+            LEFT JOIN LATERAL (
+              SELECT u.i, p.n + t.n AS n, p.n < $6::integer AND t.words < $6::integer AS whole
+                FROM unnest($2::text[]) WITH ORDINALITY AS u(word, i)
+               CROSS JOIN LATERAL ${capped('message_center_inbox_profile_words')} AS p(n)
+               CROSS JOIN LATERAL ${kept} AS t(n, words)) x ON true`;
 };
 
 /**
- * The business's conversations `terms` finds, as conditions on the conversation id of the walk (`c`) and of
- * its rows after the filters (`walked`); `business` is the SQL of its stored id; `way` says which word (and
- * filter) the page starts from (`searchWayOf`); `filterValues` is the SQL of the values of each list filter.
+ * The business's conversations `terms` finds, as conditions on the walked id (`k.conversation_id`); `business`
+ * is the SQL of its stored id; `way` says which word (and filter) the page starts from or sieves by
+ * (`searchWayOf`); `filterValues` is the SQL of the values of each list filter.
  */
 export const searchCondition = (
   schema: string,
@@ -236,37 +303,41 @@ export const searchCondition = (
       ? null
       : `SELECT p.conversation_id FROM ${qualified(schema, 'message_center_inbox_phones')} p WHERE p.business_id = ${business} AND p.phone LIKE ${param(/^[0-9]+$/.test(terms.digits) ? `%${terms.digits}%` : '')}`;
   if (numbers === null) {
-    if (terms.words.length === 0) return { fetched: 'false', probed: null, once: null, values };
-    // One set at most: a second as a set was joined by scanning its matches once per row of the first.
-    const driving = way.kind === 'walk' ? null : way.word;
+    if (terms.words.length === 0) return { conditions: 'false', once: null, values };
+    // One set at most, driving or sieving: a second as a set was joined by scanning its matches once per row of the first.
+    const driving = way.kind === 'walk' ? way.sieve : way.word;
     const drivingWord = driving === null ? undefined : terms.words[driving];
-    // The driving set is computed once for the statement (a folder view's branches each computed their own) and
-    // read as primary-key probes.
-    const fetched = drivingWord === undefined || way.kind === 'walk' ? null : IN_ONCE;
-    const once =
-      drivingWord === undefined || way.kind === 'walk'
+    // A driving set is computed once for the statement (a folder view's branches each computed their own) and
+    // read as primary-key probes; a sieve is hashed where the walk reads it.
+    const set =
+      drivingWord === undefined
         ? null
-        : way.kind === 'word'
-          ? onceIds(matching(schema, business, wordParam(drivingWord)))
-          : fromFilter(schema, business, way.filter, filterValues[way.filter], wordParam(drivingWord));
-    // The other words probed on each row: a condition each for a few (a direct index probe), past that one
-    // condition over them as an array (no word of them without a match): a condition per word made the statement
-    // grow with the text, and thousands of words took gigabytes to plan. The array's loop costs ~2× per row.
-    const others = terms.words.filter((_, i) => i !== driving);
-    const walkedId = inDefault('walked.conversation_id');
+        : way.kind === 'walk'
+          ? { condition: sieve(matching(schema, business, wordParam(drivingWord))), once: null }
+          : {
+              condition: IN_ONCE,
+              once:
+                way.kind === 'word'
+                  ? onceIds(matching(schema, business, wordParam(drivingWord)))
+                  : fromFilter(schema, business, way.filter, filterValues[way.filter], wordParam(drivingWord)),
+            };
+    // The other words probed on each id the set passed: a condition each for a few (a direct index probe), past
+    // that one condition over them as an array (no word of them without a match): a condition per word made the
+    // statement grow with the text, and thousands of words took gigabytes to plan. The array's loop costs ~2× per row.
+    const others = terms.words.filter((_, i) => drivingWord === undefined || i !== driving);
     const probed =
       others.length === 0
-        ? null
+        ? []
         : others.length <= PROBES_EACH
-          ? others.map((w) => probe(schema, business, wordParam(w), walkedId)).join(' AND ')
-          : `NOT EXISTS (SELECT 1 FROM unnest(${param(others.map(storedText))}::text[]) AS o(word) WHERE NOT ${probe(schema, business, 'o.word', walkedId)})`;
-    return { fetched, probed, once, values };
+          ? others.map((w) => probe(schema, business, wordParam(w), WALKED_ID_DEFAULT))
+          : [`NOT EXISTS (SELECT 1 FROM unnest(${param(others.map(storedText))}::text[]) AS o(word) WHERE NOT ${probe(schema, business, 'o.word', WALKED_ID_DEFAULT)})`];
+    return { conditions: [...(set === null ? [] : [set.condition]), ...probed].join(' AND '), once: set?.once ?? null, values };
   }
   // Core finds the words or the digits. Digits read as words too ("1234"), and such words are rare: one set of
-  // ids (a text with digits has one word at most), computed once and read as primary-key probes. Left to the
-  // planner, a set of the last four digits (~10,000 numbers at 100,000 conversations) was hash-joined with every
-  // conversation of the business (62 ms under a home location).
+  // ids (a text with digits has one word at most), computed once, then read as primary-key probes or, for a walk
+  // that sieves, hashed. Left to the planner, a set of the last four digits (~10,000 numbers at 100,000
+  // conversations) was hash-joined with every conversation of the business (62 ms under a home location).
   const wordSet = terms.words.map((w) => `(${matching(schema, business, wordParam(w))})`).join(' INTERSECT ');
   const set = terms.words.length === 0 ? numbers : `${numbers} UNION (${wordSet})`;
-  return { fetched: IN_ONCE, probed: null, once: onceIds(set), values };
+  return { conditions: way.kind === 'walk' && way.sieve !== null ? SIEVE_ONCE : IN_ONCE, once: onceIds(set), values };
 };

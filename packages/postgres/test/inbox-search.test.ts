@@ -107,6 +107,7 @@ describe('R2 search of the inbox on PostgreSQL', () => {
                       expect(await pgWalk(pool, schema, q, 'walk'), `${asked}, every word walked`).toEqual(fromPg);
                       expect(await pgWalk(pool, schema, q, 'fetch'), `${asked}, fetched from the rarest word`).toEqual(fromPg);
                       expect(await pgWalk(pool, schema, q, 'filter'), `${asked}, from the list filter's clients with the rarest word`).toEqual(fromPg);
+                      expect(await pgWalk(pool, schema, q, 'sieve'), `${asked}, walked through sieves of the first word (or the numbers) and every list filter`).toEqual(fromPg);
                       const rows = rowsOf(fromPg);
                       seen.laterPages += typeof fromPg === 'string' ? 0 : fromPg.length - 1;
                       if (businessId !== B1) seen.secondBusinessRows += rows.length;
@@ -181,6 +182,7 @@ describe('R2 search of the inbox on PostgreSQL', () => {
           expect(fromPg, `${view} ${viewer} search ${JSON.stringify(text)}`).toEqual(await coreWalk(world, q));
           expect(await pgWalk(pool, schema, q, 'walk'), `${view} ${viewer} search ${JSON.stringify(text)}, every word walked`).toEqual(fromPg);
           expect(await pgWalk(pool, schema, q, 'fetch'), `${view} ${viewer} search ${JSON.stringify(text)}, fetched from the rarest word`).toEqual(fromPg);
+          expect(await pgWalk(pool, schema, q, 'sieve'), `${view} ${viewer} search ${JSON.stringify(text)}, sieved by the first word`).toEqual(fromPg);
           foundSome += rowsOf(fromPg).length;
         }
     // Under a list filter, the page from the filter's clients with the rarest word too; the filter's values as
@@ -194,6 +196,7 @@ describe('R2 search of the inbox on PostgreSQL', () => {
           const asked = `${view} ${JSON.stringify(filters)} search ${JSON.stringify(text)}`;
           expect(await pgWalk(pool, schema, q), asked).toEqual(fromCore);
           expect(await pgWalk(pool, schema, q, 'filter'), `${asked}, from the filter's clients`).toEqual(fromCore);
+          expect(await pgWalk(pool, schema, q, 'sieve'), `${asked}, sieved by the filter's clients`).toEqual(fromCore);
           filteredSome += rowsOf(fromCore).length;
         }
     expect(foundSome).toBeGreaterThan(0);

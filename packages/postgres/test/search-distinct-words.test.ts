@@ -18,7 +18,7 @@ const answerOf = (e: E.Either<{ readonly code: string; readonly message?: string
 describe('R2 search of many distinct words', () => {
   const db = useFreshDatabase('search distinct words');
 
-  for (const searchWay of [undefined, 'fetch', 'walk'] as const)
+  for (const searchWay of [undefined, 'fetch', 'walk', 'sieve'] as const)
     it(`R2 a search of 1,700 distinct words answers as core's inboxPage (searchWay ${searchWay ?? 'default'})`, async () => {
       const pool = db().pool;
       const { schema, world } = await foldedHistory(pool, `distinct ${searchWay ?? 'default'}`);

@@ -35,7 +35,7 @@ describe('R2 search texts with many words', () => {
     const search = Array.from({ length: 100 }, () => 'c').join(' ');
     const viewer = staffOf(B1, S1);
     const core = await world.mc.inbox({ businessId: B1, viewer, search, view: 'unread', limit: 5 })();
-    for (const searchWay of ['walk', 'fetch'] as const) {
+    for (const searchWay of ['walk', 'fetch', 'sieve'] as const) {
       const pg = await inboxPageFromPg(pool, { businessId: B1, viewer, search, view: 'unread', limit: 5 }, { schema, searchWay })();
       expect(answerOf(pg), searchWay).toEqual(answerOf(core));
     }

@@ -35,7 +35,7 @@ export const coreWalk = (world: World, q: Asked): Promise<Walk> =>
   );
 
 /** `searchWay`: R2's way to meet the search words (default: the package's choice). */
-export const pgWalk = (pool: Pool, schema: string, q: Asked, searchWay?: 'walk' | 'fetch' | 'filter'): Promise<Walk> =>
+export const pgWalk = (pool: Pool, schema: string, q: Asked, searchWay?: 'walk' | 'fetch' | 'filter' | 'sieve'): Promise<Walk> =>
   walk((cursor) =>
     inboxPageFromPg(pool, { businessId: q.businessId, viewer: staffOf(q.businessId, q.viewer), view: q.view, filters: q.filters, ...searchOf(q), limit: q.limit, cursor }, { schema, ...(searchWay === undefined ? {} : { searchWay }) })(),
   );
