@@ -12,7 +12,7 @@ import { columnOf, numberColumnOf } from './rows.js';
 import type { DatabaseFailure } from './runner-errors.js';
 import { qualified, schemaNameProblem } from './schema-path.js';
 import { FILTER_VALUES, pageStatement, type FilterCheck } from './inbox-page-sql.js';
-import { COUNTED_UNDER_FILTER, RARE_BELOW, WALK, fewestClients, searchCondition, searchWayOf, wordCountsStatement, type ListFilterKind, type PageWay, type SearchWay } from './search-query.js';
+import { WALK, WORDS_COUNTED, fewestClients, searchCondition, searchWayOf, wordCountsStatement, type ListFilterKind, type PageWay, type SearchWay } from './search-query.js';
 import { searchTermsOf } from './search-rules.js';
 
 // R1 (the inbox: the plain view and the folder views V4–V7) and R3 (the filters) read from the inbox
@@ -113,14 +113,14 @@ const pageWayFor = async (
 ): Promise<E.Either<DatabaseFailure, PageWay>> => {
   if ((words.length === 0 && filters.length === 0) || way === 'walk') return E.right(probedFilters(WALK));
   if (way === 'sieve') return E.right({ search: { kind: 'walk', sieve: 0 }, sieves: filters.map((f) => f.kind), fetchedFilter: null });
-  // The longest words (likelier rare) are counted, at most COUNTED_WORDS of them: counting reads up to the cap
-  // of card-word rows and of message-word counts a word, and a text may hold thousands.
+  // The longest words (likelier rare) are counted, at most COUNTED_WORDS of them: counting sums up to
+  // WORDS_COUNTED kept counts a word, and a text may hold thousands.
   const candidates = countedWords(words);
   const valuesOf = (kind: ListFilterKind): ReadonlyArray<string> | null => filters.find((f) => f.kind === kind)?.values ?? null;
   const counted = await rowsOf(
     pool,
     wordCountsStatement(schema),
-    [business, candidates.map(storedText), valuesOf('client_type'), valuesOf('group'), valuesOf('home_location'), filters.length === 0 ? RARE_BELOW : COUNTED_UNDER_FILTER],
+    [business, candidates.map(storedText), valuesOf('client_type'), valuesOf('group'), valuesOf('home_location'), WORDS_COUNTED],
     `searching the inbox of ${businessId}`,
   );
   if (E.isLeft(counted)) return counted;

@@ -2,8 +2,8 @@ import type { ClientBase } from 'pg';
 import { storedTextArray } from './array-literals.js';
 import type { StoredTexts } from './stored-text.js';
 
-// R2's tables (migrations 6, 12 and 14), written by the inbox projection in its batch's transaction: the words
-// of each client's current card (replaced with the card), the words of every message of a conversation (added:
+// R2's tables (migrations 6, 12, 14 and 15), written by the inbox projection in its batch's transaction: the words
+// of each client's current card (replaced with the card, and a count per word), the words of every message of a conversation (added:
 // core's only grow; a row per word, a row per conversation holding them all, and a count per word), and the
 // numbers of each conversation (the one it started with; its client's cell phone). Words are core's
 // (`search-rules.ts`), stored as `storedText`; numbers are E.164 as core's codec checked them.
@@ -40,10 +40,17 @@ const writeProfiles = async (client: ClientBase, profiles: ReadonlyArray<Profile
   if (profiles.length === 0) return;
   const business = storedTextArray(profiles.map((p) => stored(p.businessId)));
   const clients = storedTextArray(profiles.map((p) => stored(p.clientId)));
+  // The card's words replaced, each word's count of clients (migration 15) moved with them: down for the words
+  // gone, up for the words written (two statements: one would delete and insert the same key in one command).
   await client.query(
-    `DELETE FROM message_center_inbox_profile_words w
-      USING unnest($1::text[], $2::text[]) AS k(business_id, client_id)
-      WHERE w.business_id = k.business_id AND w.client_id = k.client_id`,
+    `WITH gone AS (
+       DELETE FROM message_center_inbox_profile_words w
+        USING unnest($1::text[], $2::text[]) AS k(business_id, client_id)
+        WHERE w.business_id = k.business_id AND w.client_id = k.client_id
+       RETURNING w.business_id, w.word)
+     UPDATE message_center_inbox_profile_word_counts n SET clients = n.clients - g.clients
+       FROM (SELECT business_id, word, count(*) AS clients FROM gone GROUP BY business_id, word) g
+      WHERE n.business_id = g.business_id AND n.word = g.word`,
     [business, clients],
   );
   await client.query(
@@ -55,8 +62,13 @@ const writeProfiles = async (client: ClientBase, profiles: ReadonlyArray<Profile
   const words = profiles.flatMap((p) => p.words.map((word) => ({ businessId: p.businessId, clientId: p.clientId, word })));
   if (words.length > 0)
     await client.query(
-      `INSERT INTO message_center_inbox_profile_words (business_id, client_id, word)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+      `WITH added AS (
+         INSERT INTO message_center_inbox_profile_words (business_id, client_id, word)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+         RETURNING business_id, word)
+       INSERT INTO message_center_inbox_profile_word_counts AS n (business_id, word, clients)
+       SELECT a.business_id, a.word, count(*) FROM added a GROUP BY a.business_id, a.word
+       ON CONFLICT (business_id, word) DO UPDATE SET clients = n.clients + EXCLUDED.clients`,
       [storedTextArray(words.map((w) => stored(w.businessId))), storedTextArray(words.map((w) => stored(w.clientId))), storedTextArray(words.map((w) => stored(w.word)))],
     );
   const phones = profiles.flatMap((p) => (p.phone === null ? [] : [{ businessId: p.businessId, clientId: p.clientId, phone: p.phone }]));

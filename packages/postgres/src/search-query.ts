@@ -12,10 +12,9 @@ import { storedText } from './stored-text.js';
 // How a word is looked for is chosen here, not left to the planner: its estimate of a prefix range outside the
 // most common words is about one row whatever the range holds (at 100,000 conversations "charged" matched
 // 16,228 and was estimated at 1), so it fetched every match of a common word and probed a second word's whole
-// range per row (1.9 s). A first statement counts each word's matches (`wordCountsStatement`: the message
-// words' from the counts the projection keeps per word, the card words' from their rows; up to RARE_BELOW rows
-// read, COUNTED_UNDER_FILTER under a list filter), reads the clients of each list filter (R3, kept by the
-// projection) and the business's number of conversations N.
+// range per row (1.9 s). A first statement counts each word's matches (`wordCountsStatement`: summed from the
+// counts the projection keeps per card word and per message word, migrations 14 and 15), reads the clients of
+// each list filter (R3, kept by the projection) and the business's number of conversations N.
 // Then the cheapest way (`searchWayOf`): walk the inbox order on an index, checking each id's conditions, where a
 // condition whose set was counted whole may be hashed once (a sieve: the rarest word's matches, a list filter's
 // clients) and the others are probed by key on the ids the sieves passed (the walk stops at the page); fetch the
@@ -26,14 +25,11 @@ import { storedText } from './stored-text.js';
 /** Up to this many probed words, a condition each; past it, one condition over them as an array. */
 const PROBES_EACH = 8;
 
-/** Rows read to count a word at most, card words and message-word counts each (~0.2 ms per 1,000 at 100,000 conversations). */
-export const RARE_BELOW = 5_000;
-
 /**
- * Under a list filter, words are counted further: a word of 5,000 to 20,000 matches under a filter of a few
- * thousand clients is cheaper intersected than walked (`searchWayOf`), but only a whole count says so.
+ * Distinct words a prefix's count sums at most, card words and message words each (~0.2 ms per 1,000 at 100,000
+ * conversations): a prefix that starts more (a letter or two) is taken as common, and never read as a set.
  */
-export const COUNTED_UNDER_FILTER = 20_000;
+export const WORDS_COUNTED = 5_000;
 
 /** R3's list filters as migration 11 names their rows. */
 export type ListFilterKind = 'client_type' | 'group' | 'home_location';
@@ -246,19 +242,18 @@ const SIEVE_ONCE = sieve(`SELECT unnest(o.ids) FROM ${ONCE_TABLE} o`);
 const FILTER_KINDS: ReadonlyArray<ListFilterKind> = ['client_type', 'group', 'home_location'];
 
 /**
- * A row per word of `words` ($2, an array; one row with `i` null when it has none): its place `i` (from 1), `n`, how many card and message word rows of
- * business $1 start with it (the cards' rows counted up to $6; the messages' summed from the kept count of each
- * word starting with it, up to $6 words), and `whole`, whether neither reached $6; and on each,
- * `conversations`: the business's (null when it has none), and per list filter (`client_type`, `group`,
+ * A row per word of `words` ($2, an array; one row with `i` null when it has none): its place `i` (from 1), `n`,
+ * how many card and message word rows of business $1 start with it (summed from the counts the projection keeps
+ * per word, migrations 14 and 15, over up to $6 words each), and `whole`, whether neither reached $6 words; and
+ * on each, `conversations`: the business's (null when it has none), and per list filter (`client_type`, `group`,
  * `home_location`: $3–$5, arrays of values, null for no such filter) how many of its clients have one of the
  * values (migration 11's counts, summed over the values). Rows, not a column per word: a text may hold more words
  * than a row may have columns.
  */
 export const wordCountsStatement = (schema: string): string => {
-  const capped = (table: string): string =>
-    `(SELECT count(*) FROM (SELECT 1 FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', 'u.word')} LIMIT $6::integer) x)`;
-  // A short prefix may start tens of thousands of distinct words: their counts are read up to the cap too.
-  const kept = `(SELECT coalesce(sum(x.conversations), 0), count(*) FROM (SELECT w.conversations FROM ${qualified(schema, 'message_center_inbox_text_word_counts')} w WHERE ${inRange('$1::text', 'u.word')} LIMIT $6::integer) x)`;
+  // A short prefix may start tens of thousands of distinct words: their counts are read up to the cap.
+  const kept = (table: string, column: string): string =>
+    `(SELECT coalesce(sum(x.n), 0), count(*) FROM (SELECT w.${column} AS n FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', 'u.word')} LIMIT $6::integer) x)`;
   // A client with two of the values counts twice: an upper bound, exact for one value.
   const clients = (kind: ListFilterKind, values: string): string =>
     `(SELECT coalesce(sum(f.clients), 0) FROM ${qualified(schema, 'message_center_inbox_filter_counts')} f
@@ -269,10 +264,10 @@ export const wordCountsStatement = (schema: string): string => {
                  ${FILTER_KINDS.map((kind, i) => clients(kind, `$${i + 3}`)).join(', ')}
             FROM (SELECT 1) one
             LEFT JOIN LATERAL (
-              SELECT u.i, p.n + t.n AS n, p.n < $6::integer AND t.words < $6::integer AS whole
+              SELECT u.i, p.n + t.n AS n, p.words < $6::integer AND t.words < $6::integer AS whole
                 FROM unnest($2::text[]) WITH ORDINALITY AS u(word, i)
-               CROSS JOIN LATERAL ${capped('message_center_inbox_profile_words')} AS p(n)
-               CROSS JOIN LATERAL ${kept} AS t(n, words)) x ON true`;
+               CROSS JOIN LATERAL ${kept('message_center_inbox_profile_word_counts', 'clients')} AS p(n, words)
+               CROSS JOIN LATERAL ${kept('message_center_inbox_text_word_counts', 'conversations')} AS t(n, words)) x ON true`;
 };
 
 /**

@@ -1,0 +1,89 @@
+// Migration 15 on a database that already holds card words: each card word's kept count of clients, filled from
+// the word rows or kept by the projection batch by batch while cards are written again (words gone and words
+// added), is the number of its word rows; and searches that choose their way by those counts answer as core does,
+// before and after the runner goes on.
+import { fc } from '@fast-check/vitest';
+import type { Pool } from 'pg';
+import { describe, expect, it } from 'vitest';
+import { INBOX_VIEWS } from '@message-center/core';
+import { migrate, migrateWith } from '../src/migrations.js';
+import { MIGRATIONS } from '../src/schema/migration-list.js';
+import { v015InboxCardWordCounts } from '../src/schema/v015-inbox-card-word-counts.js';
+import { qualified } from '../src/schema-path.js';
+import { useFreshDatabase } from './support/fresh-database.js';
+import { BUSINESSES, STAFF, inboxStart, newWorld, type World } from './support/histories.js';
+import { coreWalk, pgWalk } from './support/inbox-queries.js';
+import { copyRows, freshSchema, right } from './support/migration-fixtures.js';
+import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
+import { playSearch, searchStepsArb } from './support/search-histories.js';
+
+/** Each card word's kept count (a word no card holds any more keeps a zero), and the same counted from the word rows. */
+const cardWordCounts = async (pool: Pool, schema: string): Promise<{ readonly kept: ReadonlyArray<string>; readonly counted: ReadonlyArray<string> }> => {
+  const rows = async (sql: string): Promise<ReadonlyArray<string>> => (await pool.query<{ row: string }>(sql)).rows.map((r) => r.row);
+  return {
+    kept: await rows(`SELECT concat_ws(' ', business_id, word, clients) AS row FROM ${qualified(schema, 'message_center_inbox_profile_word_counts')} WHERE clients > 0 ORDER BY 1`),
+    counted: await rows(`SELECT concat_ws(' ', business_id, word, count(*)) AS row FROM ${qualified(schema, 'message_center_inbox_profile_words')} GROUP BY business_id, word ORDER BY 1`),
+  };
+};
+
+const expectCountsHoldTheWords = async (pool: Pool, schema: string, what: string): Promise<void> => {
+  const { kept, counted } = await cardWordCounts(pool, schema);
+  expect(counted.length, `${what}: some card words`).toBeGreaterThan(0);
+  expect(kept, `${what}: the kept counts of card words`).toEqual(counted);
+};
+
+/** Prefixes of the search profiles' words (Zoë Ørsted, Seán O'Brien-Smith, Jane Doe, …), a letter, and a word of none. */
+const SEARCHES: ReadonlyArray<string> = ['zo', 'orsted', 'sean o', 'jane', 'j', 'example', 'zzz'];
+
+const [VIEWER] = STAFF;
+if (VIEWER === undefined) throw new Error('fixtures missing');
+
+const compare = async (pool: Pool, world: World, schema: string, what: string): Promise<number> => {
+  let rows = 0;
+  for (const businessId of BUSINESSES)
+    for (const view of INBOX_VIEWS)
+      for (const search of SEARCHES) {
+        const q = { businessId, viewer: VIEWER, view, filters: {}, search, limit: 2 };
+        const fromCore = await coreWalk(world, q);
+        expect(await pgWalk(pool, schema, q), `${what}: by counts, ${businessId} ${view} ${search}`).toEqual(fromCore);
+        expect(await pgWalk(pool, schema, q, 'sieve'), `${what}: sieved, ${businessId} ${view} ${search}`).toEqual(fromCore);
+        rows += typeof fromCore === 'string' ? 0 : fromCore.reduce((n, page) => n + page.rows.length, 0);
+      }
+  return rows;
+};
+
+describe('migration 15 on card words written before it', () => {
+  const db = useFreshDatabase('card word counts');
+
+  it("R2 each card word's count of clients, filled from the word rows or kept by the projection in batches while cards are written again, is its number of word rows, and searches that choose by the counts equal core, after the upgrade and after the runner goes on", async () => {
+    let found = 0;
+    await fc.assert(
+      fc.asyncProperty(searchStepsArb, fc.nat({ max: 100 }), fc.integer({ min: 1, max: 7 }), async (steps, cutAt, pageSize) => {
+        const pool = db().pool;
+        const world = newWorld();
+        await world.play(inboxStart(true));
+        const fresh = await migratedSchema(pool, 'card counts fresh');
+        const older = freshSchema('card counts upgraded');
+        await right(migrateWith(pool, MIGRATIONS.slice(0, MIGRATIONS.indexOf(v015InboxCardWordCounts)), { schema: older }));
+        // The search clients are recorded first: cut after them, so that the rows copied hold card words.
+        const cut = 4 + Math.floor(((steps.length - 4) * cutAt) / 100);
+        await playSearch(world, steps.slice(0, cut));
+        await foldInbox(pool, world.store, fresh, pageSize);
+        await expectCountsHoldTheWords(pool, fresh, 'folded');
+        await copyRows(pool, fresh, older);
+        await right(migrate(pool, { schema: older }));
+        await expectCountsHoldTheWords(pool, older, 'filled');
+        found += await compare(pool, world, older, 'upgraded');
+        await playSearch(world, steps.slice(cut));
+        await foldInbox(pool, world.store, older, pageSize);
+        await foldInbox(pool, world.store, fresh, pageSize);
+        await expectCountsHoldTheWords(pool, older, 'upgraded, then folded on');
+        await expectCountsHoldTheWords(pool, fresh, 'folded on');
+        found += await compare(pool, world, older, 'upgraded, then folded on');
+      }),
+      { numRuns: 6 },
+    );
+    // Searches that found nothing would prove little.
+    expect(found).toBeGreaterThan(0);
+  }, 300_000);
+});
