@@ -69,19 +69,22 @@ export const fewestClients = <F extends { readonly clients: number }>(filters: R
 const FOLDER_WALK = 4;
 
 /**
- * What each step of a way costs, in µs, as measured at 100,000 conversations (bench/postgres.ts's log and
- * EXPLAIN ANALYZE on its database): an index entry read in a range, one read and hashed into a sieve, an id walked
- * in inbox order on an index holding the order (its sieves checked), a list filter probed by key, a word probed
- * (the card's words and the conversation's row of message words), a row fetched by primary key and sorted.
- * "Ann" over a year's activity: its 7,190 matches hashed in 4 ms, 3,477 ids walked in 3 ms; "thursday" (20,810)
- * hashed in 18 ms; type Guest (9,198 clients) hashed in 5 ms.
+ * What each step of a way costs, in µs, as measured at 100,000 conversations on the bench's database (warm, each
+ * statement timed whole, not under EXPLAIN ANALYZE, whose clocks tripled the cheap steps): an index entry read in a
+ * range and hashed into a sieve (a hashed subplan: 20,810 word rows read in 4.1 ms), or into a set to intersect or
+ * to fetch (both sets appended and hashed again: "merci"'s 16,312 matches and group Family plan's 5,027 clients
+ * intersected in ~8 ms), an id walked in inbox order on an index holding the order (20,000 in 4.4 ms), a sieve's
+ * check of a walked id (98,000 ids through one sieve: +0.3 µs each), a list filter probed by key (2 µs), a word
+ * probed (the card's words by key, 7.8 µs, and the conversation's row of message words, 14 µs), a row fetched by
+ * primary key and sorted (2,000 in 8.8 ms).
  */
-const ENTRY_READ = 0.3;
-const ENTRY_HASHED = 0.7;
-const WALKED_ID = 0.6;
-const FILTER_PROBED = 4;
-const WORD_PROBED = 23;
-const FETCHED_ROW = 6;
+const SIEVED_ENTRY = 0.25;
+const HASHED_ENTRY = 0.45;
+const WALKED_ID = 0.25;
+const SIEVE_CHECK = 0.3;
+const FILTER_PROBED = 2;
+const WORD_PROBED = 22;
+const FETCHED_ROW = 4.5;
 
 /** A walk meets the rarest word about every N/m rows, and the uncounted filters (an activity range) stretch it about this much. */
 const WALK_SPREAD = 2;
@@ -105,7 +108,7 @@ const walkCost = (conditions: ReadonlyArray<Condition>, sieved: ReadonlyArray<bo
   let passed = walked;
   conditions.forEach((c, i) => {
     if (sieved[i] === true) {
-      cost += (folderView ? FOLDER_FETCH : 1) * ENTRY_HASHED * (c.size ?? Number.POSITIVE_INFINITY);
+      cost += (folderView ? FOLDER_FETCH : 1) * SIEVED_ENTRY * (c.size ?? Number.POSITIVE_INFINITY) + passed * SIEVE_CHECK;
       passed *= c.share;
     }
   });
@@ -157,12 +160,12 @@ export const searchWayOf = ({ rarest, filters, conversations, limit, folderView 
   const smallest = fewestClients(filters);
   // The smallest filter's clients each fetched, the words probed on each: a rare filter's page never fills, and
   // its walk reads the whole business.
-  const filterFetched = smallest === null || !Number.isFinite(smallest.clients) ? Number.POSITIVE_INFINITY : smallest.clients * (ENTRY_READ + fetched + (rarest === null ? 0 : WORD_PROBED));
+  const filterFetched = smallest === null || !Number.isFinite(smallest.clients) ? Number.POSITIVE_INFINITY : smallest.clients * (HASHED_ENTRY + fetched + (rarest === null ? 0 : WORD_PROBED));
   const best = filterFetched < walk.cost ? { way: { search: WALK, sieves: [], fetchedFilter: smallest?.kind ?? null }, cost: filterFetched } : { way: walkWay, cost: walk.cost };
   if (rarest === null || !rarest.whole) return best.way;
   const m = Math.max(1, rarest.matches);
-  const word = (ENTRY_READ + fetched) * m;
-  const filter = smallest === null ? Number.POSITIVE_INFINITY : ENTRY_HASHED * (smallest.clients + m) + fetched * ((smallest.clients * m) / n);
+  const word = (HASHED_ENTRY + fetched) * m;
+  const filter = smallest === null ? Number.POSITIVE_INFINITY : HASHED_ENTRY * (smallest.clients + m) + fetched * ((smallest.clients * m) / n);
   if (smallest !== null && filter < best.cost && filter < word) return { search: { kind: 'filter', word: rarest.index, filter: smallest.kind }, sieves: [], fetchedFilter: null };
   return word < best.cost ? { search: { kind: 'word', word: rarest.index }, sieves: [], fetchedFilter: null } : best.way;
 };
