@@ -2,9 +2,10 @@ import type { ClientBase } from 'pg';
 import { storedTextArray } from './array-literals.js';
 import type { StoredTexts } from './stored-text.js';
 
-// R2's tables (migrations 6, 12, 14 and 15), written by the inbox projection in its batch's transaction: the words
-// of each client's current card (replaced with the card, and a count per word), the words of every message of a conversation (added:
-// core's only grow; a row per word, a row per conversation holding them all, and a count per word), and the
+// R2's tables (migrations 6, 14, 15 and 16), written by the inbox projection in its batch's transaction: the words
+// of each client's current card (replaced with the card: a row per word, a count per word, and the card's text of
+// words), the words of every message of a conversation (added: core's only grow; a row per word, a count per word,
+// and the conversation's text of message words), and the
 // numbers of each conversation (the one it started with; its client's cell phone). Words are core's
 // (`search-rules.ts`), stored as `storedText`; numbers are E.164 as core's codec checked them.
 
@@ -35,6 +36,9 @@ export interface SearchChanges {
   readonly texts: ReadonlyArray<TextSearch>;
   readonly started: ReadonlyArray<StartedSearch>;
 }
+
+/** Stored words as migration 16's text: each between spaces (' ' when there is none). */
+const wordText = (words: ReadonlyArray<string>): string => ` ${words.map((w) => `${w} `).join('')}`;
 
 const writeProfiles = async (client: ClientBase, profiles: ReadonlyArray<ProfileSearch>, stored: StoredTexts): Promise<void> => {
   if (profiles.length === 0) return;
@@ -71,6 +75,13 @@ const writeProfiles = async (client: ClientBase, profiles: ReadonlyArray<Profile
        ON CONFLICT (business_id, word) DO UPDATE SET clients = n.clients + EXCLUDED.clients`,
       [storedTextArray(words.map((w) => stored(w.businessId))), storedTextArray(words.map((w) => stored(w.clientId))), storedTextArray(words.map((w) => stored(w.word)))],
     );
+  // The card's text of words (migration 16), replaced whole: a card may have no word at all.
+  await client.query(
+    `INSERT INTO message_center_inbox_search_words AS z (business_id, conversation_id, card, messages)
+     SELECT u.business_id, u.client_id, u.card, ' ' FROM unnest($1::text[], $2::text[], $3::text[]) AS u(business_id, client_id, card)
+     ON CONFLICT (business_id, conversation_id) DO UPDATE SET card = EXCLUDED.card`,
+    [business, clients, profiles.map((p) => wordText(p.words.map(stored)))],
+  );
   const phones = profiles.flatMap((p) => (p.phone === null ? [] : [{ businessId: p.businessId, clientId: p.clientId, phone: p.phone }]));
   if (phones.length > 0)
     await client.query(
@@ -95,18 +106,19 @@ const writeTexts = async (client: ClientBase, texts: ReadonlyArray<TextSearch>, 
     }
   }
   if (words.length === 0) return;
-  // The words a conversation did not have yet (the table's key says which) are added to its row of words
-  // (migration 12), each once as the key keeps them, and counted once more for their business (migration 14).
+  // The words a conversation did not have yet (the table's key says which) are added to its text of message
+  // words (migration 16: ' w1 w2 ' and 'w3 ' make ' w1 w2 w3 '), each once as the key keeps them, and counted once
+  // more for their business (migration 14).
   await client.query(
     `WITH added AS (
        INSERT INTO message_center_inbox_text_words (business_id, conversation_id, word)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
        ON CONFLICT DO NOTHING
        RETURNING business_id, conversation_id, word),
-     rows_of_words AS (
-       INSERT INTO message_center_inbox_conversation_words AS cw (business_id, conversation_id, words)
-       SELECT a.business_id, a.conversation_id, array_agg(a.word) FROM added a GROUP BY a.business_id, a.conversation_id
-       ON CONFLICT (business_id, conversation_id) DO UPDATE SET words = cw.words || EXCLUDED.words)
+     texts_of_words AS (
+       INSERT INTO message_center_inbox_search_words AS z (business_id, conversation_id, card, messages)
+       SELECT a.business_id, a.conversation_id, ' ', ' ' || string_agg(a.word, ' ') || ' ' FROM added a GROUP BY a.business_id, a.conversation_id
+       ON CONFLICT (business_id, conversation_id) DO UPDATE SET messages = z.messages || substr(EXCLUDED.messages, 2))
      INSERT INTO message_center_inbox_text_word_counts AS n (business_id, word, conversations)
      SELECT a.business_id, a.word, count(*) FROM added a GROUP BY a.business_id, a.word
      ON CONFLICT (business_id, word) DO UPDATE SET conversations = n.conversations + EXCLUDED.conversations`,

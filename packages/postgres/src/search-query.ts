@@ -75,15 +75,15 @@ const FOLDER_WALK = 4;
  * to fetch (both sets appended and hashed again: "merci"'s 16,312 matches and group Family plan's 5,027 clients
  * intersected in ~8 ms), an id walked in inbox order on an index holding the order (20,000 in 4.4 ms), a sieve's
  * check of a walked id (98,000 ids through one sieve: +0.3 µs each), a list filter probed by key (2 µs), a word
- * probed (the card's words by key, 7.8 µs, and the conversation's row of message words, 14 µs), a row fetched by
- * primary key and sorted (2,000 in 8.8 ms).
+ * probed (the conversation's texts of words read by key and searched, 5.7 µs), a row fetched by primary key and
+ * sorted (2,000 in 8.8 ms).
  */
 const SIEVED_ENTRY = 0.25;
 const HASHED_ENTRY = 0.45;
 const WALKED_ID = 0.25;
 const SIEVE_CHECK = 0.3;
 const FILTER_PROBED = 2;
-const WORD_PROBED = 22;
+const WORD_PROBED = 6;
 const FETCHED_ROW = 4.5;
 
 /** A walk meets the rarest word about every N/m rows, and the uncounted filters (an activity range) stretch it about this much. */
@@ -201,19 +201,17 @@ const matching = (schema: string, business: string, word: string): string =>
    SELECT w.conversation_id FROM ${qualified(schema, 'message_center_inbox_text_words')} w WHERE ${inRange(business, word)}`;
 
 /**
- * Whether the row's own card or messages have a word starting with `word`: a probe of the card's words by the
- * (business, client, word) key, and one read of the conversation's row of message words (migration 12) by its
- * key. A card's few words are read whole and compared by `left`, which no index can use: with a range on the
- * word, the planner (estimating any range at one row) once took the words' own index and scanned the whole range
- * for every row probed (3 s for a name prefix under a filter of 9,000 clients).
+ * Whether the row's own card or messages have a word starting with `word`: one read of the conversation's texts of
+ * words (migration 16) by its key, and ` <word>` looked for in each (`strpos`: a stored word is hex digits, so a
+ * space starts every word and only a word). The card's word rows and an array of message words, each word
+ * compared, cost 19 µs a probe at 100,000 conversations; this, 5.7. `OFFSET 0` keeps it a probe of the id it is
+ * given (`inbox-page-sql.ts`'s filter probes say why).
  */
 const probe = (schema: string, business: string, word: string, id: string): string =>
-  `EXISTS (SELECT 1 FROM ${qualified(schema, 'message_center_inbox_profile_words')} w
-            WHERE w.business_id = ${business} AND w.client_id = ${id} AND left(w.word, length(${word}::text)) = (${word}::text COLLATE "C")
-           UNION ALL
-           SELECT 1 FROM ${qualified(schema, 'message_center_inbox_conversation_words')} cw CROSS JOIN LATERAL unnest(cw.words) AS x(word)
-            WHERE cw.business_id = ${business} AND cw.conversation_id = ${id}
-              AND x.word >= (${word}::text COLLATE "C") AND x.word < ((${word}::text || '${PAST_HEX}') COLLATE "C"))`;
+  `EXISTS (SELECT 1 FROM ${qualified(schema, 'message_center_inbox_search_words')} z
+            WHERE z.business_id = ${business} AND z.conversation_id = ${id}
+              AND (strpos(z.card, ' ' || ${word}::text) > 0 OR strpos(z.messages, ' ' || ${word}::text) > 0)
+            OFFSET 0)`;
 
 /**
  * The walked id is one of `set`'s, hashed once: `IN (…) IS TRUE` keeps the uncorrelated `IN` a subplan, which

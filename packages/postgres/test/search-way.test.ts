@@ -41,29 +41,26 @@ describe('R2 R3 searchWayOf', () => {
     );
   });
 
-  it('R2 R3 on the shapes measured at 100,000 conversations, the way taken measured at most twice the best', () => {
+  it('R2 R3 on the shapes measured at 100,000 conversations, the way taken is the one measured, at most 1.5 times the best', () => {
     const n = 100_000;
     const limit = 50;
     const plain = { conversations: n, limit, folderView: false };
     const probed = { search: { kind: 'walk', sieve: null }, sieves: [], fetchedFilter: null };
     const sievedWord = { search: { kind: 'walk', sieve: 0 }, sieves: [], fetchedFilter: null };
-    // Each page timed warm as a whole statement on the bench's database (ms). "Ann" over a year's activity (7,190
-    // matches), no list filter: its matches sieved 3.5, fetched 10.5, walked probing each id's words 61.
+    // Each page timed warm as a whole statement on the bench's database (ms), the way this model takes first.
+    // "Ann" over a year's activity (7,190 matches), no list filter: its matches sieved 3.7, fetched 9.7, walked
+    // probing each id's words 22.6.
     expect(searchWayOf({ ...plain, rarest: { index: 0, matches: 7_190, whole: true }, filters: [] })).toEqual(sievedWord);
-    // "thursday" (20,810) under type Guest (9,198 clients): walked probing the type and the word 5.5, the word
-    // sieved 9.1, both sieved 15.5, intersected 21.7, fetched 100.
-    expect([probed, sievedWord]).toContainEqual(searchWayOf({ ...plain, rarest: { index: 0, matches: 20_810, whole: true }, filters: [{ kind: 'client_type', clients: 9_198 }] }));
-    // "Noa" (4,337) under type Prospect (18,206): intersected 5.5, the word sieved 8.2, fetched 15.5, both sieved
-    // 16.2, walked probing 124.
-    expect([sievedWord, { search: { kind: 'filter', word: 0, filter: 'client_type' }, sieves: [], fetchedFilter: null }]).toContainEqual(
-      searchWayOf({ ...plain, rarest: { index: 0, matches: 4_337, whole: true }, filters: [{ kind: 'client_type', clients: 18_206 }] }),
-    );
-    // "merci" (16,312) under group Family plan (5,027): both sieved 8.7, intersected 13.3, walked probing 15.8,
-    // fetched 78.6.
-    expect([{ ...sievedWord, sieves: ['group'] }, { search: { kind: 'filter', word: 0, filter: 'group' }, sieves: [], fetchedFilter: null }]).toContainEqual(
-      searchWayOf({ ...plain, rarest: { index: 0, matches: 16_312, whole: true }, filters: [{ kind: 'group', clients: 5_027 }] }),
-    );
-    // The largest type (45,392 clients), no search: probed on the walked ids 1.1; sieved 14.7; fetched 128.
+    // "thursday" (20,810) under type Guest (9,198 clients): the type sieved and the word probed 4.2, both probed
+    // 5.9, both sieved 10.6, intersected 21.8, fetched 116.
+    expect(searchWayOf({ ...plain, rarest: { index: 0, matches: 20_810, whole: true }, filters: [{ kind: 'client_type', clients: 9_198 }] })).toEqual({ ...probed, sieves: ['client_type'] });
+    // "Noa" (4,337) under type Prospect (18,206): the word sieved 9.3, intersected 7.0, both sieved 14.6, fetched
+    // 14.4, both probed 87.6.
+    expect(searchWayOf({ ...plain, rarest: { index: 0, matches: 4_337, whole: true }, filters: [{ kind: 'client_type', clients: 18_206 }] })).toEqual(sievedWord);
+    // "merci" (16,312) under group Family plan (5,027): the group sieved and the word probed 4.6, both sieved 8.7,
+    // both probed 13.7, intersected 15.8, fetched 86.
+    expect(searchWayOf({ ...plain, rarest: { index: 0, matches: 16_312, whole: true }, filters: [{ kind: 'group', clients: 5_027 }] })).toEqual({ ...probed, sieves: ['group'] });
+    // The largest type (45,392 clients), no search: probed on the walked ids 1.1; sieved 15.2; fetched 130.
     expect(searchWayOf({ ...plain, rarest: null, filters: [{ kind: 'client_type', clients: 45_392 }] })).toEqual(probed);
     // A group of 3 clients: its page never fills, and a walk reads every conversation; its clients fetched.
     expect(searchWayOf({ ...plain, rarest: null, filters: [{ kind: 'group', clients: 3 }] })).toEqual({ ...probed, fetchedFilter: 'group' });

@@ -1,7 +1,7 @@
-// Migration 15 on a database that already holds card words: each card word's kept count of clients, filled from
-// the word rows or kept by the projection batch by batch while cards are written again (words gone and words
-// added), is the number of its word rows; and searches that choose their way by those counts answer as core does,
-// before and after the runner goes on.
+// Migrations 15 and 16 on a database that already holds card words: each card word's kept count of clients and
+// each card's text of words, filled from the word rows or kept by the projection batch by batch while cards are
+// written again (words gone and words added), are its word rows; and searches that choose their way by those
+// counts, or probe those texts, answer as core does, before and after the runner goes on.
 import { fc } from '@fast-check/vitest';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { INBOX_VIEWS } from '@message-center/core';
 import { migrate, migrateWith } from '../src/migrations.js';
 import { MIGRATIONS } from '../src/schema/migration-list.js';
 import { v015InboxCardWordCounts } from '../src/schema/v015-inbox-card-word-counts.js';
+import { v016InboxSearchWords } from '../src/schema/v016-inbox-search-words.js';
 import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
 import { BUSINESSES, STAFF, inboxStart, newWorld, type World } from './support/histories.js';
@@ -16,6 +17,7 @@ import { coreWalk, pgWalk } from './support/inbox-queries.js';
 import { copyRows, freshSchema, right } from './support/migration-fixtures.js';
 import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
 import { playSearch, searchStepsArb } from './support/search-histories.js';
+import { conversationWords, wordRows } from './support/search-word-texts.js';
 
 /** Each card word's kept count (a word no card holds any more keeps a zero), and the same counted from the word rows. */
 const cardWordCounts = async (pool: Pool, schema: string): Promise<{ readonly kept: ReadonlyArray<string>; readonly counted: ReadonlyArray<string> }> => {
@@ -30,6 +32,8 @@ const expectCountsHoldTheWords = async (pool: Pool, schema: string, what: string
   const { kept, counted } = await cardWordCounts(pool, schema);
   expect(counted.length, `${what}: some card words`).toBeGreaterThan(0);
   expect(kept, `${what}: the kept counts of card words`).toEqual(counted);
+  expect(await conversationWords(pool, schema, 'card'), `${what}: each card's text of words`).toEqual(await wordRows(pool, schema, 'card'));
+  expect(await conversationWords(pool, schema, 'messages'), `${what}: each conversation's text of message words`).toEqual(await wordRows(pool, schema, 'messages'));
 };
 
 /** Prefixes of the search profiles' words (Zoë Ørsted, Seán O'Brien-Smith, Jane Doe, …), a letter, and a word of none. */
@@ -47,24 +51,25 @@ const compare = async (pool: Pool, world: World, schema: string, what: string): 
         const fromCore = await coreWalk(world, q);
         expect(await pgWalk(pool, schema, q), `${what}: by counts, ${businessId} ${view} ${search}`).toEqual(fromCore);
         expect(await pgWalk(pool, schema, q, 'sieve'), `${what}: sieved, ${businessId} ${view} ${search}`).toEqual(fromCore);
+        expect(await pgWalk(pool, schema, q, 'walk'), `${what}: probed, ${businessId} ${view} ${search}`).toEqual(fromCore);
         rows += typeof fromCore === 'string' ? 0 : fromCore.reduce((n, page) => n + page.rows.length, 0);
       }
   return rows;
 };
 
-describe('migration 15 on card words written before it', () => {
+describe('migrations 15 and 16 on card words written before them', () => {
   const db = useFreshDatabase('card word counts');
 
-  it("R2 each card word's count of clients, filled from the word rows or kept by the projection in batches while cards are written again, is its number of word rows, and searches that choose by the counts equal core, after the upgrade and after the runner goes on", async () => {
+  it.each([v015InboxCardWordCounts, v016InboxSearchWords])("R2 each card word's count of clients and each card's text of words, filled from the word rows or kept by the projection in batches while cards are written again, are its word rows, and searches that choose by the counts or probe the texts equal core, after the upgrade to $version and after the runner goes on", async (midway) => {
     let found = 0;
     await fc.assert(
       fc.asyncProperty(searchStepsArb, fc.nat({ max: 100 }), fc.integer({ min: 1, max: 7 }), async (steps, cutAt, pageSize) => {
         const pool = db().pool;
         const world = newWorld();
         await world.play(inboxStart(true));
-        const fresh = await migratedSchema(pool, 'card counts fresh');
-        const older = freshSchema('card counts upgraded');
-        await right(migrateWith(pool, MIGRATIONS.slice(0, MIGRATIONS.indexOf(v015InboxCardWordCounts)), { schema: older }));
+        const fresh = await migratedSchema(pool, `card counts fresh ${midway.version}`);
+        const older = freshSchema(`card counts upgraded ${midway.version}`);
+        await right(migrateWith(pool, MIGRATIONS.slice(0, MIGRATIONS.indexOf(midway)), { schema: older }));
         // The search clients are recorded first: cut after them, so that the rows copied hold card words.
         const cut = 4 + Math.floor(((steps.length - 4) * cutAt) / 100);
         await playSearch(world, steps.slice(0, cut));

@@ -1,37 +1,21 @@
-// Migrations 12 and 14 on a database that already holds inbox rows: each conversation's row of message words,
-// filled from the word rows, holds exactly that conversation's words (each once), and each word's kept count of
-// conversations is its number of word rows, as the projection keeps both batch by batch; and searches that walk
-// the inbox probing those rows, or choose their way by those counts, answer as core does, before and after the
-// runner goes on.
+// Migrations 12, 14 and 16 on a database that already holds inbox rows: each conversation's text of message words,
+// filled from the word rows (through migration 12's arrays, or from the arrays the projection kept), holds exactly
+// that conversation's words (each once), and each word's kept count of conversations is its number of word rows,
+// as the projection keeps both batch by batch; and searches that walk the inbox probing those texts, or choose
+// their way by those counts, answer as core does, before and after the runner goes on.
 import { fc } from '@fast-check/vitest';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { INBOX_VIEWS } from '@message-center/core';
 import { v012InboxConversationWords } from '../src/schema/v012-inbox-conversation-words.js';
+import { v016InboxSearchWords } from '../src/schema/v016-inbox-search-words.js';
 import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
 import { BUSINESSES, STAFF, inboxHistoryArb, type World } from './support/histories.js';
 import { coreWalk, pgWalk } from './support/inbox-queries.js';
 import { foldInbox } from './support/runner-fixtures.js';
 import { upgradeMidway } from './support/upgrade-midway.js';
-
-/** Each conversation's words as its row holds them (a word twice would show), sorted, and no row without a word. */
-const conversationWords = async (pool: Pool, schema: string): Promise<ReadonlyArray<string>> =>
-  (
-    await pool.query<{ row: string }>(
-      `SELECT concat_ws(' ', business_id, conversation_id, array_to_string(ARRAY(SELECT w FROM unnest(words) w ORDER BY w), ',')) AS row
-         FROM ${qualified(schema, 'message_center_inbox_conversation_words')} ORDER BY 1`,
-    )
-  ).rows.map((r) => r.row);
-
-/** The same from the word rows. */
-const wordRows = async (pool: Pool, schema: string): Promise<ReadonlyArray<string>> =>
-  (
-    await pool.query<{ row: string }>(
-      `SELECT concat_ws(' ', business_id, conversation_id, string_agg(word, ',' ORDER BY word)) AS row
-         FROM ${qualified(schema, 'message_center_inbox_text_words')} GROUP BY business_id, conversation_id ORDER BY 1`,
-    )
-  ).rows.map((r) => r.row);
+import { conversationWords, wordRows } from './support/search-word-texts.js';
 
 /** Each word's kept count, and the same counted from the word rows. */
 const wordCounts = async (pool: Pool, schema: string): Promise<{ readonly kept: ReadonlyArray<string>; readonly counted: ReadonlyArray<string> }> => {
@@ -43,7 +27,8 @@ const wordCounts = async (pool: Pool, schema: string): Promise<{ readonly kept: 
 };
 
 const expectRowsHoldTheWords = async (pool: Pool, schema: string, what: string): Promise<void> => {
-  expect(await conversationWords(pool, schema), `${what}: each conversation's row of words`).toEqual(await wordRows(pool, schema));
+  expect(await conversationWords(pool, schema, 'messages'), `${what}: each conversation's text of message words`).toEqual(await wordRows(pool, schema, 'messages'));
+  expect(await conversationWords(pool, schema, 'card'), `${what}: each conversation's text of card words`).toEqual(await wordRows(pool, schema, 'card'));
   const { kept, counted } = await wordCounts(pool, schema);
   expect(kept, `${what}: the kept counts of words`).toEqual(counted);
 };
@@ -66,10 +51,10 @@ const compare = async (pool: Pool, world: World, schema: string, what: string): 
   return rows;
 };
 
-describe('migrations 12 and 14 on rows written before them', () => {
+describe('migrations 12, 14 and 16 on rows written before them', () => {
   const db = useFreshDatabase('message words fill');
 
-  it("R2 each conversation's row of message words and each word's count, filled from the word rows or kept by the projection in batches, hold exactly the word rows, and searches that probe the rows or choose by the counts equal core, after the upgrade and after the runner goes on", async () => {
+  it.each([v012InboxConversationWords, v016InboxSearchWords])("R2 each conversation's text of message words and each word's count, filled from the word rows or kept by the projection in batches, hold exactly the word rows, and searches that probe the texts or choose by the counts equal core, after the upgrade to $version and after the runner goes on", async (midway) => {
     let found = 0;
     await fc.assert(
       fc.asyncProperty(inboxHistoryArb(40), fc.nat({ max: 100 }), fc.integer({ min: 1, max: 7 }), async (steps, cutAt, pageSize) => {
@@ -78,13 +63,13 @@ describe('migrations 12 and 14 on rows written before them', () => {
           pool,
           steps,
           cutAt,
-          migration: v012InboxConversationWords,
-          label: 'words',
+          migration: midway,
+          label: `words ${midway.version}`,
           fold: (world, schema) => foldInbox(pool, world.store, schema, pageSize),
           upgraded: async ({ world, fresh, upgraded }) => {
             await expectRowsHoldTheWords(pool, upgraded, 'filled');
             await expectRowsHoldTheWords(pool, fresh, 'folded');
-            expect(await conversationWords(pool, upgraded), 'filled as folded').toEqual(await conversationWords(pool, fresh));
+            expect(await conversationWords(pool, upgraded, 'messages'), 'filled as folded').toEqual(await conversationWords(pool, fresh, 'messages'));
             found += await compare(pool, world, upgraded, 'upgraded');
           },
           foldedOn: async ({ world, fresh, upgraded }) => {

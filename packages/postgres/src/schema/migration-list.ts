@@ -14,6 +14,7 @@ import { v012InboxConversationWords } from './v012-inbox-conversation-words.js';
 import { v013ReadMarksWithoutConversationIndex } from './v013-read-marks-without-conversation-index.js';
 import { v014InboxMessageWordCounts } from './v014-inbox-message-word-counts.js';
 import { v015InboxCardWordCounts } from './v015-inbox-card-word-counts.js';
+import { v016InboxSearchWords } from './v016-inbox-search-words.js';
 
 /** Every migration this code knows, in order. Append only: a released entry is never edited nor removed. */
-export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage, v003Inbox, v004InboxViewsFilters, v005StoredText, v006InboxSearch, v007Alerts, v008ReadMarksByConversation, v009InboxBadgeTotals, v010InboxWalks, v011InboxClientFilters, v012InboxConversationWords, v013ReadMarksWithoutConversationIndex, v014InboxMessageWordCounts, v015InboxCardWordCounts];
+export const MIGRATIONS: ReadonlyArray<Migration> = [v001ExtensionsAndCheckpoints, v002Usage, v003Inbox, v004InboxViewsFilters, v005StoredText, v006InboxSearch, v007Alerts, v008ReadMarksByConversation, v009InboxBadgeTotals, v010InboxWalks, v011InboxClientFilters, v012InboxConversationWords, v013ReadMarksWithoutConversationIndex, v014InboxMessageWordCounts, v015InboxCardWordCounts, v016InboxSearchWords];

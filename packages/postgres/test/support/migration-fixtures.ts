@@ -60,19 +60,35 @@ export const loggingMigrations = (count: number): ReadonlyArray<Migration> =>
   });
 
 /**
+ * Rows of tables a later migration dropped, derived from the rows the fresh schema still has, as the older
+ * release's runner kept them: migration 12's arrays of message words (migration 16 replaced them), each
+ * conversation's words from its word rows.
+ */
+const DROPPED_TABLES: Readonly<Record<string, (from: string) => string>> = {
+  message_center_inbox_conversation_words: (from) =>
+    `SELECT business_id, conversation_id, array_agg(word ORDER BY word) FROM ${escapeIdentifier(from)}.message_center_inbox_text_words GROUP BY business_id, conversation_id`,
+};
+
+/**
  * Copies every row of `from` into `to`, table by table, in the columns `to` has (an older schema has fewer);
- * the marks after the conversations they reference. How a test gets a schema an older release folded: this
- * code's runner needs every migration, so the fold is a fresh schema's, row for row.
+ * the marks after the conversations they reference; a table `from` no longer has is derived (DROPPED_TABLES).
+ * How a test gets a schema an older release folded: this code's runner needs every migration, so the fold is a
+ * fresh schema's, row for row.
  */
 export const copyRows = async (pool: Pool, from: string, to: string): Promise<void> => {
-  const tables = await pool.query<{ table_name: string; columns: ReadonlyArray<string> }>(
-    `SELECT table_name, array_agg(column_name::text ORDER BY ordinal_position) AS columns FROM information_schema.columns
+  const tables = await pool.query<{ table_name: string; columns: ReadonlyArray<string>; present: boolean }>(
+    `SELECT table_name, array_agg(column_name::text ORDER BY ordinal_position) AS columns,
+            EXISTS (SELECT 1 FROM information_schema.tables f WHERE f.table_schema = $2 AND f.table_name = c.table_name) AS present
+       FROM information_schema.columns c
       WHERE table_schema = $1 AND table_name <> 'message_center_migrations'
       GROUP BY table_name ORDER BY table_name = 'message_center_inbox_read_marks', table_name`,
-    [to],
+    [to, from],
   );
-  for (const { table_name: table, columns } of tables.rows) {
+  for (const { table_name: table, columns, present } of tables.rows) {
     const list = columns.map(escapeIdentifier).join(', ');
-    await pool.query(`INSERT INTO ${escapeIdentifier(to)}.${escapeIdentifier(table)} (${list}) SELECT ${list} FROM ${escapeIdentifier(from)}.${escapeIdentifier(table)}`);
+    const derived = DROPPED_TABLES[table];
+    const rows = present ? `SELECT ${list} FROM ${escapeIdentifier(from)}.${escapeIdentifier(table)}` : derived?.(from);
+    if (rows === undefined) throw new Error(`copyRows: ${from} has no table ${table}, and no way to derive its rows`);
+    await pool.query(`INSERT INTO ${escapeIdentifier(to)}.${escapeIdentifier(table)} (${list}) ${rows}`);
   }
 };
