@@ -4,10 +4,11 @@ import { ONCE_TABLE, type ListFilterKind } from './search-query.js';
 // The statement of one inbox page (`inbox-query.ts`), in two steps: first the page's ids, walked in inbox order on
 // an index that holds the order (segment, last activity, id) and stops at the page; then their rows and cards,
 // fetched by key. Every condition of the page is on the walked id: the activity range and the cursor on the
-// index's own columns, R3's list filters and R2's search as conditions on `k.conversation_id`. PostgreSQL orders
-// a row's conditions by their cost, so a set hashed once (a sieve: `sieved`) is checked before a probe by key,
-// and a probe only on the ids the sieves passed. The walk reads only the index (its visibility map set), where
-// reading each row and joining its card to check a filter cost ~5 µs a row at 100,000 conversations.
+// index's own columns, R3's list filters and R2's search as conditions on `k.conversation_id`. A set hashed once
+// (a sieve) is checked first (PostgreSQL orders a row's conditions by cost), then the probes by key, one after the
+// other in the order given (list filters, then words), each only on the ids that passed all before it. The walk
+// reads only the index (its visibility map set), where reading each row and joining its card to check a filter
+// cost ~5 µs a row at 100,000 conversations.
 //
 // The plain inbox walks the order of the business's conversations; a folder view walks, by B3, the conversations
 // of that shared folder (off), or (on) the viewer's own marks in that folder beside the conversations of that
@@ -36,8 +37,11 @@ export interface PageShape {
   readonly listFilters: Readonly<Partial<Record<ListFilterKind, FilterCheck>>>;
   /** R3's activity range: whether each end is given. */
   readonly range: { readonly from: boolean; readonly to: boolean };
-  /** R2's conditions on `k.conversation_id` (`search-query.ts`), and the set the statement computes once for them. */
-  readonly search: { readonly conditions: string | null; readonly once: string | null } | null;
+  /**
+   * R2's conditions on `k.conversation_id` (`search-query.ts`): sets (a driving set, a sieve), probes checked in
+   * order after the list filters', and the set the statement computes once for them.
+   */
+  readonly search: { readonly sets: ReadonlyArray<string>; readonly probes: ReadonlyArray<string>; readonly once: string | null } | null;
 }
 
 /** Each list filter's values: the page statement's parameters $9–$11. */
@@ -67,33 +71,49 @@ const filterClients = (schema: string, kind: ListFilterKind): string =>
  * A list filter on the walked id. A sieve is `IN (…) IS TRUE`: an uncorrelated `IN` that is not a top-level
  * condition stays a subplan, which PostgreSQL hashes once; at the top level it would be turned into a join the
  * planner may drive from the set, and the walk would no longer stop at the page. A probe is an `EXISTS` that
- * `OFFSET 0` keeps a subplan run per id: as a join it ran after every condition of the walk (a word's probe,
- * ~20 µs, on each id before the filter's, ~4 µs), and as a plain subplan PostgreSQL may hash all of the filter's
+ * `OFFSET 0` keeps a subplan run per id: as a join it ran after every condition of the walk (a word's probe on
+ * each id before the filter's), and as a plain subplan PostgreSQL may hash all of the filter's
  * clients instead, counting on more ids than a walk that stops at the page reads (45,392 clients hashed for a
- * page of 51); as it is, it is ordered with the walk's conditions by cost.
+ * page of 51); as it is, it runs on the ids the walk reaches it with (`inOrder`).
  */
 const filterCondition = (schema: string, kind: ListFilterKind, check: FilterCheck): string =>
   check === 'sieve'
-    ? `AND (k.conversation_id IN (${filterClients(schema, kind)})) IS TRUE`
+    ? `(k.conversation_id IN (${filterClients(schema, kind)})) IS TRUE`
     : check === 'fetch'
-      ? `AND k.conversation_id = ANY(ARRAY(${filterClients(schema, kind)}))`
-      : `AND EXISTS (SELECT 1 FROM ${qualified(schema, 'message_center_inbox_client_filters')} f
-                    WHERE f.business_id = $1::text AND f.kind = '${kind}' AND f.value = ANY(${FILTER_VALUES[kind]}) AND f.client_id = (k.conversation_id COLLATE "default")
-                    OFFSET 0)`;
+      ? `k.conversation_id = ANY(ARRAY(${filterClients(schema, kind)}))`
+      : `EXISTS (SELECT 1 FROM ${qualified(schema, 'message_center_inbox_client_filters')} f
+                  WHERE f.business_id = $1::text AND f.kind = '${kind}' AND f.value = ANY(${FILTER_VALUES[kind]}) AND f.client_id = (k.conversation_id COLLATE "default")
+                  OFFSET 0)`;
 
-const conditions = (shape: PageShape): string =>
-  [
+/**
+ * Probes checked one after the other, each only when those before it passed: PostgreSQL orders a scan's
+ * conditions by its cost estimates, which put a word's probe (~6 µs) before a filter's (~2 µs) as often as not;
+ * a CASE is evaluated in its order.
+ */
+const inOrder = (probes: ReadonlyArray<string>): string => {
+  const [first, ...rest] = probes;
+  if (first === undefined) return 'true';
+  return rest.length === 0 ? first : `CASE WHEN ${first} THEN ${inOrder(rest)} ELSE false END`;
+};
+
+/** The page's conditions on the walked id `k`; `first` are probes checked before the page's own (a branch's). */
+const conditions = (shape: PageShape, first: ReadonlyArray<string> = []): string => {
+  const filters = FILTER_KINDS.flatMap((kind) => {
+    const check = shape.listFilters[kind];
+    return check === undefined ? [] : [{ check, sql: filterCondition(shape.schema, kind, check) }];
+  });
+  const probes = [...first, ...filters.filter((f) => f.check === 'probe').map((f) => f.sql), ...(shape.search?.probes ?? [])];
+  return [
     afterCursor(shape),
-    ...FILTER_KINDS.map((kind) => {
-      const check = shape.listFilters[kind];
-      return check === undefined ? '' : filterCondition(shape.schema, kind, check);
-    }),
     shape.range.from ? 'AND k.last_activity_ms >= $12::bigint' : '',
     shape.range.to ? 'AND k.last_activity_ms < $13::bigint' : '',
-    shape.search?.conditions == null ? '' : `AND ${shape.search.conditions}`,
+    ...filters.filter((f) => f.check !== 'probe').map((f) => `AND ${f.sql}`),
+    ...(shape.search?.sets ?? []).map((set) => `AND ${set}`),
+    probes.length === 0 ? '' : `AND ${inOrder(probes)}`,
   ]
     .filter((s) => s !== '')
     .join('\n            ');
+};
 
 const ORDER = 'ORDER BY k.segment, k.last_activity_ms DESC, k.conversation_id';
 
@@ -114,6 +134,9 @@ const allIds = (shape: PageShape): string =>
 /** V4–V7: the viewer's folder, by B3 from the shared mark, their own mark, or (no mark) the fresh one; pinned rows hidden (V9). */
 const folderIds = (shape: PageShape): string => {
   const marks = qualified(shape.schema, 'message_center_inbox_read_marks');
+  // The fresh folder lists the conversations the viewer has no mark on: the first probe of that walk (a viewer who
+  // has read most of the business passes few of its ids), before the page's filters and words.
+  const noMark = `NOT EXISTS (SELECT 1 FROM ${marks} o WHERE o.business_id = k.business_id AND o.staff_id = $6 AND o.conversation_id = k.conversation_id OFFSET 0)`;
   const conversations = qualified(shape.schema, 'message_center_inbox_conversations');
   return `SELECT * FROM (
       (SELECT ${FOLDER_KEYS} FROM ${conversations} k
@@ -128,8 +151,7 @@ const folderIds = (shape: PageShape): string => {
       UNION ALL
       (SELECT ${FOLDER_KEYS} FROM ${conversations} k
         WHERE b.individual AND k.business_id = q.business_id AND k.fresh_folder = $7::text AND k.segment = 1
-              AND NOT EXISTS (SELECT 1 FROM ${marks} o WHERE o.business_id = k.business_id AND o.staff_id = $6 AND o.conversation_id = k.conversation_id)
-              ${conditions(shape)}
+              ${conditions(shape, [noMark])}
         ${FOLDER_ORDER} LIMIT $5)
     ) k
     ${ORDER}

@@ -226,7 +226,7 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, way:
       cursorSegment: after?.segment ?? null,
       listFilters: Object.fromEntries(listFilters.map((f) => [f.kind, checkOf(f.kind)])),
       range: { from: from !== null, to: to !== null },
-      search: search === null ? null : { conditions: search.conditions, once: search.once },
+      search: search === null ? null : { sets: search.sets, probes: search.probes, once: search.once },
     }),
     [...values, ...(search?.values ?? [])],
     `reading the inbox of ${query.businessId}`,

@@ -171,8 +171,10 @@ export const searchWayOf = ({ rarest, filters, conversations, limit, folderView 
 };
 
 export interface SearchSql {
-  /** Conditions on `k.conversation_id`, the walked id (`inbox-page-sql.ts`): a driving set, a sieve, probes. */
-  readonly conditions: string;
+  /** Conditions on `k.conversation_id`, the walked id (`inbox-page-sql.ts`), checked first: a driving set or a sieve. */
+  readonly sets: ReadonlyArray<string>;
+  /** Probes of the walked id, checked in this order on the ids the sets passed (after the list filters' probes). */
+  readonly probes: ReadonlyArray<string>;
   /**
    * A statement of one row, `ids`, that the conditions read as ONCE_TABLE: the statement computes it once (a
    * folder view has three branches, and each computed a set of its own, even a branch its mode leaves out).
@@ -299,7 +301,7 @@ export const searchCondition = (
       ? null
       : `SELECT p.conversation_id FROM ${qualified(schema, 'message_center_inbox_phones')} p WHERE p.business_id = ${business} AND p.phone LIKE ${param(/^[0-9]+$/.test(terms.digits) ? `%${terms.digits}%` : '')}`;
   if (numbers === null) {
-    if (terms.words.length === 0) return { conditions: 'false', once: null, values };
+    if (terms.words.length === 0) return { sets: ['false'], probes: [], once: null, values };
     // One set at most, driving or sieving: a second as a set was joined by scanning its matches once per row of the first.
     const driving = way.kind === 'walk' ? way.sieve : way.word;
     const drivingWord = driving === null ? undefined : terms.words[driving];
@@ -327,7 +329,7 @@ export const searchCondition = (
         : others.length <= PROBES_EACH
           ? others.map((w) => probe(schema, business, wordParam(w), WALKED_ID_DEFAULT))
           : [`NOT EXISTS (SELECT 1 FROM unnest(${param(others.map(storedText))}::text[]) AS o(word) WHERE NOT ${probe(schema, business, 'o.word', WALKED_ID_DEFAULT)})`];
-    return { conditions: [...(set === null ? [] : [set.condition]), ...probed].join(' AND '), once: set?.once ?? null, values };
+    return { sets: set === null ? [] : [set.condition], probes: probed, once: set?.once ?? null, values };
   }
   // Core finds the words or the digits. Digits read as words too ("1234"), and such words are rare: one set of
   // ids (a text with digits has one word at most), computed once, then read as primary-key probes or, for a walk
@@ -335,5 +337,5 @@ export const searchCondition = (
   // conversations) was hash-joined with every conversation of the business (62 ms under a home location).
   const wordSet = terms.words.map((w) => `(${matching(schema, business, wordParam(w))})`).join(' INTERSECT ');
   const set = terms.words.length === 0 ? numbers : `${numbers} UNION (${wordSet})`;
-  return { conditions: way.kind === 'walk' && way.sieve !== null ? SIEVE_ONCE : IN_ONCE, once: onceIds(set), values };
+  return { sets: [way.kind === 'walk' && way.sieve !== null ? SIEVE_ONCE : IN_ONCE], probes: [], once: onceIds(set), values };
 };
