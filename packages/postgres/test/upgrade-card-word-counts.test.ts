@@ -5,18 +5,15 @@
 import { fc } from '@fast-check/vitest';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { INBOX_VIEWS } from '@message-center/core';
-import { migrate, migrateWith } from '../src/migrations.js';
-import { MIGRATIONS } from '../src/schema/migration-list.js';
 import { v015InboxCardWordCounts } from '../src/schema/v015-inbox-card-word-counts.js';
 import { v016InboxSearchWords } from '../src/schema/v016-inbox-search-words.js';
 import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, STAFF, inboxStart, newWorld, type World } from './support/histories.js';
-import { coreWalk, pgWalk } from './support/inbox-queries.js';
-import { copyRows, freshSchema, right } from './support/migration-fixtures.js';
-import { foldInbox, migratedSchema } from './support/runner-fixtures.js';
-import { playSearch, searchStepsArb } from './support/search-histories.js';
+import { STAFF, inboxStart, type World } from './support/histories.js';
+import { foldInbox } from './support/runner-fixtures.js';
+import { SEARCH_CLIENTS, playSearch, searchStepsArb } from './support/search-histories.js';
+import { compareSearches } from './support/search-comparisons.js';
+import { upgradeMidway } from './support/upgrade-midway.js';
 import { conversationWords, wordRows } from './support/search-word-texts.js';
 
 /** Each card word's kept count (a word no card holds any more keeps a zero), and the same counted from the word rows. */
@@ -39,23 +36,8 @@ const expectCountsHoldTheWords = async (pool: Pool, schema: string, what: string
 /** Prefixes of the search profiles' words (Zoë Ørsted, Seán O'Brien-Smith, Jane Doe, …), a letter, and a word of none. */
 const SEARCHES: ReadonlyArray<string> = ['zo', 'orsted', 'sean o', 'jane', 'j', 'example', 'zzz'];
 
-const [VIEWER] = STAFF;
-if (VIEWER === undefined) throw new Error('fixtures missing');
-
-const compare = async (pool: Pool, world: World, schema: string, what: string): Promise<number> => {
-  let rows = 0;
-  for (const businessId of BUSINESSES)
-    for (const view of INBOX_VIEWS)
-      for (const search of SEARCHES) {
-        const q = { businessId, viewer: VIEWER, view, filters: {}, search, limit: 2 };
-        const fromCore = await coreWalk(world, q);
-        expect(await pgWalk(pool, schema, q), `${what}: by counts, ${businessId} ${view} ${search}`).toEqual(fromCore);
-        expect(await pgWalk(pool, schema, q, 'sieve'), `${what}: sieved, ${businessId} ${view} ${search}`).toEqual(fromCore);
-        expect(await pgWalk(pool, schema, q, 'walk'), `${what}: probed, ${businessId} ${view} ${search}`).toEqual(fromCore);
-        rows += typeof fromCore === 'string' ? 0 : fromCore.reduce((n, page) => n + page.rows.length, 0);
-      }
-  return rows;
-};
+const compare = (pool: Pool, world: World, schema: string, what: string): Promise<number> =>
+  compareSearches(pool, world, schema, what, { viewers: STAFF.slice(0, 1), searches: SEARCHES, ways: ['sieve', 'walk'] });
 
 describe('migrations 15 and 16 on card words written before them', () => {
   const db = useFreshDatabase('card word counts');
@@ -65,26 +47,28 @@ describe('migrations 15 and 16 on card words written before them', () => {
     await fc.assert(
       fc.asyncProperty(searchStepsArb, fc.nat({ max: 100 }), fc.integer({ min: 1, max: 7 }), async (steps, cutAt, pageSize) => {
         const pool = db().pool;
-        const world = newWorld();
-        await world.play(inboxStart(true));
-        const fresh = await migratedSchema(pool, `card counts fresh ${midway.version}`);
-        const older = freshSchema(`card counts upgraded ${midway.version}`);
-        await right(migrateWith(pool, MIGRATIONS.slice(0, MIGRATIONS.indexOf(midway)), { schema: older }));
-        // The search clients are recorded first: cut after them, so that the rows copied hold card words.
-        const cut = 4 + Math.floor(((steps.length - 4) * cutAt) / 100);
-        await playSearch(world, steps.slice(0, cut));
-        await foldInbox(pool, world.store, fresh, pageSize);
-        await expectCountsHoldTheWords(pool, fresh, 'folded');
-        await copyRows(pool, fresh, older);
-        await right(migrate(pool, { schema: older }));
-        await expectCountsHoldTheWords(pool, older, 'filled');
-        found += await compare(pool, world, older, 'upgraded');
-        await playSearch(world, steps.slice(cut));
-        await foldInbox(pool, world.store, older, pageSize);
-        await foldInbox(pool, world.store, fresh, pageSize);
-        await expectCountsHoldTheWords(pool, older, 'upgraded, then folded on');
-        await expectCountsHoldTheWords(pool, fresh, 'folded on');
-        found += await compare(pool, world, older, 'upgraded, then folded on');
+        await upgradeMidway({
+          pool,
+          steps,
+          play: playSearch,
+          start: inboxStart(true),
+          // The search clients are recorded first: the rows copied hold card words.
+          keep: SEARCH_CLIENTS.length,
+          cutAt,
+          migration: midway,
+          label: `card counts ${midway.version}`,
+          fold: (world, schema) => foldInbox(pool, world.store, schema, pageSize),
+          upgraded: async ({ world, fresh, upgraded }) => {
+            await expectCountsHoldTheWords(pool, fresh, 'folded');
+            await expectCountsHoldTheWords(pool, upgraded, 'filled');
+            found += await compare(pool, world, upgraded, 'upgraded');
+          },
+          foldedOn: async ({ world, fresh, upgraded }) => {
+            await expectCountsHoldTheWords(pool, upgraded, 'upgraded, then folded on');
+            await expectCountsHoldTheWords(pool, fresh, 'folded on');
+            found += await compare(pool, world, upgraded, 'upgraded, then folded on');
+          },
+        });
       }),
       { numRuns: 6 },
     );

@@ -6,15 +6,14 @@
 import { fc } from '@fast-check/vitest';
 import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { INBOX_VIEWS } from '@message-center/core';
 import { v012InboxConversationWords } from '../src/schema/v012-inbox-conversation-words.js';
 import { v016InboxSearchWords } from '../src/schema/v016-inbox-search-words.js';
 import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
-import { BUSINESSES, STAFF, inboxHistoryArb, type World } from './support/histories.js';
-import { coreWalk, pgWalk } from './support/inbox-queries.js';
+import { STAFF, inboxHistoryArb, type World } from './support/histories.js';
 import { foldInbox } from './support/runner-fixtures.js';
 import { upgradeMidway } from './support/upgrade-midway.js';
+import { compareSearches } from './support/search-comparisons.js';
 import { conversationWords, wordRows } from './support/search-word-texts.js';
 
 /** Each word's kept count, and the same counted from the word rows. */
@@ -36,20 +35,8 @@ const expectRowsHoldTheWords = async (pool: Pool, schema: string, what: string):
 /** Words of the generated bodies ("Hi", "Merci beaucoup, à bientôt", "See you at 10", …), a letter, and a word of none. */
 const SEARCHES: ReadonlyArray<string> = ['hi', 'merci a', 'see', 'b', 'thanks', 'zzz'];
 
-const compare = async (pool: Pool, world: World, schema: string, what: string): Promise<number> => {
-  let rows = 0;
-  for (const businessId of BUSINESSES)
-    for (const viewer of STAFF.slice(0, 2))
-      for (const view of INBOX_VIEWS)
-        for (const search of SEARCHES) {
-          const q = { businessId, viewer, view, filters: {}, search, limit: 2 };
-          const fromCore = await coreWalk(world, q);
-          expect(await pgWalk(pool, schema, q, 'walk'), `${what}: walked, ${businessId} ${viewer} ${view} ${search}`).toEqual(fromCore);
-          expect(await pgWalk(pool, schema, q), `${what}: by counts, ${businessId} ${viewer} ${view} ${search}`).toEqual(fromCore);
-          rows += typeof fromCore === 'string' ? 0 : fromCore.reduce((n, page) => n + page.rows.length, 0);
-        }
-  return rows;
-};
+const compare = (pool: Pool, world: World, schema: string, what: string): Promise<number> =>
+  compareSearches(pool, world, schema, what, { viewers: STAFF.slice(0, 2), searches: SEARCHES, ways: ['walk'] });
 
 describe('migrations 12, 14 and 16 on rows written before them', () => {
   const db = useFreshDatabase('message words fill');
@@ -62,6 +49,7 @@ describe('migrations 12, 14 and 16 on rows written before them', () => {
         await upgradeMidway({
           pool,
           steps,
+          play: (world, played) => world.play(played),
           cutAt,
           migration: midway,
           label: `words ${midway.version}`,

@@ -15,10 +15,16 @@ export interface Upgrade {
   readonly upgraded: string;
 }
 
-export interface UpgradeMidway {
+export interface UpgradeMidway<S = HistoryStep> {
   readonly pool: Pool;
-  readonly steps: ReadonlyArray<HistoryStep>;
-  /** Where the history is cut, in % of its steps. */
+  readonly steps: ReadonlyArray<S>;
+  /** Plays steps on the world (histories.ts's steps: `world.play`). */
+  readonly play: (world: World, steps: ReadonlyArray<S>) => Promise<void>;
+  /** History played first, never cut (default none: the steps start the history). */
+  readonly start?: ReadonlyArray<HistoryStep>;
+  /** How many of the first steps always come before the cut (default 0). */
+  readonly keep?: number;
+  /** Where the rest of the steps is cut, in %. */
   readonly cutAt: number;
   readonly migration: Migration;
   readonly label: string;
@@ -31,23 +37,25 @@ export interface UpgradeMidway {
 }
 
 /**
- * The history's first `cutAt` % folded into a fresh schema of every migration; its rows copied into a schema
- * migrated up to just before `migration`, which is then migrated on (`upgraded` checks it); then the rest of the
- * history folded into both (`foldedOn` checks them).
+ * The history's first `cutAt` % (after `start` and the first `keep` steps) folded into a fresh schema of every
+ * migration; its rows copied into a schema migrated up to just before `migration`, which is then migrated on
+ * (`upgraded` checks it); then the rest of the history folded into both (`foldedOn` checks them).
  */
-export const upgradeMidway = async ({ pool, steps, cutAt, migration, label, fold, upgraded, foldedOn }: UpgradeMidway): Promise<void> => {
+export const upgradeMidway = async <S>({ pool, steps, play, start = [], keep = 0, cutAt, migration, label, fold, upgraded, foldedOn }: UpgradeMidway<S>): Promise<void> => {
   const world = newWorld();
   const fresh = await migratedSchema(pool, `${label} fresh`);
   const older = freshSchema(`${label} upgraded`);
   await right(migrateWith(pool, MIGRATIONS.slice(0, MIGRATIONS.indexOf(migration)), { schema: older }));
-  const cut = Math.floor((steps.length * cutAt) / 100);
-  await world.play(steps.slice(0, cut));
+  const kept = Math.min(keep, steps.length);
+  const cut = kept + Math.floor(((steps.length - kept) * cutAt) / 100);
+  await world.play(start);
+  await play(world, steps.slice(0, cut));
   await fold(world, fresh);
   await copyRows(pool, fresh, older);
   await right(migrate(pool, { schema: older }));
   const upgrade: Upgrade = { world, fresh, upgraded: older };
   await upgraded(upgrade);
-  await world.play(steps.slice(cut));
+  await play(world, steps.slice(cut));
   await fold(world, older);
   await fold(world, fresh);
   await foldedOn(upgrade);
