@@ -6,8 +6,19 @@ import { lockCheckpoint, writeCheckpoint } from './checkpoints.js';
 import type { ConsumedEvent } from './decode-page.js';
 import { databaseFailure } from './migration-errors.js';
 import type { PgProjection } from './pg-projection.js';
-import { projectionFailed, type PgProjectionError } from './runner-errors.js';
-import { searchPathOf } from './schema-path.js';
+import { MIGRATIONS_TABLE } from './migrations.js';
+import { projectionFailed, schemaNewer, type PgProjectionError } from './runner-errors.js';
+import { MIGRATIONS } from './schema/migration-list.js';
+import { qualified, searchPathOf } from './schema-path.js';
+
+/** The latest migration this code knows. */
+const LATEST_MIGRATION = MIGRATIONS.reduce((latest, m) => Math.max(latest, m.version), 0);
+
+/** The latest migration the schema records (0 for none). */
+const migratedVersion = async (client: ClientBase, schema: string): Promise<number> => {
+  const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${qualified(schema, MIGRATIONS_TABLE)}`);
+  return rows[0]?.version ?? 0;
+};
 
 // One page of the log, one transaction: lock the checkpoint row, leave out what it already covers, apply
 // the rest, move the checkpoint, commit. The rows and the checkpoint commit together or not at all, so a
@@ -70,13 +81,18 @@ export const commitBatch = async (
   }
 
   let stored: LogPosition | null;
+  let schemaVersion: number;
   try {
     // Local to the transaction: the connection goes back to the pool as it came.
     await client.query("SELECT set_config('search_path', $1, true)", [searchPathOf(schema)]);
     stored = await lockCheckpoint(client, schema, projection.name);
+    schemaVersion = await migratedVersion(client, schema);
   } catch (cause: unknown) {
     return rollback(databaseFailure(cause, `locking the checkpoint of ${projection.name}`, secrets));
   }
+  // A newer release's migration may keep rows beside the ones this code writes (a count, a text of words), which
+  // this code would write without: checked with each batch, so a migration that lands stops it at the next one.
+  if (schemaVersion > LATEST_MIGRATION) return rollback(schemaNewer(schema, schemaVersion, LATEST_MIGRATION));
 
   // A checkpoint behind the page would leave a gap between it and the page: read again from it instead.
   if (stored !== null ? readFrom !== null && compareLogPositions(stored, readFrom) < 0 : readFrom !== null) {

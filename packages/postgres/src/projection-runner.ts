@@ -345,6 +345,7 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
           if (E.isLeft(outcome)) {
             report(outcome.left.error);
             if (outcome.left.connectionBroken) return { kind: 'lost' };
+            if (isFatal(outcome.left.error)) return { kind: 'fatal', error: outcome.left.error };
             // Rolled back: the cursor still names the committed checkpoint.
             await pause.sleep(backoff());
             continue;

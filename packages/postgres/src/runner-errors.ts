@@ -29,7 +29,18 @@ export interface RunnerDefect {
   readonly message: string;
 }
 
-export type PgProjectionError = DatabaseFailure | StoreReadError | ProjectionApplyError | EventDecodeError | RunnerDefect;
+/**
+ * The schema holds a migration this code does not know (a newer release migrated it): this runner would write
+ * rows without what the newer migration keeps beside them, so it stops and lets the lock go.
+ */
+export interface SchemaNewerError {
+  readonly code: 'schema-newer-than-runner';
+  readonly message: string;
+  readonly schemaVersion: number;
+  readonly runnerVersion: number;
+}
+
+export type PgProjectionError = DatabaseFailure | StoreReadError | ProjectionApplyError | EventDecodeError | RunnerDefect | SchemaNewerError;
 
 /** The answer of `caughtUp` when the runner ended before catching up: stopped, or stopped by `error`. */
 export interface RunnerEnded {
@@ -40,11 +51,22 @@ export interface RunnerEnded {
 
 /**
  * Errors the runner stops at instead of retrying: an event it cannot decode (its type is unknown under the
- * `fail` policy, or its data is corrupt: reading it again gives the same answer) and a request the store
- * calls malformed. Everything else (database, store outage, a throwing `apply`) is retried with backoff.
+ * `fail` policy, or its data is corrupt: reading it again gives the same answer), a request the store calls
+ * malformed, and a schema a newer release migrated. Everything else (database, store outage, a throwing
+ * `apply`) is retried with backoff.
  */
 export const isFatal = (error: PgProjectionError): boolean =>
-  error.code === 'unknown-event-type' || error.code === 'corrupt-event' || (error.code === 'store-read-failed' && error.reason === 'invalid-request');
+  error.code === 'unknown-event-type' ||
+  error.code === 'corrupt-event' ||
+  error.code === 'schema-newer-than-runner' ||
+  (error.code === 'store-read-failed' && error.reason === 'invalid-request');
+
+export const schemaNewer = (schema: string, schemaVersion: number, runnerVersion: number): SchemaNewerError => ({
+  code: 'schema-newer-than-runner',
+  message: `schema ${JSON.stringify(schema)} is at migration ${schemaVersion}, and this runner knows migrations up to ${runnerVersion}: a newer release migrated it; run that release's runners`,
+  schemaVersion,
+  runnerVersion,
+});
 
 const describeThrown = (thrown: unknown): string => (thrown instanceof Error ? thrown.message || thrown.name : String(thrown));
 

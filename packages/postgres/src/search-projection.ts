@@ -46,13 +46,15 @@ const writeProfiles = async (client: ClientBase, profiles: ReadonlyArray<Profile
   const clients = storedTextArray(profiles.map((p) => stored(p.clientId)));
   // The card's words replaced, each word's count of clients (migration 15) moved with them: down for the words
   // gone, up for the words written (two statements: one would delete and insert the same key in one command).
+  // Never below zero: a count only weighs a search's ways, and one left short (a card an older runner rewrote
+  // after migration 15) must not stop the projection on the count's check.
   await client.query(
     `WITH gone AS (
        DELETE FROM message_center_inbox_profile_words w
         USING unnest($1::text[], $2::text[]) AS k(business_id, client_id)
         WHERE w.business_id = k.business_id AND w.client_id = k.client_id
        RETURNING w.business_id, w.word)
-     UPDATE message_center_inbox_profile_word_counts n SET clients = n.clients - g.clients
+     UPDATE message_center_inbox_profile_word_counts n SET clients = greatest(n.clients - g.clients, 0)
        FROM (SELECT business_id, word, count(*) AS clients FROM gone GROUP BY business_id, word) g
       WHERE n.business_id = g.business_id AND n.word = g.word`,
     [business, clients],

@@ -92,6 +92,16 @@ const WALK_SPREAD = 2;
 /** A folder view probes a fetched set, and hashes a sieve, in each of B3's branches. */
 const FOLDER_FETCH = 2;
 
+/**
+ * The largest set a walk sieves by. PostgreSQL hashes a subplan only when its estimate of the set fits `work_mem`
+ * × `hash_mem_multiplier` (4 MB × 2 by default on 15, × 1 on 13 and 14); otherwise it reads the whole set again for
+ * every id walked, and checks it after the probes (a 6,667-client sieve under `work_mem` 64 kB: 288 ms a page).
+ * 20,000 ids of up to ~200 bytes each (a stored id is 4 hex digits a code unit) fit 4 MB.
+ */
+export const SIEVE_AT_MOST = 20_000;
+
+const sievable = (entries: number): boolean => Number.isFinite(entries) && entries <= SIEVE_AT_MOST;
+
 /** A condition a walk may check on each id, or sieve by: its share of the business, its size when known whole, and its probe's cost. */
 interface Condition {
   readonly share: number;
@@ -143,8 +153,8 @@ export const searchWayOf = ({ rarest, filters, conversations, limit, folderView 
   if (n === null || n <= 0) return { search: WALK, sieves: [], fetchedFilter: null };
   const share = (count: number): number => Math.min(1, Math.max(1, count) / n);
   const conditions: ReadonlyArray<Condition> = [
-    ...filters.map((f) => ({ share: share(f.clients), size: Number.isFinite(f.clients) ? f.clients : null, probe: FILTER_PROBED })),
-    ...(rarest === null ? [] : [{ share: share(rarest.matches), size: rarest.whole ? rarest.matches : null, probe: WORD_PROBED }]),
+    ...filters.map((f) => ({ share: share(f.clients), size: sievable(f.clients) ? f.clients : null, probe: FILTER_PROBED })),
+    ...(rarest === null ? [] : [{ share: share(rarest.matches), size: rarest.whole && sievable(rarest.matches) ? rarest.matches : null, probe: WORD_PROBED }]),
   ];
   // Every choice of sieves among the conditions that can be (at most four: three filters and a word).
   let walk = { cost: Number.POSITIVE_INFINITY, sieved: [] as ReadonlyArray<boolean> };

@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { EventStore, LogPosition, StoreError } from '@message-center/core';
 import { compareLogPositions } from '@message-center/core';
 import type { PgProjectionError } from '../src/runner-errors.js';
+import { MIGRATIONS } from '../src/schema/migration-list.js';
+import { qualified } from '../src/schema-path.js';
 import { useFreshDatabase } from './support/fresh-database.js';
 import { headOf, historyArb, newWorld } from './support/histories.js';
 import { caughtUp, checkpointIn, cleanFold, eventually, migratedSchema, startUsageRunner, usageTables, within } from './support/runner-fixtures.js';
@@ -123,6 +125,36 @@ describe('the projection runner against failures', () => {
       expect(await caughtUp(runner)).toEqual(await headOf(world.store));
     } finally {
       await runner.stop();
+    }
+    expect(await usageTables(pool, schema)).toEqual(await cleanFold(pool, { store: world.store }));
+  }, 30_000);
+
+  it('a schema a newer release migrated (a migration this code does not know): the runner stops before writing, at its next batch, and lets the lock go', async () => {
+    const pool = db().pool;
+    const world = newWorld();
+    const [steps] = fc.sample(historyArb(20), { numRuns: 1, seed: 9 });
+    await world.play(steps ?? []);
+    const schema = await migratedSchema(pool, 'newer schema');
+    const latest = Math.max(...MIGRATIONS.map((m) => m.version));
+    // A runner folds the log, then a newer release migrates the schema while it waits for more.
+    const runner = startUsageRunner({ pool, store: world.store, schema });
+    const folded = await caughtUp(runner);
+    const tables = await usageTables(pool, schema);
+    await pool.query(`INSERT INTO ${qualified(schema, 'message_center_migrations')} (version, name, checksum) VALUES ($1, 'of a newer release', 'x')`, [latest + 1]);
+    await world.play([{ kind: 'inbound', business: 0, phone: 0, body: 0 }]);
+    const ended = await within(runner.done, 10_000, 'the runner to stop');
+    expect(E.isLeft(ended) ? ended.left : null).toMatchObject({ code: 'schema-newer-than-runner', schemaVersion: latest + 1, runnerVersion: latest });
+    expect(runner.status()).toBe('failed');
+    // Nothing of the new event was written: the tables and the checkpoint are as the runner left them.
+    expect(await checkpointIn(pool, schema)).toEqual(folded);
+    expect(await usageTables(pool, schema)).toEqual(tables);
+    // The lock went with it: a runner of the newer release takes over (here: the migration row taken back).
+    await pool.query(`DELETE FROM ${qualified(schema, 'message_center_migrations')} WHERE version = $1`, [latest + 1]);
+    const newer = startUsageRunner({ pool, store: world.store, schema });
+    try {
+      expect(await caughtUp(newer)).toEqual(await headOf(world.store));
+    } finally {
+      await newer.stop();
     }
     expect(await usageTables(pool, schema)).toEqual(await cleanFold(pool, { store: world.store }));
   }, 30_000);
