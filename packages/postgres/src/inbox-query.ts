@@ -111,8 +111,9 @@ const pageWayFor = async (
   businessId: string,
   way: PgQueryOptions['searchWay'],
 ): Promise<E.Either<DatabaseFailure, PageWay>> => {
-  if ((words.length === 0 && filters.length === 0) || way === 'walk') return E.right(probedFilters(WALK));
+  // Forced: sieve by the first word, or a digits' numbers (a formatted number has no word), and every filter.
   if (way === 'sieve') return E.right({ search: { kind: 'walk', sieve: 0 }, sieves: filters.map((f) => f.kind), fetchedFilter: null });
+  if ((words.length === 0 && filters.length === 0) || way === 'walk') return E.right(probedFilters(WALK));
   // The longest words (likelier rare) are counted, at most COUNTED_WORDS of them: counting sums up to
   // WORDS_COUNTED kept counts a word, and a text may hold thousands.
   const candidates = countedWords(words);

@@ -264,9 +264,10 @@ const FILTER_KINDS: ReadonlyArray<ListFilterKind> = ['client_type', 'group', 'ho
  * than a row may have columns.
  */
 export const wordCountsStatement = (schema: string): string => {
-  // A short prefix may start tens of thousands of distinct words: their counts are read up to the cap.
+  // A short prefix may start tens of thousands of distinct words: their counts are read up to the cap. A card
+  // word no card holds any more keeps a zero (migration 15): not a word of the prefix.
   const kept = (table: string, column: string): string =>
-    `(SELECT coalesce(sum(x.n), 0), count(*) FROM (SELECT w.${column} AS n FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', 'u.word')} LIMIT $6::integer) x)`;
+    `(SELECT coalesce(sum(x.n), 0), count(*) FROM (SELECT w.${column} AS n FROM ${qualified(schema, table)} w WHERE ${inRange('$1::text', 'u.word')} AND w.${column} > 0 LIMIT $6::integer) x)`;
   // A client with two of the values counts twice: an upper bound, exact for one value.
   const clients = (kind: ListFilterKind, values: string): string =>
     `(SELECT coalesce(sum(f.clients), 0) FROM ${qualified(schema, 'message_center_inbox_filter_counts')} f
