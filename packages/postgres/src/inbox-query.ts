@@ -12,7 +12,7 @@ import { columnOf, numberColumnOf } from './rows.js';
 import type { DatabaseFailure } from './runner-errors.js';
 import { qualified, schemaNameProblem } from './schema-path.js';
 import { FILTER_VALUES, pageStatement, type FilterCheck } from './inbox-page-sql.js';
-import { WALK, WORDS_COUNTED, fewestClients, searchCondition, searchWayOf, wordCountsStatement, type ListFilterKind, type PageWay, type SearchWay } from './search-query.js';
+import { WALK, WORDS_COUNTED, fewestClients, probedFilters, searchCondition, searchWayOf, wordCountsStatement, type ListFilterKind, type PageWay } from './search-query.js';
 import { searchTermsOf } from './search-rules.js';
 
 // R1 (the inbox: the plain view and the folder views V4–V7) and R3 (the filters) read from the inbox
@@ -92,9 +92,6 @@ interface ListFilter {
   readonly kind: ListFilterKind;
   readonly values: ReadonlyArray<string>;
 }
-
-/** Every list filter probed, nothing sieved. */
-const probedFilters = (search: SearchWay): PageWay => ({ search, sieves: [], fetchedFilter: null });
 
 /**
  * How the page meets its list filters and search words (`search-query.ts`): counted, then the cheapest way, unless
@@ -227,7 +224,7 @@ const inboxPageOf = async (pool: Pool, query: PgInboxQuery, schema: string, way:
       cursorSegment: after?.segment ?? null,
       listFilters: Object.fromEntries(listFilters.map((f) => [f.kind, checkOf(f.kind)])),
       range: { from: from !== null, to: to !== null },
-      search: search === null ? null : { sets: search.sets, probes: search.probes, once: search.once },
+      search,
     }),
     [...values, ...(search?.values ?? [])],
     `reading the inbox of ${query.businessId}`,

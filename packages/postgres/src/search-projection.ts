@@ -5,9 +5,9 @@ import type { StoredTexts } from './stored-text.js';
 // R2's tables (migrations 6, 14, 15 and 16), written by the inbox projection in its batch's transaction: the words
 // of each client's current card (replaced with the card: a row per word, a count per word, and the card's text of
 // words), the words of every message of a conversation (added: core's only grow; a row per word, a count per word,
-// and the conversation's text of message words), and the
-// numbers of each conversation (the one it started with; its client's cell phone). Words are core's
-// (`search-rules.ts`), stored as `storedText`; numbers are E.164 as core's codec checked them.
+// and the conversation's text of message words), and the numbers of each conversation (the one it started with;
+// its client's cell phone). Words are core's (`search-rules.ts`), stored as `storedText`; numbers are E.164 as
+// core's codec checked them.
 
 /** A client's card as search sees it: its words and its cell phone. */
 export interface ProfileSearch {

@@ -139,6 +139,9 @@ export interface PageWay {
   readonly fetchedFilter: ListFilterKind | null;
 }
 
+/** A page that meets its words by `search` and probes every list filter. */
+export const probedFilters = (search: SearchWay): PageWay => ({ search, sieves: [], fetchedFilter: null });
+
 /**
  * The cheapest way by the counts. A walk visits about WALK_SPREAD·(limit+1)/s ids to fill a page, s the share of
  * the business that passes every condition (the rarest word's m/N, each list filter's f/N), FOLDER_WALK times more
@@ -150,7 +153,7 @@ export interface PageWay {
  */
 export const searchWayOf = ({ rarest, filters, conversations, limit, folderView }: SearchCounts): PageWay => {
   const n = conversations;
-  if (n === null || n <= 0) return { search: WALK, sieves: [], fetchedFilter: null };
+  if (n === null || n <= 0) return probedFilters(WALK);
   const share = (count: number): number => Math.min(1, Math.max(1, count) / n);
   const conditions: ReadonlyArray<Condition> = [
     ...filters.map((f) => ({ share: share(f.clients), size: sievable(f.clients) ? f.clients : null, probe: FILTER_PROBED })),
@@ -159,8 +162,8 @@ export const searchWayOf = ({ rarest, filters, conversations, limit, folderView 
   // Every choice of sieves among the conditions that can be (at most four: three filters and a word).
   let walk = { cost: Number.POSITIVE_INFINITY, sieved: [] as ReadonlyArray<boolean> };
   for (let choice = 0; choice < 1 << conditions.length; choice++) {
-    const sieved = conditions.map((c, i) => (choice & (1 << i)) !== 0 && c.size !== null);
-    if (sieved.some((s, i) => s !== ((choice & (1 << i)) !== 0))) continue;
+    const sieved = conditions.map((_, i) => (choice & (1 << i)) !== 0);
+    if (sieved.some((s, i) => s && conditions[i]?.size === null)) continue;
     const cost = walkCost(conditions, sieved, n, limit, folderView);
     if (cost < walk.cost) walk = { cost, sieved };
   }
@@ -176,8 +179,8 @@ export const searchWayOf = ({ rarest, filters, conversations, limit, folderView 
   const m = Math.max(1, rarest.matches);
   const word = (HASHED_ENTRY + fetched) * m;
   const filter = smallest === null ? Number.POSITIVE_INFINITY : HASHED_ENTRY * (smallest.clients + m) + fetched * ((smallest.clients * m) / n);
-  if (smallest !== null && filter < best.cost && filter < word) return { search: { kind: 'filter', word: rarest.index, filter: smallest.kind }, sieves: [], fetchedFilter: null };
-  return word < best.cost ? { search: { kind: 'word', word: rarest.index }, sieves: [], fetchedFilter: null } : best.way;
+  if (smallest !== null && filter < best.cost && filter < word) return probedFilters({ kind: 'filter', word: rarest.index, filter: smallest.kind });
+  return word < best.cost ? probedFilters({ kind: 'word', word: rarest.index }) : best.way;
 };
 
 export interface SearchSql {
