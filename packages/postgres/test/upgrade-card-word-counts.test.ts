@@ -13,7 +13,7 @@ import { STAFF, inboxStart, type World } from './support/histories.js';
 import { foldInbox } from './support/runner-fixtures.js';
 import { SEARCH_CLIENTS, playSearch, searchStepsArb } from './support/search-histories.js';
 import { compareSearches } from './support/search-comparisons.js';
-import { upgradeMidway } from './support/upgrade-midway.js';
+import { upgradeMidwayWith } from './support/upgrade-midway.js';
 import { conversationWords, wordRows } from './support/search-word-texts.js';
 
 /** Each card word's kept count (a word no card holds any more keeps a zero), and the same counted from the word rows. */
@@ -47,7 +47,7 @@ describe('migrations 15 and 16 on card words written before them', () => {
     await fc.assert(
       fc.asyncProperty(searchStepsArb, fc.nat({ max: 100 }), fc.integer({ min: 1, max: 7 }), async (steps, cutAt, pageSize) => {
         const pool = db().pool;
-        await upgradeMidway({
+        await upgradeMidwayWith({
           pool,
           steps,
           play: playSearch,

@@ -68,7 +68,6 @@ describe('migration 11 on rows written before it', () => {
         await upgradeMidway({
           pool,
           steps,
-          play: (world, played) => world.play(played),
           cutAt,
           migration: v011InboxClientFilters,
           label: 'filters',

@@ -45,7 +45,6 @@ describe('review: migrations 9 and 10 on rows written before them', () => {
         await upgradeMidway({
           pool,
           steps,
-          play: (world, played) => world.play(played),
           cutAt,
           migration: v009InboxBadgeTotals,
           label: 'fill',

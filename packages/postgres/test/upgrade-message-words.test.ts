@@ -49,7 +49,6 @@ describe('migrations 12, 14 and 16 on rows written before them', () => {
         await upgradeMidway({
           pool,
           steps,
-          play: (world, played) => world.play(played),
           cutAt,
           migration: midway,
           label: `words ${midway.version}`,

@@ -2,7 +2,7 @@
 // each side's own cursors.
 import type { Pool } from 'pg';
 import type { BusinessId, InboxRow, InboxView, StaffId } from '@message-center/core';
-import { inboxPageFromPg } from '../../src/index.js';
+import { inboxPageFromPg, type PgQueryOptions } from '../../src/index.js';
 import { staffOf, type World } from './histories.js';
 import { walk, type Walk } from './inbox-walk.js';
 
@@ -35,7 +35,7 @@ export const coreWalk = (world: World, q: Asked): Promise<Walk> =>
   );
 
 /** `searchWay`: R2's way to meet the search words (default: the package's choice). */
-export const pgWalk = (pool: Pool, schema: string, q: Asked, searchWay?: 'walk' | 'fetch' | 'filter' | 'sieve'): Promise<Walk> =>
+export const pgWalk = (pool: Pool, schema: string, q: Asked, searchWay?: PgQueryOptions['searchWay']): Promise<Walk> =>
   walk((cursor) =>
     inboxPageFromPg(pool, { businessId: q.businessId, viewer: staffOf(q.businessId, q.viewer), view: q.view, filters: q.filters, ...searchOf(q), limit: q.limit, cursor }, { schema, ...(searchWay === undefined ? {} : { searchWay }) })(),
   );

@@ -3,6 +3,7 @@
 import type { Pool } from 'pg';
 import { expect } from 'vitest';
 import { INBOX_VIEWS, type StaffId } from '@message-center/core';
+import type { PgQueryOptions } from '../../src/index.js';
 import { BUSINESSES, type World } from './histories.js';
 import { coreWalk, pgWalk } from './inbox-queries.js';
 
@@ -10,7 +11,7 @@ export interface SearchComparison {
   readonly viewers: ReadonlyArray<StaffId>;
   readonly searches: ReadonlyArray<string>;
   /** The ways asked besides the package's own choice (`searchWay`). */
-  readonly ways: ReadonlyArray<'walk' | 'fetch' | 'filter' | 'sieve'>;
+  readonly ways: ReadonlyArray<NonNullable<PgQueryOptions['searchWay']>>;
 }
 
 /** Every business × viewer × view × search, two rows a page, through the package's choice and each of `ways`: each equal to core's. The rows core found. */

@@ -18,7 +18,7 @@ export interface Upgrade {
 export interface UpgradeMidway<S = HistoryStep> {
   readonly pool: Pool;
   readonly steps: ReadonlyArray<S>;
-  /** Plays steps on the world (histories.ts's steps: `world.play`). */
+  /** Plays steps on the world. */
   readonly play: (world: World, steps: ReadonlyArray<S>) => Promise<void>;
   /** History played first, never cut (default none: the steps start the history). */
   readonly start?: ReadonlyArray<HistoryStep>;
@@ -41,7 +41,7 @@ export interface UpgradeMidway<S = HistoryStep> {
  * migration; its rows copied into a schema migrated up to just before `migration`, which is then migrated on
  * (`upgraded` checks it); then the rest of the history folded into both (`foldedOn` checks them).
  */
-export const upgradeMidway = async <S>({ pool, steps, play, start = [], keep = 0, cutAt, migration, label, fold, upgraded, foldedOn }: UpgradeMidway<S>): Promise<void> => {
+export const upgradeMidwayWith = async <S>({ pool, steps, play, start = [], keep = 0, cutAt, migration, label, fold, upgraded, foldedOn }: UpgradeMidway<S>): Promise<void> => {
   const world = newWorld();
   const fresh = await migratedSchema(pool, `${label} fresh`);
   const older = freshSchema(`${label} upgraded`);
@@ -60,3 +60,6 @@ export const upgradeMidway = async <S>({ pool, steps, play, start = [], keep = 0
   await fold(world, fresh);
   await foldedOn(upgrade);
 };
+
+/** `upgradeMidwayWith` for a history of histories.ts's steps, played by `world.play`. */
+export const upgradeMidway = (options: Omit<UpgradeMidway, 'play'>): Promise<void> => upgradeMidwayWith({ ...options, play: (world, steps) => world.play(steps) });
