@@ -99,7 +99,7 @@ const answer = async <A>(what: string, task: () => Promise<{ readonly _tag: 'Lef
 interface ProjectionRun {
   readonly label: string;
   /** Per runner: ms from the start to its `caughtUp()`, and the events it applied. */
-  readonly runners: ReadonlyArray<{ readonly name: string; readonly ms: number; readonly applied: number }>;
+  readonly runners: ReadonlyArray<{ readonly name: string; readonly ms: number; readonly applied: number; readonly batches: number; readonly pipelined: number }>;
   /** ms from the start until every runner had caught up. */
   readonly ms: number;
   /** CPU seconds of this process and of the server (null: not readable) over the run. */
@@ -128,7 +128,8 @@ const runProjections = async (
   const done = await Promise.all(
     runners.map(async (runner) => {
       await answer(`${runner.name} caught up`, runner.caughtUp());
-      return { name: runner.name, ms: performance.now() - start, applied: runner.stats().events };
+      const stats = runner.stats();
+      return { name: runner.name, ms: performance.now() - start, applied: stats.events, batches: stats.batches, pipelined: stats.pipelined };
     }),
   );
   const ms = performance.now() - start;
@@ -390,7 +391,7 @@ export const postgresBench = async (): Promise<void> => {
       const schema = 'bench_read_models';
       const both = await runProjections(pool, db.postmasterPid, store, schema, [inboxPgProjection, usagePgProjection], 'inbox + usage together');
       console.log(
-        `    ${both.label.padEnd(24)} ${fmt(rate(both.ms)).padStart(8)} events/s (${seconds(both.ms)}; ${both.runners.map((r) => `${r.name} caught up after ${seconds(r.ms)}, ${fmt(rate(r.ms))}/s`).join(', ')}; ${cpuNote(both)}; load ${loadLine()})`,
+        `    ${both.label.padEnd(24)} ${fmt(rate(both.ms)).padStart(8)} events/s (${seconds(both.ms)}; ${both.runners.map((r) => `${r.name} caught up after ${seconds(r.ms)}, ${fmt(rate(r.ms))}/s, ${fmt(r.pipelined)} of ${fmt(r.batches)} batches folded while the one before was written`).join(', ')}; ${cpuNote(both)}; load ${loadLine()})`,
       );
       start = performance.now();
       // What autovacuum would have done by the time a host queries: visibility map and statistics.

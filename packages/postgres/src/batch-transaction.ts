@@ -5,7 +5,7 @@ import type { EventEnvelope } from '@message-center/core/internals';
 import { lockCheckpoint, writeCheckpoint } from './checkpoints.js';
 import type { ConsumedEvent } from './decode-page.js';
 import { databaseFailure } from './migration-errors.js';
-import type { PgProjection } from './pg-projection.js';
+import type { PgProjection, StagedBatch } from './pg-projection.js';
 import { MIGRATIONS_TABLE } from './migrations.js';
 import { projectionFailed, schemaNewer, type PgProjectionError } from './runner-errors.js';
 import { MIGRATIONS } from './schema/migration-list.js';
@@ -26,7 +26,14 @@ const migratedVersion = async (client: ClientBase, schema: string): Promise<numb
 
 export type BatchOutcome =
   /** Committed: the checkpoint is now `checkpoint`. */
-  | { readonly kind: 'committed'; readonly checkpoint: LogPosition; readonly applied: number; readonly skippedUnknown: number }
+  | {
+      readonly kind: 'committed';
+      readonly checkpoint: LogPosition;
+      readonly applied: number;
+      readonly skippedUnknown: number;
+      /** The staged batch given was the one written (the whole page was after the stored checkpoint). */
+      readonly wroteStaged: boolean;
+    }
   /** The stored checkpoint already covers the whole page (another writer got there first): nothing written. */
   | { readonly kind: 'covered'; readonly checkpoint: LogPosition }
   /** The stored checkpoint is behind where the page was read from (reset by hand?): read again from it. */
@@ -55,6 +62,7 @@ export const commitBatch = async (
   { client, projection, schema, secrets }: BatchTransaction,
   readFrom: LogPosition | null,
   consumed: ReadonlyArray<ConsumedEvent>,
+  staged: StagedBatch | null = null,
 ): Promise<E.Either<BatchFailure, BatchOutcome>> => {
   const rollback = async (error: PgProjectionError): Promise<E.Either<BatchFailure, never>> => {
     try {
@@ -106,9 +114,12 @@ export const commitBatch = async (
   }
 
   const batch = fresh.map((event) => event.envelope).filter((envelope): envelope is EventEnvelope => envelope !== null);
+  // The batch staged from the whole page is this one when the checkpoint is where the page was read from.
+  const asStaged = staged !== null && fresh.length === consumed.length ? staged : null;
   if (batch.length > 0) {
     try {
-      await projection.apply(client, batch);
+      if (asStaged !== null) await asStaged.write(client);
+      else await projection.apply(client, batch);
     } catch (cause: unknown) {
       // A database error is the database's; anything else thrown is the projection's own failure.
       return rollback(cause instanceof DatabaseError ? databaseFailure(cause, `applying a batch of ${projection.name}`, secrets) : projectionFailed(projection.name, cause, secrets));
@@ -123,5 +134,11 @@ export const commitBatch = async (
     // back before its next batch, so either way nothing is applied twice.
     return rollback(databaseFailure(cause, `committing a batch of ${projection.name}`, secrets));
   }
-  return E.right({ kind: 'committed', checkpoint: last.position, applied: batch.length, skippedUnknown: fresh.filter((event) => event.unknown).length });
+  return E.right({
+    kind: 'committed',
+    checkpoint: last.position,
+    applied: batch.length,
+    skippedUnknown: fresh.filter((event) => event.unknown).length,
+    wroteStaged: asStaged !== null,
+  });
 };

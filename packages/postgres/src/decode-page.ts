@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventDecodeError, RecordedEvent, UnknownEventPolicy, Upcaster } from '@message-center/core';
 import { DomainEvent, isKnownEvent, makeEventDecoder, type DomainEventType, type EventEnvelope, type LogPosition } from '@message-center/core/internals';
+import { yieldToIo } from './yield-to-io.js';
 
 // A page of `$all` turned into what a transaction applies, with core's decoder and core's rules (the same as
 // `application/projection-runner.ts`): known events the projection does not read are passed over undecoded;
@@ -48,3 +49,22 @@ export const makePageDecoder = (
     return { consumed, stop: null };
   };
 };
+
+/** Events decoded between two yields. */
+const DECODED_AT_ONCE = 256;
+
+/**
+ * `decode` a page in slices, yielding to the event loop between them: a page read ahead is decoded while the
+ * database writes the page before, whose statements wait for the event loop to answer them.
+ */
+export const decodeInSlices = async (decode: (page: ReadonlyArray<RecordedEvent>) => DecodedPage, page: ReadonlyArray<RecordedEvent>): Promise<DecodedPage> => {
+  const consumed: ConsumedEvent[] = [];
+  for (let start = 0; start < page.length; start += DECODED_AT_ONCE) {
+    if (start > 0) await yieldToIo();
+    const slice = decode(page.slice(start, start + DECODED_AT_ONCE));
+    consumed.push(...slice.consumed);
+    if (slice.stop !== null) return { consumed, stop: slice.stop };
+  }
+  return { consumed, stop: null };
+};
+

@@ -21,11 +21,12 @@ import { recordOf, storedRecordOf } from './inbox-records.js';
 import { booleanArray, integerArray, storedTextArray } from './array-literals.js';
 import { storedTextMemo, textFromStored, type StoredTexts } from './stored-text.js';
 import { cardWordsOf, messageWordsOf } from './search-rules.js';
-import { writeSearch, type ProfileSearch, type StartedSearch } from './search-projection.js';
-import type { PgProjection } from './pg-projection.js';
+import { newMessageWords, writeSearch, type MessageTexts, type ProfileSearch, type StartedSearch } from './search-projection.js';
+import type { PgProjection, StagedBatch } from './pg-projection.js';
+import { YIELD_EVERY, yieldToIo } from './yield-to-io.js';
 import { badgeDeltasOf, writeBadgeTotals } from './badge-totals.js';
 import { writeClientFilters } from './client-filter-rows.js';
-import { markChangesOf, writeReadMarks } from './read-mark-rows.js';
+import { markChangesOf, readMarksWrite } from './read-mark-rows.js';
 
 // R1, R2 (search), R3 (filters), R4 and V4–V7 in PostgreSQL: the rows of core's inbox read model
 // (read-models/inbox.ts), folded by core's own functions. A batch loads the conversation records its events
@@ -161,60 +162,103 @@ interface ChangedRecord {
   readonly record: ConversationRecord;
 }
 
-const writeRecords = async (client: ClientBase, records: ReadonlyArray<ChangedRecord>, stored: StoredTexts): Promise<void> => {
-  if (records.length === 0) return;
+/** The changed records as statements for the batch's transaction, their parameters made now (while the batch before is written). */
+const recordsWrite = (records: ReadonlyArray<ChangedRecord>, stored: StoredTexts): ((client: ClientBase) => Promise<void>) => {
+  if (records.length === 0) return async () => undefined;
   const business = storedTextArray(records.map((r) => stored(r.businessId)));
   const conversation = storedTextArray(records.map((r) => stored(r.record.conversationId)));
-  await client.query(
-    `INSERT INTO message_center_inbox_conversations
-       (business_id, conversation_id, record, segment, last_activity_ms, archived, muted, shared_unread, fresh_unread, shared_folder, fresh_folder)
-     SELECT u.business_id, u.conversation_id, r.record, u.segment, u.last_activity_ms, u.archived, u.muted, u.shared_unread, u.fresh_unread, u.shared_folder, u.fresh_folder
-       FROM unnest($1::text[], $2::text[], $4::smallint[], $5::bigint[], $6::boolean[], $7::boolean[], $8::integer[], $9::integer[], $10::text[], $11::text[])
-              WITH ORDINALITY AS u(business_id, conversation_id, segment, last_activity_ms, archived, muted, shared_unread, fresh_unread, shared_folder, fresh_folder, i)
-       JOIN json_array_elements($3::json) WITH ORDINALITY AS r(record, i) ON r.i = u.i
-     ON CONFLICT (business_id, conversation_id) DO UPDATE SET
-       record = EXCLUDED.record, segment = EXCLUDED.segment, last_activity_ms = EXCLUDED.last_activity_ms, archived = EXCLUDED.archived,
-       muted = EXCLUDED.muted, shared_unread = EXCLUDED.shared_unread, fresh_unread = EXCLUDED.fresh_unread,
-       shared_folder = EXCLUDED.shared_folder, fresh_folder = EXCLUDED.fresh_folder`,
-    [
-      business,
-      conversation,
-      // The records as one JSON array, the i-th element the i-th row's: an array of JSON texts would be quoted
-      // and escaped element by element on the way (half of what a batch allocated then).
-      JSON.stringify(records.map((r) => storedRecordOf(r.record))),
-      integerArray(records.map((r) => (r.record.pinned ? 0 : 1))),
-      integerArray(records.map((r) => r.record.orderKey.ms)),
-      booleanArray(records.map((r) => r.record.archived)),
-      booleanArray(records.map((r) => r.record.muted)),
-      integerArray(records.map((r) => unreadCountFor(r.record, ANYONE, false))),
-      integerArray(records.map((r) => unreadCountForMark(r.record, UNREAD_MARK))),
-      // V4–V7: core's folder under the shared mark (B3 off), and for a viewer without a mark (B3 on).
-      records.map((r) => folderFor(r.record, ANYONE, false)),
-      records.map((r) => folderForMark(r.record, UNREAD_MARK)),
-    ],
-  );
+  const params = [
+    business,
+    conversation,
+    // The records as one JSON array, the i-th element the i-th row's: an array of JSON texts would be quoted
+    // and escaped element by element on the way (half of what a batch allocated then).
+    JSON.stringify(records.map((r) => storedRecordOf(r.record))),
+    integerArray(records.map((r) => (r.record.pinned ? 0 : 1))),
+    integerArray(records.map((r) => r.record.orderKey.ms)),
+    booleanArray(records.map((r) => r.record.archived)),
+    booleanArray(records.map((r) => r.record.muted)),
+    integerArray(records.map((r) => unreadCountFor(r.record, ANYONE, false))),
+    integerArray(records.map((r) => unreadCountForMark(r.record, UNREAD_MARK))),
+    // V4–V7: core's folder under the shared mark (B3 off), and for a viewer without a mark (B3 on).
+    records.map((r) => folderFor(r.record, ANYONE, false)),
+    records.map((r) => folderForMark(r.record, UNREAD_MARK)),
+  ];
   // The staff marks of these conversations: the rows their records changed (each with its B3-on unread count and folder).
-  await writeReadMarks(
-    client,
+  const marks = readMarksWrite(
     records.map((r) => ({ businessId: r.businessId, conversationId: r.record.conversationId, changes: markChangesOf(r.before, r.record) })),
     stored,
   );
+  return async (client) => {
+    await client.query(
+      `INSERT INTO message_center_inbox_conversations
+         (business_id, conversation_id, record, segment, last_activity_ms, archived, muted, shared_unread, fresh_unread, shared_folder, fresh_folder)
+       SELECT u.business_id, u.conversation_id, r.record, u.segment, u.last_activity_ms, u.archived, u.muted, u.shared_unread, u.fresh_unread, u.shared_folder, u.fresh_folder
+         FROM unnest($1::text[], $2::text[], $4::smallint[], $5::bigint[], $6::boolean[], $7::boolean[], $8::integer[], $9::integer[], $10::text[], $11::text[])
+                WITH ORDINALITY AS u(business_id, conversation_id, segment, last_activity_ms, archived, muted, shared_unread, fresh_unread, shared_folder, fresh_folder, i)
+         JOIN json_array_elements($3::json) WITH ORDINALITY AS r(record, i) ON r.i = u.i
+       ON CONFLICT (business_id, conversation_id) DO UPDATE SET
+         record = EXCLUDED.record, segment = EXCLUDED.segment, last_activity_ms = EXCLUDED.last_activity_ms, archived = EXCLUDED.archived,
+         muted = EXCLUDED.muted, shared_unread = EXCLUDED.shared_unread, fresh_unread = EXCLUDED.fresh_unread,
+         shared_folder = EXCLUDED.shared_folder, fresh_folder = EXCLUDED.fresh_folder`,
+      params,
+    );
+    await marks(client);
+  };
 };
 
-const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope>): Promise<void> => {
+/** What a staged batch leaves for the next: the streams, records and texts of message words it read or wrote, as it leaves them. */
+class InboxCarry {
+  constructor(
+    readonly streams: ReadonlyMap<string, StreamRef>,
+    readonly records: ReadonlyMap<string, ConversationRecord>,
+    readonly texts: MessageTexts,
+  ) {}
+}
+
+const NOTHING_CARRIED = new InboxCarry(new Map(), new Map(), new Map());
+
+/** The carry of the batch before; one this projection did not make would leave the batch unread where it changed rows. */
+const carryOf = (previous: StagedBatch | null): InboxCarry => {
+  if (previous === null) return NOTHING_CARRIED;
+  if (previous.carry instanceof InboxCarry) return previous.carry;
+  throw new Error('the batch before was not staged by the inbox projection');
+};
+
+/** `known`'s entries for `keys`, and the keys it does not have. */
+const split = <A>(known: ReadonlyMap<string, A>, keys: Iterable<string>): { readonly found: Map<string, A>; readonly missing: string[] } => {
+  const found = new Map<string, A>();
+  const missing: string[] = [];
+  for (const key of keys) {
+    const value = known.get(key);
+    if (value === undefined) missing.push(key);
+    else found.set(key, value);
+  }
+  return { found, missing };
+};
+
+const stageInbox = async (read: ClientBase, batch: ReadonlyArray<EventEnvelope>, previous: StagedBatch | null): Promise<StagedBatch> => {
+  const carry = carryOf(previous);
   // Every id and word of the batch is turned to stored text once, whichever statements send it.
   const stored = storedTextMemo();
-  // What the batch needs from the tables: the streams its conversation events name, then their records and
-  // those of the conversations it starts.
+  // What the batch needs from the tables (or from the batch before, which may not have committed yet): the
+  // streams its conversation events name, then their records and those of the conversations it starts.
   const streamIds = new Set<string>();
   for (const { streamId, event } of batch) if (isConversationEvent(event) && event.type !== 'ConversationStarted') streamIds.add(streamId);
-  const streams = await loadStreams(client, [...streamIds], stored);
+  const knownStreams = split(carry.streams, streamIds);
+  const streams = knownStreams.found;
+  for (const [streamId, ref] of await loadStreams(read, knownStreams.missing, stored)) streams.set(streamId, ref);
   const wanted = new Map<string, StreamRef>();
   for (const ref of streams.values()) wanted.set(keyOf(ref.businessId, ref.conversationId), ref);
   for (const { event } of batch)
     if (event.type === 'ConversationStarted')
       wanted.set(keyOf(event.data.businessId, event.data.conversationId), { businessId: event.data.businessId, conversationId: event.data.conversationId });
-  const records = await loadRecords(client, [...wanted.values()], stored);
+  const knownRecords = split(carry.records, wanted.keys());
+  const records = knownRecords.found;
+  const missingRecords = knownRecords.missing.flatMap((key) => {
+    const ref = wanted.get(key);
+    return ref === undefined ? [] : [ref];
+  });
+  for (const [key, record] of await loadRecords(read, missingRecords, stored)) records.set(key, record);
   // R4: the records as they were before this batch, against which its badge totals move.
   const loaded: ReadonlyMap<string, ConversationRecord> = new Map(records);
 
@@ -227,7 +271,10 @@ const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope
   const texts = new Map<string, { readonly businessId: string; readonly conversationId: string; readonly words: Set<string> }>();
   const started: StartedSearch[] = [];
 
-  for (const envelope of batch) {
+  for (let i = 0; i < batch.length; i += 1) {
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
+    const envelope = batch[i];
+    if (envelope === undefined) continue;
     const { streamId, event } = envelope;
     switch (event.type) {
       case 'MessageCenterEnabled':
@@ -283,14 +330,28 @@ const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope
     }
   }
 
-  await writeBusinesses(client, businesses, stored);
-  await writeClients(client, cards, stored);
-  await writeStreams(client, newStreams, stored);
+  const messageWords = await newMessageWords(read, [...texts.values()], stored, carry.texts);
   const changes = [...changed].map(([key, { businessId, record }]) => ({ businessId, before: loaded.get(key), record }));
-  await writeRecords(client, changes, stored);
-  await writeBadgeTotals(client, badgeDeltasOf(changes.map(({ businessId, before, record }) => ({ businessId, before, after: record }))));
-  await writeSearch(client, { profiles: [...profiles.values()], texts: [...texts.values()], started }, stored);
+  // What the writes send, made now: while the batch before is written, if the runner staged this one ahead.
+  const writeChangedRecords = recordsWrite(changes, stored);
+  const badgeDeltas = badgeDeltasOf(changes.map(({ businessId, before, record }) => ({ businessId, before, after: record })));
+  return {
+    carry: new InboxCarry(streams, records, messageWords.after),
+    write: async (client) => {
+      await writeBusinesses(client, businesses, stored);
+      await writeClients(client, cards, stored);
+      await writeStreams(client, newStreams, stored);
+      await writeChangedRecords(client);
+      await writeBadgeTotals(client, badgeDeltas);
+      await writeSearch(client, { profiles: [...profiles.values()], texts: messageWords.added, started }, stored);
+    },
+  };
+};
+
+const applyInbox = async (client: ClientBase, batch: ReadonlyArray<EventEnvelope>): Promise<void> => {
+  const staged = await stageInbox(client, batch, null);
+  await staged.write(client);
 };
 
 /** R1, R2 (search), R3 (filters), R4 and V4–V7 (folders) as a PostgreSQL projection: tables of migrations 3, 4 and 6, checkpoint `inbox`. */
-export const inboxPgProjection: PgProjection = { name: INBOX_PROJECTION, handles: INBOX_EVENTS, apply: applyInbox };
+export const inboxPgProjection: PgProjection = { name: INBOX_PROJECTION, handles: INBOX_EVENTS, apply: applyInbox, stage: stageInbox };

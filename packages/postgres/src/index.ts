@@ -15,7 +15,7 @@ export type {
 // The projection runner and what it feeds.
 export { startPgProjection, DEFAULT_PAGE_SIZE } from './projection-runner.js';
 export type { PgProjectionRunner, PgProjectionRunnerOptions, PgProjectionStats, PgProjectionStatus } from './projection-runner.js';
-export type { PgProjection } from './pg-projection.js';
+export type { PgProjection, StagedBatch } from './pg-projection.js';
 export { isFatal } from './runner-errors.js';
 export type { DatabaseFailure, PgProjectionError, ProjectionApplyError, RunnerDefect, RunnerEnded, StoreReadError } from './runner-errors.js';
 export { CHECKPOINTS_TABLE } from './checkpoints.js';

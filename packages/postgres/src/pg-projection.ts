@@ -26,4 +26,21 @@ export interface PgProjection {
   readonly handles: ReadonlySet<DomainEventType>;
   /** Writes one batch of decoded events (never empty), in log order. */
   readonly apply: (client: ClientBase, batch: ReadonlyArray<EventEnvelope>) => Promise<void>;
+  /**
+   * `apply` in two steps, so that the runner folds a batch while the database writes the one before (optional):
+   * `stage` reads what the batch needs through `read` and folds it in memory, `write` then writes it on the
+   * transaction's connection as `apply` would. `read` sees every batch before `previous` committed and nothing
+   * of `previous` (the batch just before this one, staged and maybe still being written): what `previous`
+   * changes, `stage` takes from it, not from `read`. `previous` is null when the batch before wrote nothing or
+   * has committed. `stage` only reads; the same rules as `apply` hold for `write`. A runner with `pipeline` on
+   * writes through `stage` and never calls `apply`: a wrapper of `apply` wraps `stage` too, or leaves it out.
+   */
+  readonly stage?: (read: ClientBase, batch: ReadonlyArray<EventEnvelope>, previous: StagedBatch | null) => Promise<StagedBatch>;
+}
+
+/** A batch folded by a projection's `stage`, its writes still to do. */
+export interface StagedBatch {
+  readonly write: (client: ClientBase) => Promise<void>;
+  /** What the batch leaves for the next one's `stage`: the projection's own (one that wraps `write` keeps it). */
+  readonly carry: unknown;
 }

@@ -2,15 +2,15 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore, LogPosition, RecordedEvent, UnknownEventPolicy, Upcaster } from '@message-center/core';
-import { STREAM_PREFIX, compareLogPositions } from '@message-center/core/internals';
+import { STREAM_PREFIX, compareLogPositions, type EventEnvelope } from '@message-center/core/internals';
 import { advisoryUnlock, isLockKey, projectionLockKey, tryAdvisoryLock } from './advisory-lock.js';
 import { commitBatch, type BatchTransaction } from './batch-transaction.js';
 import { readCheckpoint } from './checkpoints.js';
-import { makePageDecoder, type DecodedPage } from './decode-page.js';
+import { decodeInSlices, makePageDecoder, type DecodedPage } from './decode-page.js';
 import { databaseFailure } from './migration-errors.js';
 import { DEFAULT_SCHEMA } from './migrations.js';
 import { createPause } from './pause.js';
-import type { PgProjection } from './pg-projection.js';
+import type { PgProjection, StagedBatch } from './pg-projection.js';
 import { poolSecrets } from './pool-secrets.js';
 import {
   isFatal,
@@ -23,7 +23,7 @@ import {
   type RunnerEnded,
   type StoreReadError,
 } from './runner-errors.js';
-import { schemaNameProblem } from './schema-path.js';
+import { schemaNameProblem, searchPathOf } from './schema-path.js';
 import { openDoorbell, type Doorbell } from './store-doorbell.js';
 
 /**
@@ -41,6 +41,12 @@ export interface PgProjectionRunnerOptions {
   readonly schema?: string;
   /** Events per read, and so at most per transaction (default 2,000). */
   readonly pageSize?: number;
+  /**
+   * While catching up, fold the next page (on a second connection of the pool, in a read-only transaction) while
+   * the database writes this one, for projections that can (`stage`: the inbox). Default true; without a second
+   * connection free at once the runner writes page after page as without it.
+   */
+  readonly pipeline?: boolean;
   /** How often a caught-up runner reads again when no live subscription tells it of new events (default 1,000 ms). */
   readonly idleMs?: number;
   /** How often a runner that does not hold the lock tries to take it (default 2,000 ms). */
@@ -70,6 +76,8 @@ export interface PgProjectionStats {
   readonly events: number;
   /** Events of unknown types it passed over (`unknownEvents: 'skip'`). */
   readonly skippedUnknown: number;
+  /** Batches it committed as folded while the batch before was written (`pipeline`). */
+  readonly pipelined: number;
 }
 
 export interface PgProjectionRunner {
@@ -145,6 +153,20 @@ interface PageRead {
   readonly page: Promise<E.Either<StoreReadError, { readonly events: ReadonlyArray<RecordedEvent>; readonly decoded: DecodedPage }> | 'stopped'>;
 }
 
+/** A page's batch being staged on the reader while the page before it is written. */
+interface Staging {
+  readonly read: PageRead;
+  /** Null when it could not be staged: the batch is then applied on the writer's connection. */
+  readonly staged: Promise<StagedBatch | null>;
+}
+
+/** How long the runner waits for its reader's connection before it writes without one. */
+const READER_WAIT_MS = 250;
+
+/** The events of a page a projection is given. */
+const envelopesOf = (consumed: DecodedPage['consumed']): ReadonlyArray<EventEnvelope> =>
+  consumed.map((event) => event.envelope).filter((envelope): envelope is EventEnvelope => envelope !== null);
+
 interface Waiter {
   /** Answered by a read that started after this many reads. */
   readonly after: number;
@@ -170,7 +192,7 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
   let readsStarted = 0;
   let waiters: Waiter[] = [];
   let failuresInARow = 0;
-  let stats: PgProjectionStats = { batches: 0, events: 0, skippedUnknown: 0 };
+  let stats: PgProjectionStats = { batches: 0, events: 0, skippedUnknown: 0, pipelined: 0 };
 
   const report = (error: PgProjectionError): void => {
     try {
@@ -220,7 +242,7 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
   /** Starts reading the page after `after`, counted as a read for `caughtUp`; the page is decoded as it arrives. */
   const startRead = (after: LogPosition | null): PageRead => {
     readsStarted += 1;
-    const page = readPage(after).then((read) => (read === 'stopped' || E.isLeft(read) ? read : E.right({ events: read.right, decoded: decodePage(read.right) })));
+    const page = readPage(after).then(async (read) => (read === 'stopped' || E.isLeft(read) ? read : E.right({ events: read.right, decoded: await decodeInSlices(decodePage, read.right) })));
     // A host's upcaster may throw in `decodePage`. A page read ahead is awaited only after the commit, or never
     // (a failed commit drops it): its rejection must not go unhandled meanwhile, which would end the host's
     // process. Awaiting it still throws, and the runner ends with `internal-error` as it did before read-ahead.
@@ -260,6 +282,61 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
     );
     return null;
   };
+
+  /**
+   * A second connection for staging, or null: none free at once (the runner holds one already, and a pool of one
+   * would wait for ever), none within READER_WAIT_MS, or stop.
+   */
+  const openReader = async (): Promise<Session | null> => {
+    if (pool.totalCount >= (pool.options.max ?? 10) && pool.idleCount === 0) return null;
+    const connecting = pool.connect();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), READER_WAIT_MS);
+    });
+    const first = await Promise.race([connecting, late, stopRequested]).catch(() => 'failed' as const);
+    clearTimeout(timer);
+    if (typeof first !== 'string') return watch(first);
+    connecting.then(
+      (client) => client.release(),
+      () => undefined,
+    );
+    return null;
+  };
+
+  /**
+   * Stages `batch` on the reader, in a read-only transaction under the schema's search path; null when it cannot
+   * (the batch is then applied on the writer's connection, where a failure is reported and retried). A reader
+   * that failed once is not used again in this tenure.
+   */
+  const stageOn = async (reader: Session, batch: ReadonlyArray<EventEnvelope>, previous: StagedBatch | null): Promise<StagedBatch | null> => {
+    const stage = projection.stage;
+    if (stage === undefined || reader.broken || batch.length === 0) return null;
+    try {
+      await reader.client.query('BEGIN READ ONLY');
+      await reader.client.query("SELECT set_config('search_path', $1, true)", [searchPathOf(schema)]);
+      const staged = await stage(reader.client, batch, previous);
+      await reader.client.query('COMMIT');
+      return staged;
+    } catch {
+      reader.broken = true;
+      return null;
+    }
+  };
+
+  /** Stages the page `read` will give, once it is read, after `previous` (this page's staged batch, or null when it writes nothing). */
+  const stageAhead = (reader: Session, read: PageRead, previous: StagedBatch | null): Staging => ({
+    read,
+    staged: (async () => {
+      try {
+        const page = await read.page;
+        return page === 'stopped' || E.isLeft(page) ? null : await stageOn(reader, envelopesOf(page.right.decoded.consumed), previous);
+      } catch {
+        // A page that cannot be decoded fails where the loop reads it.
+        return null;
+      }
+    })(),
+  });
 
   /** Waits until this runner holds the lock (a session on the connection that holds it), or stop. */
   const acquire = async (): Promise<Session | null> => {
@@ -305,6 +382,9 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
     const batchTransaction: BatchTransaction = { client: session.client, projection, schema, secrets };
     let doorbell: Doorbell | null = null;
     let doorbells = 0;
+    // The next page's batch, staged on a second connection while this page's is written.
+    const reader = projection.stage !== undefined && options.pipeline !== false ? await openReader() : null;
+    let next: Staging | null = null;
     const ringFor = (): (() => void) => {
       const mine = ++doorbells;
       return () => {
@@ -341,7 +421,28 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
         // A full page that nothing stops: the log may go on after it.
         if (last !== undefined && events.length === settings.pageSize && decoded.stop === null) ahead = startRead(last.position);
         if (decoded.consumed.length > 0) {
-          const outcome = await commitBatch(batchTransaction, cursor, decoded.consumed);
+          let staged: StagedBatch | null = null;
+          let pipelined = false;
+          if (reader !== null) {
+            const waiting = next;
+            next = null;
+            const stagedAhead = waiting === null ? null : await waiting.staged;
+            const batch = envelopesOf(decoded.consumed);
+            // Staged while the page before was written, from this very page; else staged now (the first page).
+            staged = waiting?.read === read ? stagedAhead : null;
+            pipelined = staged !== null;
+            if (staged === null) staged = await stageOn(reader, batch, null);
+            // The next page can be staged while this one is written only if what this one changes is known:
+            // staged, or nothing. Its reads see what committed before this page.
+            if (ahead !== null && (staged !== null || batch.length === 0)) next = stageAhead(reader, ahead, staged);
+          }
+          const outcome = await commitBatch(batchTransaction, cursor, decoded.consumed, staged);
+          // The next page was staged after this one as staged: written otherwise, or not at all, it is stale.
+          if (E.isLeft(outcome) || outcome.right.kind !== 'committed' || (staged !== null && !outcome.right.wroteStaged)) {
+            const stale: Staging | null = next;
+            next = null;
+            await stale?.staged;
+          }
           if (E.isLeft(outcome)) {
             report(outcome.left.error);
             if (outcome.left.connectionBroken) return { kind: 'lost' };
@@ -354,7 +455,12 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
           if (outcome.right.kind === 'behind') continue;
           if (outcome.right.kind === 'committed') {
             const { applied, skippedUnknown } = outcome.right;
-            stats = { batches: stats.batches + 1, events: stats.events + applied, skippedUnknown: stats.skippedUnknown + skippedUnknown };
+            stats = {
+              batches: stats.batches + 1,
+              events: stats.events + applied,
+              skippedUnknown: stats.skippedUnknown + skippedUnknown,
+              pipelined: stats.pipelined + (pipelined && outcome.right.wroteStaged ? 1 : 0),
+            };
           }
         }
         failuresInARow = 0;
@@ -381,6 +487,11 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
       const open: Doorbell | null = doorbell;
       doorbell = null;
       await open?.close();
+      const staging: Staging | null = next;
+      next = null;
+      await staging?.staged;
+      // A reader that failed may be left in its transaction: dropped rather than given back.
+      if (reader !== null) letGo(reader, reader.broken);
     }
   };
 

@@ -65,34 +65,41 @@ export interface ConversationMarks {
   readonly changes: MarkChanges;
 }
 
-/** Applies the batch's mark changes on its transaction: the rows that go, then the rows written (upserted); ids through the batch's `stored`. */
-export const writeReadMarks = async (client: ClientBase, conversations: ReadonlyArray<ConversationMarks>, stored: StoredTexts): Promise<void> => {
+/**
+ * The batch's mark changes as statements for its transaction (their parameters made now, while the batch before
+ * is written): the rows that go, then the rows written (upserted); ids through the batch's `stored`.
+ */
+export const readMarksWrite = (conversations: ReadonlyArray<ConversationMarks>, stored: StoredTexts): ((client: ClientBase) => Promise<void>) => {
   const gone = conversations.flatMap((c) => c.changes.gone.map((staffId) => ({ businessId: c.businessId, conversationId: c.conversationId, staffId })));
-  if (gone.length > 0)
-    await client.query(
-      `DELETE FROM message_center_inbox_read_marks m
-        USING unnest($1::text[], $2::text[], $3::text[]) AS k(business_id, conversation_id, staff_id)
-        WHERE m.business_id = k.business_id AND m.staff_id = k.staff_id AND m.conversation_id = k.conversation_id`,
-      [storedTextArray(gone.map((g) => stored(g.businessId))), storedTextArray(gone.map((g) => stored(g.conversationId))), storedTextArray(gone.map((g) => stored(g.staffId)))],
-    );
+  const goneParams = [storedTextArray(gone.map((g) => stored(g.businessId))), storedTextArray(gone.map((g) => stored(g.conversationId))), storedTextArray(gone.map((g) => stored(g.staffId)))];
   const written = conversations.flatMap((c) => c.changes.written.map((row) => ({ businessId: c.businessId, conversationId: c.conversationId, row })));
-  if (written.length === 0) return;
-  await client.query(
-    `INSERT INTO message_center_inbox_read_marks AS m (business_id, conversation_id, staff_id, read_up_to_seq, marked_unread, unread, folder, segment, last_activity_ms)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::boolean[], $6::integer[], $7::text[], $8::smallint[], $9::bigint[])
-     ON CONFLICT (business_id, staff_id, conversation_id) DO UPDATE SET
-       read_up_to_seq = EXCLUDED.read_up_to_seq, marked_unread = EXCLUDED.marked_unread, unread = EXCLUDED.unread, folder = EXCLUDED.folder,
-       segment = EXCLUDED.segment, last_activity_ms = EXCLUDED.last_activity_ms`,
-    [
-      storedTextArray(written.map((w) => stored(w.businessId))),
-      storedTextArray(written.map((w) => stored(w.conversationId))),
-      storedTextArray(written.map((w) => stored(w.row.staffId))),
-      integerArray(written.map((w) => w.row.readUpToSeq)),
-      booleanArray(written.map((w) => w.row.markedUnread)),
-      integerArray(written.map((w) => w.row.unread)),
-      written.map((w) => w.row.folder),
-      integerArray(written.map((w) => w.row.segment)),
-      integerArray(written.map((w) => w.row.lastActivityMs)),
-    ],
-  );
+  const writtenParams = [
+    storedTextArray(written.map((w) => stored(w.businessId))),
+    storedTextArray(written.map((w) => stored(w.conversationId))),
+    storedTextArray(written.map((w) => stored(w.row.staffId))),
+    integerArray(written.map((w) => w.row.readUpToSeq)),
+    booleanArray(written.map((w) => w.row.markedUnread)),
+    integerArray(written.map((w) => w.row.unread)),
+    written.map((w) => w.row.folder),
+    integerArray(written.map((w) => w.row.segment)),
+    integerArray(written.map((w) => w.row.lastActivityMs)),
+  ];
+  return async (client) => {
+    if (gone.length > 0)
+      await client.query(
+        `DELETE FROM message_center_inbox_read_marks m
+          USING unnest($1::text[], $2::text[], $3::text[]) AS k(business_id, conversation_id, staff_id)
+          WHERE m.business_id = k.business_id AND m.staff_id = k.staff_id AND m.conversation_id = k.conversation_id`,
+        goneParams,
+      );
+    if (written.length === 0) return;
+    await client.query(
+      `INSERT INTO message_center_inbox_read_marks AS m (business_id, conversation_id, staff_id, read_up_to_seq, marked_unread, unread, folder, segment, last_activity_ms)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::boolean[], $6::integer[], $7::text[], $8::smallint[], $9::bigint[])
+       ON CONFLICT (business_id, staff_id, conversation_id) DO UPDATE SET
+         read_up_to_seq = EXCLUDED.read_up_to_seq, marked_unread = EXCLUDED.marked_unread, unread = EXCLUDED.unread, folder = EXCLUDED.folder,
+         segment = EXCLUDED.segment, last_activity_ms = EXCLUDED.last_activity_ms`,
+      writtenParams,
+    );
+  };
 };

@@ -60,7 +60,8 @@ describe("R3 replacing a card's filter rows", () => {
     await right(mc.recordClient({ businessId: B, actor: host, clientId: must(ClientId.is, 'c1'), uid: 'U1', name: 'Ann', cellPhone: '+14155552671', clientType: 'member', groups: ['vip'] }));
 
     const plans: string[] = [];
-    const runner = startPgProjection({ projection: explaining(plans), ...TEST_TIMINGS, pool, store, schema, pageSize: 100 });
+    // `apply` is the one spied on: the runner's pipeline would write through the projection's `stage` instead.
+    const runner = startPgProjection({ projection: explaining(plans), ...TEST_TIMINGS, pool, store, schema, pageSize: 100, pipeline: false });
     try {
       await caughtUp(runner);
     } finally {
