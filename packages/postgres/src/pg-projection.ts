@@ -29,11 +29,13 @@ export interface PgProjection {
   /**
    * `apply` in two steps, so that the runner folds a batch while the database writes the one before (optional):
    * `stage` reads what the batch needs through `read` and folds it in memory, `write` then writes it on the
-   * transaction's connection as `apply` would. `read` sees every batch before `previous` committed and nothing
-   * of `previous` (the batch just before this one, staged and maybe still being written): what `previous`
-   * changes, `stage` takes from it, not from `read`. `previous` is null when the batch before wrote nothing or
-   * has committed. `stage` only reads; the same rules as `apply` hold for `write`. A runner with `pipeline` on
-   * writes through `stage` and never calls `apply`: a wrapper of `apply` wraps `stage` too, or leaves it out.
+   * transaction's connection as `apply` would. `read` sees every batch before `previous` committed, and may or
+   * may not see `previous` itself (the batch just before this one, staged and maybe still being written): what
+   * `previous` changes, `stage` takes whole from it (values, not deltas), not from `read`. `previous` is null
+   * when the batch before wrote nothing or has committed. `stage` only reads; the same rules as `apply` hold for
+   * `write`. A runner with `pipeline` on writes through `stage` and calls `apply` only for a page it could not
+   * stage (another writer committed part of it, or no reader): a wrapper of `apply` wraps `stage` too, or leaves
+   * it out.
    */
   readonly stage?: (read: ClientBase, batch: ReadonlyArray<EventEnvelope>, previous: StagedBatch | null) => Promise<StagedBatch>;
 }

@@ -283,6 +283,9 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
     return null;
   };
 
+  // Readers let go when their staging failed (not to be let go twice).
+  const droppedReaders = new WeakSet<Session>();
+
   /**
    * A second connection for staging, or null: none free at once (the runner holds one already, and a pool of one
    * would wait for ever), none within READER_WAIT_MS, or stop.
@@ -319,7 +322,13 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
       await reader.client.query('COMMIT');
       return staged;
     } catch {
+      // Dropped at once: left in its transaction it would hold its tables' locks (a migration's ALTER would wait,
+      // and the writer behind it) until the tenure ends.
       reader.broken = true;
+      if (!droppedReaders.has(reader)) {
+        droppedReaders.add(reader);
+        letGo(reader, true);
+      }
       return null;
     }
   };
@@ -490,8 +499,8 @@ export const startPgProjection = (options: PgProjectionRunnerOptions): PgProject
       const staging: Staging | null = next;
       next = null;
       await staging?.staged;
-      // A reader that failed may be left in its transaction: dropped rather than given back.
-      if (reader !== null) letGo(reader, reader.broken);
+      // A reader that failed was dropped when it failed; one the driver reported lost is dropped now.
+      if (reader !== null && !droppedReaders.has(reader)) letGo(reader, reader.broken);
     }
   };
 
