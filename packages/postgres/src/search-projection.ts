@@ -177,17 +177,15 @@ export const newMessageWords = async (
     if (text === undefined) continue;
     const key = messageTextKey(text.business, text.conversation);
     const before = known.get(key) ?? loaded.get(key) ?? ' ';
-    const words: string[] = [];
-    let suffix = '';
-    for (const word of text.words) {
-      const w = stored(word);
-      // Hex words between spaces: found whole or not at all.
-      if (before.includes(` ${w} `)) continue;
-      words.push(w);
-      suffix += `${w} `;
+    // Hex words between spaces: found whole or not at all.
+    const words = [...text.words].map(stored).filter((w) => !before.includes(` ${w} `));
+    if (words.length === 0) {
+      after.set(key, before);
+      continue;
     }
-    after.set(key, before + suffix);
-    if (words.length > 0) added.push({ business: text.business, conversation: text.conversation, words });
+    // ' w1 w2 ' and ' w3 ' make ' w1 w2 w3 ', as the write appends it.
+    after.set(key, before + wordText(words).slice(1));
+    added.push({ business: text.business, conversation: text.conversation, words });
   }
   return { added, after };
 };
@@ -210,9 +208,9 @@ const writeTexts = async (client: ClientBase, texts: ReadonlyArray<NewMessageWor
   // ' w1 w2 ' and 'w3 ' make ' w1 w2 w3 '.
   await client.query(
     `INSERT INTO message_center_inbox_search_words AS z (business_id, conversation_id, card, messages)
-     SELECT u.business_id, u.conversation_id, ' ', ' ' || u.added FROM unnest($1::text[], $2::text[], $3::text[]) AS u(business_id, conversation_id, added)
+     SELECT u.business_id, u.conversation_id, ' ', u.messages FROM unnest($1::text[], $2::text[], $3::text[]) AS u(business_id, conversation_id, messages)
      ON CONFLICT (business_id, conversation_id) DO UPDATE SET messages = z.messages || substr(EXCLUDED.messages, 2)`,
-    [storedTextArray(texts.map((t) => t.business)), storedTextArray(texts.map((t) => t.conversation)), texts.map((t) => t.words.map((w) => `${w} `).join(''))],
+    [storedTextArray(texts.map((t) => t.business)), storedTextArray(texts.map((t) => t.conversation)), texts.map((t) => wordText(t.words))],
   );
   // A word's count of conversations moves with the rows that were new.
   const counts = new Map<string, { readonly business: string; readonly word: string; n: number }>();
